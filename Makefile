@@ -1,0 +1,60 @@
+# Rights Desk: `make run` serves the demo on 127.0.0.1:8000, `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+UV := $(shell command -v uv 2>/dev/null || echo $(VENV)-tools/bin/uv)
+PY := $(VENV)/bin/python
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help run test lint bench install install-dev system-packages frontend migrate demo clean
+
+help:
+	@echo "make run    - set up, migrate, load demo data, serve on http://127.0.0.1:8000"
+	@echo "make test   - set up, then ruff, mypy, import-linter and the whole pytest suite"
+	@echo "make lint   - ruff, mypy and import-linter only"
+	@echo "make bench  - the performance figures (not a test)"
+
+# uv comes from PyPI through pip when the machine has none.
+$(VENV)-tools/bin/uv:
+	$(PYTHON) -m venv $(VENV)-tools
+	$(VENV)-tools/bin/pip install --quiet --disable-pip-version-check uv
+
+system-packages:
+	@./scripts/system-packages.sh
+
+install: $(if $(findstring $(VENV)-tools,$(UV)),$(VENV)-tools/bin/uv) system-packages frontend-files
+	$(UV) sync --locked --no-dev --quiet
+
+install-dev: $(if $(findstring $(VENV)-tools,$(UV)),$(VENV)-tools/bin/uv) system-packages frontend-files
+	$(UV) sync --locked --quiet
+
+frontend-files: build/frontend/govuk/govuk-frontend.min.css
+
+build/frontend/govuk/govuk-frontend.min.css: package-lock.json scripts/frontend.py
+	$(PYTHON) scripts/frontend.py
+
+run: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py demo --if-empty
+	@echo
+	@echo "Rights Desk is on http://127.0.0.1:8000/ - sign in as manager, caseworker or reviewer;"
+	@echo "the demo password for each is printed above (demo users exist only when DEBUG is on)."
+	@echo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+test: lint
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: install-dev
+	$(PY) manage.py bench
+
+clean:
+	rm -rf $(VENV) $(VENV)-tools build node_modules staticfiles .mypy_cache .pytest_cache .ruff_cache

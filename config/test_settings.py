@@ -1,0 +1,13 @@
+"""Settings for the test suite: the real settings, with a throwaway key and no HTTPS redirect."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-real-deployment-0123456789")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
+
+from .settings import *  # noqa: F403
+
+MEDIA_ROOT = BASE_DIR / "var" / "test-files"  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing for tests only
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
