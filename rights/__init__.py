@@ -6,6 +6,7 @@ No Django here (an import-linter contract keeps it so): every rule takes its fac
 
 from rights.calendar import WorkingCalendar, add_working_days, working_days_between
 from rights.deadlines import Clarification, Deadline, DeadlineError, due_date
+from rights.errors import ApplicationError
 from rights.exemptions import EXEMPTIONS, Exemption, exemption
 from rights.kinds import RIGHTS, Applicability, RightInfo, RightKind
 from rights.people import (
@@ -23,6 +24,7 @@ __all__ = [
     "RIGHTS",
     "ActingDecision",
     "Applicability",
+    "ApplicationError",
     "Authority",
     "Clarification",
     "Competence",

@@ -1,0 +1,48 @@
+"""The case: people, the rights request and its state machines, evidence, the clock, and letters."""
+
+from requests_app.models.core import (
+    CLOCK_STARTERS_VALUES,
+    FINISHED_STATUSES,
+    WAITING_ON_REQUESTER,
+    Channel,
+    ClockEvent,
+    ClockEventKind,
+    Evidence,
+    EvidenceKind,
+    ExtraBankHoliday,
+    Letter,
+    LetterDirection,
+    LetterMethod,
+    Person,
+    ReferenceCounter,
+    RefusalGround,
+    RequestView,
+    RightsRequest,
+    Status,
+    TransitionEvent,
+)
+from requests_app.models.machines import MACHINES, machine_for
+
+__all__ = [
+    "CLOCK_STARTERS_VALUES",
+    "FINISHED_STATUSES",
+    "MACHINES",
+    "WAITING_ON_REQUESTER",
+    "Channel",
+    "ClockEvent",
+    "ClockEventKind",
+    "Evidence",
+    "EvidenceKind",
+    "ExtraBankHoliday",
+    "Letter",
+    "LetterDirection",
+    "LetterMethod",
+    "Person",
+    "ReferenceCounter",
+    "RefusalGround",
+    "RequestView",
+    "RightsRequest",
+    "Status",
+    "TransitionEvent",
+    "machine_for",
+]

@@ -1,0 +1,343 @@
+"""Data of the case. Writes go through requests_app.services; the status only through the state machines."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django_fsm import FSMField, FSMModelMixin
+from simple_history.models import HistoricalRecords
+
+from rights import Authority, Competence, RepresentativeRole, RightKind
+
+
+def _choices(enum_cls: type) -> list[tuple[str, str]]:
+    return [(member.value, member.value.replace("_", " ").capitalize()) for member in enum_cls]  # type: ignore[attr-defined]
+
+
+KIND_CHOICES = [(kind.value, kind.label) for kind in RightKind]
+ROLE_CHOICES = _choices(RepresentativeRole)
+AUTHORITY_CHOICES = [
+    (Authority.PARENTAL_RESPONSIBILITY.value, "Parental responsibility"),
+    (Authority.WRITTEN_CONSENT.value, "Signed written consent"),
+    (Authority.COURT_ORDER.value, "Court order (deputy)"),
+    (Authority.LASTING_POWER_OF_ATTORNEY.value, "Lasting power of attorney"),
+]
+COMPETENCE_CHOICES = [
+    (Competence.COMPETENT.value, "Has the understanding to decide"),
+    (Competence.NOT_COMPETENT.value, "Does not have the understanding to decide"),
+]
+
+
+class Channel(models.TextChoices):
+    LETTER = "letter", "Letter"
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    IN_PERSON = "in_person", "In person"
+    WEB = "web", "Web form"
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", "Received"
+    AWAITING_IDENTITY = "awaiting_identity", "Awaiting identity or authority"
+    AWAITING_CLARIFICATION = "awaiting_clarification", "Awaiting clarification (clock stopped)"
+    IN_PROGRESS = "in_progress", "In progress"
+    GATHERING_RECORDS = "gathering_records", "Gathering records"
+    IN_REVIEW = "in_review", "In review"
+    AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting sign-off"
+    APPROVED = "approved", "Approved"
+    DISCLOSED = "disclosed", "Disclosed"
+    ASSESSING = "assessing", "Assessing"
+    RECTIFIED = "rectified", "Rectified"
+    ERASED = "erased", "Erased"
+    RESTRICTED = "restricted", "Restricted"
+    LIFTED = "lifted", "Restriction lifted"
+    UPHELD = "upheld", "Objection upheld"
+    REJECTED = "rejected", "Objection rejected"
+    ANSWERED = "answered", "Answered"
+    REFUSED = "refused", "Refused"
+    RECIPIENTS_NOTIFIED = "recipients_notified", "Recipients notified"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    CLOSED = "closed", "Closed"
+
+
+FINISHED_STATUSES = frozenset({Status.CLOSED, Status.WITHDRAWN})
+WAITING_ON_REQUESTER = frozenset({Status.AWAITING_IDENTITY, Status.AWAITING_CLARIFICATION})
+
+
+class Person(models.Model):
+    """A data subject, requester or representative, as they describe themselves in their letters."""
+
+    full_name = models.CharField(max_length=200)
+    previous_names = models.TextField(blank=True, help_text="One name per line.")
+    date_of_birth = models.DateField(null=True, blank=True)
+    address = models.TextField(blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["full_name", "pk"]
+        indexes = [models.Index(fields=["full_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def previous_name_list(self) -> list[str]:
+        return [line.strip() for line in self.previous_names.splitlines() if line.strip()]
+
+
+class RefusalGround(models.TextChoices):
+    MANIFESTLY_UNFOUNDED = "manifestly_unfounded", "Manifestly unfounded (Art 12(5))"
+    MANIFESTLY_EXCESSIVE = "manifestly_excessive", "Manifestly excessive (Art 12(5))"
+    PUBLIC_TASK = "public_task", "Needed for the public task (Art 17(3)(b))"
+    LEGAL_CLAIMS = "legal_claims", "Needed for legal claims (Art 17(3)(e))"
+    DATA_ACCURATE = "data_accurate", "The data is accurate (Art 16)"
+    COMPELLING_GROUNDS = "compelling_grounds", "Compelling legitimate grounds (Art 21(1))"
+
+
+class RightsRequest(FSMModelMixin, models.Model):
+    """One request to exercise a data right, from the letter that brought it to its closure."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(max_length=40, choices=KIND_CHOICES)
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.LETTER)
+    received = models.DateField(help_text="The day the request arrived: day one of the clock.")
+    summary = models.TextField(blank=True, help_text="What the requester asked for, in their words.")
+    subject = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="requests_as_subject")
+    requester = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="requests_as_requester",
+        null=True,
+        blank=True,
+        help_text="Left empty when the data subject asks for themselves.",
+    )
+    representative_role = models.CharField(max_length=20, choices=ROLE_CHOICES, default=RepresentativeRole.SELF.value)
+    authority = models.CharField(max_length=40, choices=AUTHORITY_CHOICES, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_requests"
+    )
+    status = FSMField(max_length=40, choices=Status.choices, default=Status.RECEIVED, protected=True)
+    due_date = models.DateField(help_text="Kept in step with the clock by the services; never edited by hand.")
+    clock_started = models.DateField(null=True, blank=True, help_text="When identity, authority or fee arrived.")
+    extended = models.BooleanField(default=False)
+    identity_verified_at = models.DateTimeField(null=True, blank=True)
+    authority_verified_at = models.DateTimeField(null=True, blank=True)
+    child_competence = models.CharField(max_length=20, choices=COMPETENCE_CHOICES, blank=True)
+    child_consented_on = models.DateField(null=True, blank=True)
+    processing_restricted = models.BooleanField(
+        default=False, help_text="Processing restricted while accuracy or an objection is checked (Art 18(1))."
+    )
+    refusal_ground = models.CharField(max_length=30, choices=RefusalGround.choices, blank=True)
+    decision_reasons = models.TextField(blank=True, help_text="The reasons given for the outcome or refusal.")
+    supplementary_statement = models.TextField(blank=True, help_text="The requester's own statement (Art 16).")
+    paused_from = models.CharField(max_length=40, choices=Status.choices, blank=True)
+    is_restricted = models.BooleanField(
+        default=False, help_text="Only the Manager and the assigned caseworker may open it (staff or sensitive cases)."
+    )
+    restricted_reason = models.CharField(max_length=200, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0, help_text="Optimistic lock: bumped on every change.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["assigned_to", "status", "due_date"]),
+            models.Index(fields=["kind", "status"]),
+            models.Index(fields=["received"]),
+        ]
+        permissions = [
+            ("manage_requests", "Can log, assign, approve and sign off rights requests"),
+            ("work_requests", "Can work on rights requests as a caseworker"),
+            ("review_requests", "Can give professional opinions on rights requests"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def right(self) -> RightKind:
+        return RightKind(self.kind)
+
+    @property
+    def role(self) -> RepresentativeRole:
+        return RepresentativeRole(self.representative_role)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in FINISHED_STATUSES
+
+    @property
+    def addressee(self) -> Person:
+        """Whom letters go to: the requester where one acts, else the data subject."""
+        return self.requester or self.subject
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.is_open and self.status not in WAITING_ON_REQUESTER and self.due_date < today
+
+
+class EvidenceKind(models.TextChoices):
+    IDENTITY = "identity", "Identity"
+    AUTHORITY = "authority", "Authority to act"
+    CHILD_CONSENT = "child_consent", "Child's consent"
+    COMPETENCE = "competence", "Professional judgement of a child's competence"
+
+
+class Evidence(models.Model):
+    """What was seen to verify identity or authority, by whom and when."""
+
+    request = models.ForeignKey(RightsRequest, on_delete=models.PROTECT, related_name="evidence")
+    kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
+    description = models.TextField(help_text="What was seen, e.g. 'passport, number ending 123'.")
+    seen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    seen_on = models.DateField()
+    scan = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["seen_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.request_id}"
+
+
+class LetterDirection(models.TextChoices):
+    IN = "in", "In"
+    OUT = "out", "Out"
+
+
+class LetterMethod(models.TextChoices):
+    POST = "post", "Post"
+    RECORDED_DELIVERY = "recorded_delivery", "Recorded delivery"
+    EMAIL = "email", "Email"
+    HAND = "hand", "By hand"
+
+
+class Letter(models.Model):
+    """The letters register: every letter in or out, with its scanned or generated file."""
+
+    request = models.ForeignKey(RightsRequest, on_delete=models.PROTECT, related_name="letters")
+    direction = models.CharField(max_length=3, choices=LetterDirection.choices)
+    date = models.DateField()
+    method = models.CharField(max_length=20, choices=LetterMethod.choices, default=LetterMethod.POST)
+    addressee = models.CharField(max_length=200, blank=True, help_text="To whom (out) or from whom (in).")
+    summary = models.TextField()
+    template = models.CharField(max_length=60, blank=True, help_text="The template of a generated letter.")
+    file = models.FileField(upload_to="letters/%Y/%m/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.date}: {self.summary[:40]}"
+
+
+class ClockEventKind(models.TextChoices):
+    IDENTITY_RECEIVED = "identity_received", "Identity received"
+    AUTHORITY_RECEIVED = "authority_received", "Authority received"
+    FEE_RECEIVED = "fee_received", "Fee received"
+    CLARIFICATION_ASKED = "clarification_asked", "Clarification asked"
+    CLARIFICATION_ANSWERED = "clarification_answered", "Clarification answered"
+    EXTENDED = "extended", "Extended"
+
+
+# UK GDPR Art 12A: the month runs from the last of identity, authority or fee.
+CLOCK_STARTERS_VALUES = frozenset(
+    {ClockEventKind.IDENTITY_RECEIVED.value, ClockEventKind.AUTHORITY_RECEIVED.value, ClockEventKind.FEE_RECEIVED.value}
+)
+
+
+class ClockEvent(models.Model):
+    """Something that moves the statutory clock, with its reason and the letter that caused it."""
+
+    request = models.ForeignKey(RightsRequest, on_delete=models.PROTECT, related_name="clock_events")
+    event = models.CharField(max_length=30, choices=ClockEventKind.choices)
+    date = models.DateField()
+    reason = models.TextField(blank=True)
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, null=True, blank=True, related_name="clock_events")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} on {self.date}"
+
+
+class TransitionEvent(models.Model):
+    """Append-only log of every state change: who, when, from, to and why."""
+
+    request = models.ForeignKey(RightsRequest, on_delete=models.PROTECT, related_name="transitions")
+    transition = models.CharField(max_length=60)
+    from_status = models.CharField(max_length=40, choices=Status.choices)
+    to_status = models.CharField(max_length=40, choices=Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.from_status} -> {self.to_status}"
+
+
+class RequestView(models.Model):
+    """Who opened which request, when: viewing personal data is itself on the record."""
+
+    request = models.ForeignKey(RightsRequest, on_delete=models.PROTECT, related_name="views")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["request", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} opened {self.request_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReferenceCounter(models.Model):
+    """The last number issued in a year, so references run RR-2026-0001, RR-2026-0002, ..."""
+
+    year = models.PositiveIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class ExtraBankHoliday(models.Model):
+    """A one-off bank holiday proclaimed after the `holidays` package was released (e.g. a state funeral)."""
+
+    date = models.DateField(unique=True)
+    name = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d %B %Y}: {self.name}"
