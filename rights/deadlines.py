@@ -103,8 +103,11 @@ def due_date(
     else:
         reasons.append(f"One calendar month from {_fmt(start)} is {_fmt(end)} (UK GDPR Art 12(3)).")
 
-    # R5: only days when the clock was running can be stopped (UK GDPR Art 12(3) as amended, ICO "clarification").
+    # R5: only days when the clock was running can be stopped (UK GDPR Art 12(3) as amended, ICO "clarification"):
+    # not before it started, nor once the deadline had passed. R6: the first month, within which an extension
+    # must be notified, stops only for a clarification asked while that month was still running.
     clarification_days = 0
+    first_month_days = 0
     for item in ordered:
         counted_from = max(item.asked, start)
         if counted_from > item.answered:
@@ -112,15 +115,24 @@ def due_date(
                 f"Clarification {_fmt(item.asked)} to {_fmt(item.answered)} came before the clock started, so it adds nothing."
             )
             continue
+        running_until = calendar.next_working_day(end + dt.timedelta(days=clarification_days))
+        if item.asked > running_until:
+            reasons.append(
+                f"Clarification asked {_fmt(item.asked)} came after the deadline of {_fmt(running_until)} had passed, "
+                "so it adds nothing."
+            )
+            continue
         days = (item.answered - counted_from).days + 1
         clarification_days += days
+        if item.asked <= calendar.next_working_day(one_month + dt.timedelta(days=first_month_days)):
+            first_month_days += days
         reasons.append(
             f"Clarification asked {_fmt(item.asked)} and answered {_fmt(item.answered)}: the clock stopped for {days} "
             f"day{'s' if days != 1 else ''}, added to the end (ICO guidance: stopping the clock)."
         )
     if clarification_days:
         end += dt.timedelta(days=clarification_days)
-        one_month += dt.timedelta(days=clarification_days)
+        one_month += dt.timedelta(days=first_month_days)
         reasons.append(f"With the clock stopped, the period ends on {_fmt(end)}.")
 
     one_month_due = calendar.next_working_day(one_month)

@@ -359,3 +359,57 @@ def test_a_clarification_answered_before_it_was_asked_is_always_refused(
     asked = received + dt.timedelta(days=asked_after)
     with pytest.raises(DeadlineError):
         due_date(received=received, clarifications=[Clarification(asked, asked - dt.timedelta(days=answered_before))])
+
+
+# A clarification stops only a running clock: one asked after a deadline has passed cannot move it.
+LATE_CLARIFICATION_CASES = [
+    # received, extended, clarifications, expected due, expected one-month due, expected clarification days
+    # Asked after the one-month deadline (Fri 3 Oct) of an unextended request: adds nothing.
+    (D(2025, 9, 3), False, [C(D(2025, 10, 6), D(2025, 10, 8))], D(2025, 10, 3), D(2025, 10, 3), 0),
+    # Asked on the rolled deadline itself (Sat 4 Oct -> Mon 6 Oct): the clock was running; 4 Oct + 3 = Tue 7 Oct.
+    (D(2025, 9, 4), False, [C(D(2025, 10, 6), D(2025, 10, 8))], D(2025, 10, 7), D(2025, 10, 7), 3),
+    # Asked the day after it: adds nothing.
+    (D(2025, 9, 4), False, [C(D(2025, 10, 7), D(2025, 10, 9))], D(2025, 10, 6), D(2025, 10, 6), 0),
+    # The first clarification (10 days) runs the month on to Mon 13 Oct, so a second asked on 10 Oct still
+    # counts: 3 Oct + 11 = Tue 14 Oct.
+    (
+        D(2025, 9, 3),
+        False,
+        [C(D(2025, 9, 10), D(2025, 9, 19)), C(D(2025, 10, 10), D(2025, 10, 10))],
+        D(2025, 10, 14),
+        D(2025, 10, 14),
+        11,
+    ),
+    # Extended: a clarification in the second month stops the three-month clock (3 Dec + 5 = Mon 8 Dec)
+    # but not the first month, which had already ended on Fri 3 Oct (R6).
+    (D(2025, 9, 3), True, [C(D(2025, 10, 20), D(2025, 10, 24))], D(2025, 12, 8), D(2025, 10, 3), 5),
+    # Extended: asked after the three-month deadline (Wed 3 Dec): adds nothing.
+    (D(2025, 9, 3), True, [C(D(2025, 12, 4), D(2025, 12, 5))], D(2025, 12, 3), D(2025, 10, 3), 0),
+]
+
+
+@pytest.mark.parametrize(
+    ("received", "extended", "clarifications", "expected", "one_month", "days"), LATE_CLARIFICATION_CASES
+)
+def test_a_clarification_after_the_deadline_stops_nothing(
+    received: dt.date,
+    extended: bool,
+    clarifications: list[Clarification],
+    expected: dt.date,
+    one_month: dt.date,
+    days: int,
+) -> None:
+    deadline = due_date(received=received, clarifications=clarifications, extended=extended)
+    assert deadline.due == expected
+    assert deadline.one_month_due == one_month
+    assert deadline.clarification_days == days
+
+
+def test_a_second_month_clarification_does_not_lengthen_the_time_to_notify_an_extension() -> None:
+    # R6: the requester is told within the first month, which ended on Fri 3 Oct 2025.
+    clarifications = [C(D(2025, 10, 20), D(2025, 10, 24))]
+    due_date(received=D(2025, 9, 3), clarifications=clarifications, extended=True, extension_notified=D(2025, 10, 3))
+    with pytest.raises(DeadlineError, match="after the first month"):
+        due_date(
+            received=D(2025, 9, 3), clarifications=clarifications, extended=True, extension_notified=D(2025, 10, 6)
+        )
