@@ -176,7 +176,7 @@ def request_create(
         if acknowledge:
             from requests_app.services.letters import letter_generate
 
-            letter_generate(request=request, template="acknowledgement", by=by)
+            letter_generate(request=request, template="acknowledgement", by=by, today=today)
     return request
 
 
