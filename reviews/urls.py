@@ -1,4 +1,13 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from reviews import views
 
 app_name = "reviews"
-urlpatterns: list[URLPattern | URLResolver] = []  # filled in by later issues
+urlpatterns = [
+    path("what-we-hold/", views.what_we_hold, name="what_we_hold"),
+    path("search/", views.subject_search, name="subject_search"),
+    path("search/<int:pk>/", views.search_run, name="search_run"),
+    path("search/<int:pk>/hits/<int:hit_pk>/", views.hit_decide, name="hit_decide"),
+    path("retention/", views.retention, name="retention"),
+    path("retention/<int:pk>/destroy/", views.review_destroy, name="review_destroy"),
+]

@@ -1,0 +1,302 @@
+"""Reads of the partnership's holdings: each page's queries with their joins done up front."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+
+from reviews.models import (
+    AgencyKind,
+    AgencySubmission,
+    Category,
+    DataSubjectRecord,
+    DestructionCertificate,
+    HeldCategory,
+    HitDecision,
+    NotificationStatus,
+    RecipientNotification,
+    RecordStatus,
+    Restriction,
+    Review,
+    ReviewStatus,
+    ReviewType,
+    SourceAgency,
+    SubjectSearchHit,
+    SubjectSearchRun,
+    SubmissionType,
+)
+from rights.retention import is_due
+
+PROCESS_DESCRIPTIONS = {
+    ReviewType.CSPR: "Where a child or young person has died or experienced abuse or neglect resulting in serious harm.",
+    ReviewType.SECTION_11: "Checks that agencies have what Section 11 of the Children Act 2004 requires, such as training and safeguarding leads.",
+    ReviewType.MULTI_AGENCY_AUDIT: "To assess how well agencies work together locally.",
+    ReviewType.LEARNING_REVIEW: "To capture system issues or good practice.",
+}
+
+LAWFUL_BASIS = (
+    ("Public task", "UK GDPR Article 6(1)(e): the partnership's statutory functions, not consent."),
+    (
+        "Working Together to Safeguard Children 2018",
+        "Statutory guidance establishing the safeguarding partnership and its reviews and audits.",
+    ),
+    (
+        "Children and Social Work Act 2017",
+        "Safeguarding partners' duties, including child safeguarding practice reviews.",
+    ),
+    ("Children Act 2004, section 11", "Agencies' safeguarding duties, which Section 11 compliance audits scrutinise."),
+    (
+        "Health and other special category data",
+        "UK GDPR Article 9(2)(g) with DPA 2018 Schedule 1 paragraph 18 (safeguarding of children and of individuals at risk).",
+    ),
+)
+
+
+def _active_restriction() -> Exists:
+    return Exists(Restriction.objects.filter(record=OuterRef("pk"), lifted_at__isnull=True))
+
+
+def confirmed_sources(request_reference: str) -> list[DataSubjectRecord]:
+    """Records a caseworker confirmed as about the request's subject: the disclosure's sources.
+
+    The latest decision about a record for the request wins. Erased records are left out (nothing
+    is left to disclose); restricted ones are included with `is_restricted` set, because giving a
+    person their own data is not a new use (Art 18(2)), but any export must check assert_usable.
+    """
+    if not request_reference:
+        return []
+    decisions = (
+        SubjectSearchHit.objects.filter(run__request_reference=request_reference)
+        .exclude(decision=HitDecision.PENDING)
+        .order_by("decided_at", "pk")
+        .values_list("record_id", "decision")
+    )
+    latest: dict[int, str] = {}
+    for record_id, decision in decisions:
+        latest[record_id] = decision
+    wanted = [record_id for record_id, decision in latest.items() if decision == HitDecision.CONFIRMED]
+    return list(
+        DataSubjectRecord.objects.filter(pk__in=wanted, status=RecordStatus.ACTIVE)
+        .select_related("submission__review", "submission__agency")
+        .prefetch_related("categories")
+        .annotate(is_restricted=_active_restriction())
+        .order_by("pk")
+    )
+
+
+def search_run_hits(run: SubjectSearchRun) -> list[SubjectSearchHit]:
+    """A run's hits, best first, with each record, its review and agency, and who decided."""
+    return list(
+        SubjectSearchHit.objects.filter(run=run)
+        .select_related("record__submission__review", "record__submission__agency", "decided_by")
+        .annotate(
+            record_restricted=Exists(Restriction.objects.filter(record=OuterRef("record_id"), lifted_at__isnull=True))
+        )
+        .order_by("rank")
+    )
+
+
+def search_runs_recent(*, hidden: Iterable[str] = (), limit: int = 20) -> list[SubjectSearchRun]:
+    """The latest searches, leaving out those of requests the user may not open."""
+    return list(
+        SubjectSearchRun.objects.exclude(request_reference__in=[ref for ref in hidden if ref])
+        .select_related("run_by")
+        .annotate(
+            hit_count=Count("hits"),
+            confirmed=Count("hits", filter=Q(hits__decision=HitDecision.CONFIRMED)),
+        )
+        .order_by("-run_at", "-pk")[:limit]
+    )
+
+
+def search_runs_for_request(request_reference: str) -> list[SubjectSearchRun]:
+    """A request's searches, as its evidence of a reasonable and proportionate search (Art 15(1A))."""
+    return list(
+        SubjectSearchRun.objects.filter(request_reference=request_reference)
+        .select_related("run_by")
+        .prefetch_related("hits__record__submission__review", "hits__record__submission__agency", "hits__decided_by")
+        .order_by("run_at", "pk")
+    )
+
+
+def notifications_for(
+    *, request_reference: str | None = None, status: str | None = None
+) -> QuerySet[RecipientNotification]:
+    """Art 19 notifications, optionally for one request or in one status, with agency and record joined."""
+    queryset = RecipientNotification.objects.select_related("agency", "record", "handled_by")
+    if request_reference is not None:
+        queryset = queryset.filter(request_reference=request_reference)
+    if status is not None:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("created_at", "pk")
+
+
+def notifications_pending() -> QuerySet[RecipientNotification]:
+    return notifications_for(status=NotificationStatus.PENDING)
+
+
+def recipients_of(record: DataSubjectRecord) -> list[tuple[SourceAgency, str]]:
+    """The agencies that supplied or received a record, for telling the requester who they are (Art 19)."""
+    supplier = SourceAgency.objects.get(submissions__pk=record.submission_id)
+    received = SourceAgency.objects.filter(received__record=record).exclude(pk=supplier.pk).distinct().order_by("name")
+    return [(supplier, "supplied"), *((agency, "received") for agency in received)]
+
+
+def restrictions_active(record: DataSubjectRecord) -> list[Restriction]:
+    return list(Restriction.objects.filter(record=record, lifted_at__isnull=True).select_related("placed_by"))
+
+
+# The "what we hold" page -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    key: str
+    label: str
+    total: int
+    by_process: list[int]
+    agency_kinds: list[str]
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    key: str
+    label: str
+    total: int
+    by_agency_kind: list[int]
+
+
+@dataclass(frozen=True)
+class ProcessRow:
+    key: str
+    label: str
+    description: str
+    in_progress: int
+    concluded_holding: int
+    overdue: int
+    on_legal_hold: int
+    destroyed: int
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    name: str
+    kind: str
+    data_owner: str
+    submissions_held: int
+
+
+@dataclass(frozen=True)
+class WhatWeHold:
+    processes: list[ProcessRow]
+    categories: list[CategoryRow]
+    sources: list[SourceRow]
+    agencies: list[AgencyRow]
+    agency_kinds: list[str]
+    lawful_basis: tuple[tuple[str, str], ...]
+    retention_days: int
+    records_held: int
+    records_restricted: int
+    certificates: int
+    last_destroyed: dt.datetime | None
+
+
+def what_we_hold(*, today: dt.date, retention_days: int) -> WhatWeHold:
+    """The privacy notice's table, computed from what is actually held: a fixed number of queries."""
+    processes = list(ReviewType)
+    process_index = {p.value: i for i, p in enumerate(processes)}
+    kinds = list(AgencyKind)
+    kind_index = {k.value: i for i, k in enumerate(kinds)}
+
+    by_category: dict[str, list[int]] = {c.value: [0] * len(processes) for c in Category}
+    kinds_by_category: dict[str, set[str]] = defaultdict(set)
+    rows = (
+        HeldCategory.objects.filter(record__status=RecordStatus.ACTIVE)
+        .values("category", "record__submission__review__review_type", "record__submission__agency__kind")
+        .annotate(n=Count("record", distinct=True))
+        .order_by()
+    )
+    for row in rows:
+        by_category[row["category"]][process_index[row["record__submission__review__review_type"]]] += row["n"]
+        kinds_by_category[row["category"]].add(row["record__submission__agency__kind"])
+    categories = [
+        CategoryRow(
+            c.value,
+            c.label,
+            sum(by_category[c.value]),
+            by_category[c.value],
+            [k.label for k in kinds if k.value in kinds_by_category[c.value]],
+        )
+        for c in Category
+    ]
+
+    by_source: dict[str, list[int]] = {s.value: [0] * len(kinds) for s in SubmissionType}
+    for row in (
+        AgencySubmission.objects.filter(destroyed_at__isnull=True)
+        .values("submission_type", "agency__kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        by_source[row["submission_type"]][kind_index[row["agency__kind"]]] += row["n"]
+    sources = [SourceRow(s.value, s.label, sum(by_source[s.value]), by_source[s.value]) for s in SubmissionType]
+
+    agencies = [
+        AgencyRow(a.name, a.get_kind_display(), a.data_owner, a.held)
+        for a in SourceAgency.objects.annotate(
+            held=Count("submissions", filter=Q(submissions__destroyed_at__isnull=True))
+        ).order_by("name")
+    ]
+
+    counts: dict[str, dict[str, int]] = {p.value: defaultdict(int) for p in processes}
+    for review_type, status, concluded, legal_hold, destroyed_at in Review.objects.values_list(
+        "review_type", "status", "concluded", "legal_hold", "agency_data_destroyed_at"
+    ):
+        tally = counts[review_type]
+        if destroyed_at is not None:
+            tally["destroyed"] += 1
+        elif status == ReviewStatus.IN_PROGRESS:
+            tally["in_progress"] += 1
+        else:
+            tally["concluded_holding"] += 1
+            if legal_hold:
+                tally["on_legal_hold"] += 1
+            elif is_due(concluded, retention_days, today):
+                tally["overdue"] += 1
+    process_rows = [
+        ProcessRow(
+            p.value,
+            p.label,
+            PROCESS_DESCRIPTIONS[p],
+            counts[p.value]["in_progress"],
+            counts[p.value]["concluded_holding"],
+            counts[p.value]["overdue"],
+            counts[p.value]["on_legal_hold"],
+            counts[p.value]["destroyed"],
+        )
+        for p in processes
+    ]
+
+    held = DataSubjectRecord.objects.filter(status=RecordStatus.ACTIVE).aggregate(
+        total=Count("pk", distinct=True),
+        restricted=Count(
+            "pk", distinct=True, filter=Q(restrictions__lifted_at__isnull=True, restrictions__isnull=False)
+        ),
+    )
+    certificates = DestructionCertificate.objects.aggregate(n=Count("pk"), last=Max("destroyed_at"))
+    return WhatWeHold(
+        processes=process_rows,
+        categories=categories,
+        sources=sources,
+        agencies=agencies,
+        agency_kinds=[k.label for k in kinds],
+        lawful_basis=LAWFUL_BASIS,
+        retention_days=retention_days,
+        records_held=held["total"] or 0,
+        records_restricted=held["restricted"] or 0,
+        certificates=certificates["n"] or 0,
+        last_destroyed=certificates["last"],
+    )

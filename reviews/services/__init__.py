@@ -1,0 +1,68 @@
+"""Writes to the partnership's holdings, and what each data right does to them.
+
+Each service is one transaction: lock the row, check, change, save with a history reason, and
+write its record (correction, restriction, certificate, notification) in the same transaction.
+Never queryset.update() on a tracked model: it records no history.
+"""
+
+from reviews.services.effects import (
+    IDENTITY_FIELDS,
+    Rectified,
+    Restricted,
+    notification_mark_not_required,
+    notification_mark_sent,
+    restriction_lift,
+    subject_objection_uphold,
+    subject_rectify,
+    subject_restrict,
+)
+from reviews.services.erasure import (
+    ERASED_HIT_REASON,
+    Erased,
+    ErasureCounts,
+    holds_blocking,
+    record_wipe,
+    subject_erase,
+)
+from reviews.services.holdings import (
+    agency_create,
+    assert_usable,
+    review_conclude,
+    review_create,
+    review_set_legal_hold,
+    subject_add_to_review,
+    subject_export,
+    subject_record_create,
+    submission_create,
+)
+from reviews.services.searches import search_hit_decide, search_run_create, search_runs_purge
+
+__all__ = [
+    "ERASED_HIT_REASON",
+    "IDENTITY_FIELDS",
+    "Erased",
+    "ErasureCounts",
+    "Rectified",
+    "Restricted",
+    "agency_create",
+    "assert_usable",
+    "holds_blocking",
+    "notification_mark_not_required",
+    "notification_mark_sent",
+    "record_wipe",
+    "restriction_lift",
+    "review_conclude",
+    "review_create",
+    "review_set_legal_hold",
+    "search_hit_decide",
+    "search_run_create",
+    "search_runs_purge",
+    "subject_add_to_review",
+    "subject_erase",
+    "subject_export",
+    "subject_objection_uphold",
+    "subject_record_create",
+    "subject_rectify",
+    "subject_restrict",
+    "submission_create",
+]

@@ -1,0 +1,98 @@
+"""Subject search runs kept as evidence of a reasonable and proportionate search (Art 15(1A))."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from reviews.access import require_reference_visible, require_worker
+from reviews.models import (
+    DataSubjectRecord,
+    HitDecision,
+    RecordStatus,
+    SubjectSearchHit,
+    SubjectSearchRun,
+)
+from reviews.search import SearchCriteria, search_with_stats
+from reviews.services.common import _reason
+from rights import ApplicationError
+
+# Subject search runs (Art 15(1A)) -------------------------------------------------------------------
+
+
+def search_run_create(
+    *, by: User, criteria: SearchCriteria, request_reference: str = "", limit: int = 50
+) -> SubjectSearchRun:
+    """Run a subject search and keep it, with its hits and reasons, as evidence of a reasonable search."""
+    require_worker(by, action="search the partnership's holdings")
+    require_reference_visible(by, request_reference.strip())
+    if not criteria.name.strip():
+        raise ApplicationError("Enter the person's name.", field="name")
+    if not 1 <= limit <= 200:
+        raise ApplicationError("Ask for between 1 and 200 hits.", field="limit")
+    hits, scored = search_with_stats(criteria, limit=limit)
+    with transaction.atomic():
+        run = SubjectSearchRun(
+            request_reference=request_reference.strip(),
+            name=criteria.name.strip(),
+            previous_names="\n".join(criteria.previous_names),
+            date_of_birth=criteria.date_of_birth,
+            address=criteria.address,
+            run_by=by,
+            run_at=timezone.now(),
+            records_searched=DataSubjectRecord.objects.filter(status=RecordStatus.ACTIVE).count(),
+            candidates_scored=scored,
+            hit_limit=limit,
+        )
+        run.full_clean()
+        _reason(run, "Search run")
+        run.save()
+        for rank, hit in enumerate(hits, start=1):
+            row = SubjectSearchHit(
+                run=run,
+                record=hit.record,
+                rank=rank,
+                score=hit.score,
+                strength=hit.strength,
+                reasons="\n".join(hit.reasons),
+            )
+            _reason(row, "Search hit")
+            row.save()
+    return run
+
+
+def search_hit_decide(*, hit: SubjectSearchHit, by: User, decision: str, note: str = "") -> SubjectSearchHit:
+    """The caseworker's call on a hit: about this person (a source for the disclosure) or someone else."""
+    require_worker(by, action="confirm or reject search hits")
+    if decision not in (HitDecision.CONFIRMED, HitDecision.REJECTED):
+        raise ApplicationError("Choose confirm or reject.", field="decision")
+    with transaction.atomic():
+        locked = SubjectSearchHit.objects.select_for_update().get(pk=hit.pk)
+        if locked.decision == decision:
+            raise ApplicationError(f"That hit is already {locked.get_decision_display().split(':')[0].lower()}.")
+        locked.decision = decision
+        locked.decided_by = by
+        locked.decided_at = timezone.now()
+        locked.decision_note = note.strip()
+        _reason(locked, f"Hit {decision}")
+        locked.save()
+    return locked
+
+
+def search_runs_purge(*, request_reference: str) -> int:
+    """Delete a closed request's search runs and their history (its retention is over); returns runs deleted.
+
+    For requests_app's own retention of closed requests: the runs hold the subject's name and date of birth.
+    """
+    if not request_reference.strip():
+        raise ApplicationError("Name the request whose searches are to be deleted.")
+    with transaction.atomic():
+        runs = list(SubjectSearchRun.objects.select_for_update().filter(request_reference=request_reference))
+        run_ids = [run.pk for run in runs]
+        hit_ids = list(SubjectSearchHit.objects.filter(run_id__in=run_ids).values_list("pk", flat=True))
+        for run in runs:
+            run.delete()
+        SubjectSearchHit.history.model.objects.filter(id__in=hit_ids).delete()
+        SubjectSearchRun.history.model.objects.filter(id__in=run_ids).delete()
+    return len(run_ids)

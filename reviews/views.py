@@ -1,0 +1,115 @@
+"""Holdings pages: thin views that parse input, call one service or selector, and render or redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from reviews import access, selectors
+from reviews.forms import HitDecisionForm, SubjectSearchForm
+from reviews.models import Review, SubjectSearchHit
+from reviews.retention import due_items, retention_days, review_destroy_agency_data
+from reviews.search import SearchCriteria
+from reviews.services import search_hit_decide, search_run_create
+from rights import ApplicationError
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in staff user (LoginRequiredMiddleware keeps anonymous users out)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+@require_GET
+def what_we_hold(request: HttpRequest) -> HttpResponse:
+    if not access.can_view_holdings(request.user):
+        raise PermissionDenied
+    held = selectors.what_we_hold(today=timezone.localdate(), retention_days=retention_days())
+    return render(request, "reviews/what_we_hold.html", {"held": held})
+
+
+@require_http_methods(["GET", "POST"])
+def subject_search(request: HttpRequest) -> HttpResponse:
+    if not access.can_work(request.user):
+        raise PermissionDenied
+    form = SubjectSearchForm(request.POST or None, initial={"request_reference": request.GET.get("request", "")})
+    if request.method == "POST" and form.is_valid():
+        criteria = SearchCriteria(
+            name=form.cleaned_data["name"],
+            previous_names=form.previous_name_list,
+            date_of_birth=form.cleaned_data["date_of_birth"],
+            address=form.cleaned_data["address"],
+        )
+        try:
+            run = search_run_create(
+                by=_user(request),
+                criteria=criteria,
+                request_reference=form.cleaned_data["request_reference"],
+            )
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            return redirect("reviews:search_run", pk=run.pk)
+    return render(
+        request,
+        "reviews/search.html",
+        {"form": form, "runs": selectors.search_runs_recent(hidden=access.hidden_references(request.user))},
+    )
+
+
+@require_GET
+def search_run(request: HttpRequest, pk: int) -> HttpResponse:
+    run = access.search_run_get_for_user(user=request.user, pk=pk)
+    return render(request, "reviews/search_run.html", {"run": run, "hits": selectors.search_run_hits(run)})
+
+
+@require_POST
+def hit_decide(request: HttpRequest, pk: int, hit_pk: int) -> HttpResponse:
+    run = access.search_run_get_for_user(user=request.user, pk=pk)
+    hit = get_object_or_404(SubjectSearchHit, pk=hit_pk, run=run)
+    form = HitDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose confirm or reject.")
+        return redirect("reviews:search_run", pk=run.pk)
+    try:
+        search_hit_decide(
+            hit=hit, by=_user(request), decision=form.cleaned_data["decision"], note=form.cleaned_data["note"]
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Hit {hit.rank} {form.cleaned_data['decision']}.")
+    return redirect("reviews:search_run", pk=run.pk)
+
+
+@require_GET
+def retention(request: HttpRequest) -> HttpResponse:
+    if not access.can_work(request.user):
+        raise PermissionDenied
+    try:
+        items = due_items(today=timezone.localdate())
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        items = []
+    context = {"items": items, "is_manager": access.is_manager(request.user), "retention_days": retention_days()}
+    return render(request, "reviews/retention.html", context)
+
+
+@require_POST
+def review_destroy(request: HttpRequest, pk: int) -> HttpResponse:
+    if not access.is_manager(request.user):
+        raise PermissionDenied
+    review = get_object_or_404(Review, pk=pk)
+    try:
+        certificate = review_destroy_agency_data(review=review, by=_user(request))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Agency data of {review.reference} destroyed: certificate {certificate.reference}.")
+    return redirect("reviews:retention")

@@ -1,0 +1,80 @@
+"""The pure rules behind retention and the effects of rights on held data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rights.effects import (
+    RESTRICTION_BASES,
+    ErasureExemption,
+    RestrictionBasis,
+    recipients_to_notify,
+    restricted_use_allowed,
+    restriction_blocks_destruction,
+)
+from rights.retention import days_overdue, is_due, retention_due
+
+
+@pytest.mark.parametrize(
+    ("concluded", "days", "due"),
+    [
+        (dt.date(2026, 2, 2), 0, dt.date(2026, 2, 2)),
+        (dt.date(2026, 2, 2), 30, dt.date(2026, 3, 4)),
+        (dt.date(2024, 2, 28), 1, dt.date(2024, 2, 29)),
+        (dt.date(2025, 12, 31), 1, dt.date(2026, 1, 1)),
+    ],
+)
+def test_retention_due(concluded: dt.date, days: int, due: dt.date) -> None:
+    assert retention_due(concluded, days) == due
+
+
+def test_negative_period_refused() -> None:
+    with pytest.raises(ValueError, match="negative"):
+        retention_due(dt.date(2026, 1, 1), -1)
+
+
+def test_is_due_and_overdue() -> None:
+    concluded = dt.date(2026, 2, 2)
+    assert not is_due(None, 0, dt.date(2030, 1, 1))  # still running
+    assert not is_due(concluded, 30, dt.date(2026, 3, 3))
+    assert is_due(concluded, 30, dt.date(2026, 3, 4))
+    assert days_overdue(concluded, 30, dt.date(2026, 3, 3)) == 0
+    assert days_overdue(concluded, 30, dt.date(2026, 3, 10)) == 6
+
+
+@given(
+    st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 1, 1)), st.integers(0, 3650), st.integers(-400, 400)
+)
+def test_due_exactly_from_the_due_date(concluded: dt.date, days: int, offset: int) -> None:
+    today = retention_due(concluded, days) + dt.timedelta(days=offset)
+    assert is_due(concluded, days, today) is (offset >= 0)
+    assert days_overdue(concluded, days, today) == max(0, offset)
+
+
+def test_erasure_exemptions_cite_article_17_3() -> None:
+    assert ErasureExemption.PUBLIC_TASK.article == "UK GDPR Article 17(3)(b)"
+    assert ErasureExemption.LEGAL_CLAIMS.article == "UK GDPR Article 17(3)(e)"
+    assert "public task" in ErasureExemption.PUBLIC_TASK.explanation
+
+
+def test_restriction_bases() -> None:
+    assert set(RESTRICTION_BASES) == set(RestrictionBasis)
+    assert RestrictionBasis.ACCURACY_CONTESTED.info.article == "UK GDPR Article 18(1)(a)"
+    assert RestrictionBasis.OBJECTION_UPHELD.info.article == "UK GDPR Article 21(1)"
+    blocking = {b for b in RestrictionBasis if restriction_blocks_destruction(b)}
+    assert blocking == {RestrictionBasis.UNLAWFUL_KEEP, RestrictionBasis.LEGAL_CLAIMS}
+
+
+def test_restricted_use() -> None:
+    assert not restricted_use_allowed()
+    assert restricted_use_allowed(with_consent=True)
+    assert restricted_use_allowed(for_legal_claims=True)
+
+
+def test_recipients_to_notify() -> None:
+    assert recipients_to_notify(frozenset({"police"}), frozenset({"council", "police"})) == {"police", "council"}
+    assert recipients_to_notify(frozenset({"police"}), frozenset(), impossible_or_disproportionate=True) == frozenset()
