@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.organisation",
+                "requests_app.context_processors.notices",
             ],
         },
     },
@@ -161,6 +162,7 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},  # announces its logger bridge at INFO on import
     },
 }
 
@@ -178,3 +180,14 @@ ORGANISATION = {
 CHILD_CONSENT_AGE = env.int("CHILD_CONSENT_AGE", default=13)  # the seed notice's policy; law: Gillick competence
 # One-off bank holidays not yet in the `holidays` package (ISO dates, comma-separated); admins add more in the database.
 EXTRA_BANK_HOLIDAYS = env.list("EXTRA_BANK_HOLIDAYS", default=[])
+
+# The deadline sweep (docs/sweep.md): run daily by Celery beat (a django-celery-beat PeriodicTask the
+# Manager can change in the admin) and on demand with `manage.py sweep_deadlines`.
+SWEEP_REMINDER_DAYS = env.list("SWEEP_REMINDER_DAYS", cast=int, default=[10, 5, 1])  # days before the due date
+SWEEP_ESCALATION_DAYS = env.list("SWEEP_ESCALATION_DAYS", cast=int, default=[0, 7, 14, 28])  # days past it
+SWEEP_EXTENSION_PROMPT_DAY = env.int("SWEEP_EXTENSION_PROMPT_DAY", default=20)  # day of the first month
+# Waiting on the requester (identity, clarification) longer than this is flagged for closure; unset: one calendar month.
+SWEEP_WAITING_DAYS = env.int("SWEEP_WAITING_DAYS", default=None)
+SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=2000)
+# Links in notice emails point here (the workspace's address as staff reach it).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

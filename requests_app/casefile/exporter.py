@@ -1,0 +1,186 @@
+"""A request as a case file: the keys in a fixed order, empty optional values left out."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from requests_app.casefile.plan import steps_of
+from requests_app.casefile.schema import CLOCK_KEYS, FORMAT
+from requests_app.casefile.sections import registered_sections
+from requests_app.models import (
+    ClockEvent,
+    ClockEventKind,
+    Evidence,
+    EvidenceKind,
+    Letter,
+    Person,
+    RightsRequest,
+    Status,
+)
+from rights import ApplicationError, RepresentativeRole
+
+STATUS_REASON_EXCLUDED = ("refusal_ground", "decision_reasons", "supplementary_statement", "clarification_question")
+
+
+def case_export(*, request: RightsRequest) -> dict[str, Any]:
+    """The request as a case file that `case_import` reads back to the same request (reference aside)."""
+    request = (
+        RightsRequest.objects.select_related("subject", "requester", "assigned_to")
+        .prefetch_related("letters", "clock_events", "evidence__seen_by", "transitions")
+        .get(pk=request.pk)
+    )
+    out: dict[str, Any] = {
+        "format": FORMAT,
+        "reference": request.reference,
+        "kind": request.kind,
+        "received": request.received.isoformat(),
+        "channel": request.channel,
+    }
+    if request.summary:
+        out["summary"] = request.summary
+    out["status"] = request.status
+    if request.status == Status.AWAITING_CLARIFICATION and request.paused_from:
+        out["paused_from"] = request.paused_from
+    status_reason = _status_reason(request)
+    if status_reason:
+        out["status_reason"] = status_reason
+    decision = {
+        key: value
+        for key, value in (
+            ("refusal_ground", request.refusal_ground),
+            ("reasons", request.decision_reasons),
+            ("supplementary_statement", request.supplementary_statement),
+        )
+        if value
+    }
+    if decision:
+        out["decision"] = decision
+    if request.processing_restricted:
+        out["processing_restricted"] = True
+    if request.assigned_to is not None:
+        out["assigned_to"] = request.assigned_to.get_username()
+    if request.is_restricted:
+        out["restricted"] = {"reason": request.restricted_reason}
+    out["subject"] = _person(request.subject)
+    if request.requester is not None:
+        out["requester"] = _person(request.requester)
+    if request.representative_role != RepresentativeRole.SELF.value:
+        representative = {"role": request.representative_role}
+        if request.authority:
+            representative["authority"] = request.authority
+        out["representative"] = representative
+    evidence = _evidence(request)
+    if evidence:
+        out["evidence"] = evidence
+
+    letters = sorted(request.letters.all(), key=lambda letter: (letter.date, letter.pk))
+    position = {letter.pk: index for index, letter in enumerate(letters)}
+    out["letters"] = [_letter(letter) for letter in letters]
+    out["clock"] = _clock(request, sorted(request.clock_events.all(), key=lambda e: (e.date, e.pk)), position)
+
+    for section in registered_sections():
+        value = section.export(request)
+        if value is not None:
+            out[section.key] = value
+    return out
+
+
+def case_dumps(data: dict[str, Any]) -> str:
+    """The case file's text: indent 2, keys in the export's order, non-ASCII characters kept."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _status_reason(request: RightsRequest) -> str:
+    """The reason given at the step that reached the status (a withdrawal, a lifting), if that step takes one."""
+    if request.status == Status.RECEIVED:
+        return ""
+    reached = [t for t in request.transitions.all() if t.to_status == request.status and t.from_status != t.to_status]
+    if not reached:
+        return ""
+    last = max(reached, key=lambda t: (t.at, t.pk))
+    steps = [s for s in steps_of(request.kind) if s.name == last.transition]
+    if not steps or "reason" not in steps[0].info.needs:
+        return ""
+    if any(name in steps[0].info.needs for name in STATUS_REASON_EXCLUDED):
+        return ""
+    return last.reason
+
+
+def _person(person: Person) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": person.full_name}
+    if person.previous_name_list:
+        out["previous_names"] = person.previous_name_list
+    if person.date_of_birth is not None:
+        out["date_of_birth"] = person.date_of_birth.isoformat()
+    for key in ("address", "email", "phone"):
+        value = getattr(person, key)
+        if value:
+            out[key] = value
+    return out
+
+
+def _evidence(request: RightsRequest) -> list[dict[str, Any]]:
+    items: list[Evidence] = sorted(request.evidence.all(), key=lambda e: (e.seen_on, e.pk))
+    last_competence = max((i for i, e in enumerate(items) if e.kind == EvidenceKind.COMPETENCE), default=None)
+    out: list[dict[str, Any]] = []
+    for index, item in enumerate(items):
+        entry: dict[str, Any] = {
+            "kind": item.kind,
+            "description": item.description,
+            "seen_on": item.seen_on.isoformat(),
+            "seen_by": item.seen_by.get_username(),
+        }
+        if index == last_competence and request.child_competence:
+            entry["competence"] = request.child_competence  # the judgement on record is the latest one
+        out.append(entry)
+    return out
+
+
+def _letter(letter: Letter) -> dict[str, Any]:
+    out: dict[str, Any] = {"direction": letter.direction, "date": letter.date.isoformat(), "method": letter.method}
+    if letter.addressee:
+        out["addressee"] = letter.addressee
+    out["summary"] = letter.summary
+    if letter.template:
+        out["template"] = letter.template
+    return out
+
+
+def _clock(request: RightsRequest, events: list[ClockEvent], position: dict[int, int]) -> list[dict[str, Any]]:
+    """Clock events as the file writes them: a clarification's asking and answer become one entry."""
+    clock: list[dict[str, Any]] = []
+    open_clarification: dict[str, Any] | None = None
+    for event in events:
+        if event.event == ClockEventKind.CLARIFICATION_ANSWERED:
+            if open_clarification is None:
+                raise ApplicationError(
+                    f"{request.reference} has a clarification answered on {event.date.isoformat()} that was never "
+                    "asked; correct its clock before exporting it.",
+                    field="clock",
+                )
+            open_clarification["answered"] = event.date.isoformat()
+            if event.reason:
+                open_clarification["answered_reason"] = event.reason
+            if event.letter_id is not None:
+                open_clarification["answered_letter"] = position[event.letter_id]
+            open_clarification = None
+            continue
+        entry: dict[str, Any]
+        if event.event == ClockEventKind.CLARIFICATION_ASKED:
+            if open_clarification is not None:
+                raise ApplicationError(
+                    f"{request.reference} has a clarification asked on {event.date.isoformat()} while another is "
+                    "still open; correct its clock before exporting it.",
+                    field="clock",
+                )
+            entry = {"event": "clarification", "asked": event.date.isoformat()}
+            open_clarification = entry
+        else:
+            entry = {"event": event.event, "date": event.date.isoformat()}
+        if event.reason:
+            entry["reason"] = event.reason
+        if event.letter_id is not None:
+            entry["letter"] = position[event.letter_id]
+        clock.append(entry)
+    return [{key: entry[key] for key in CLOCK_KEYS[entry["event"]] if key in entry} for entry in clock]
