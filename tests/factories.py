@@ -31,7 +31,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create: bool, extracted: str | None, **kwargs: object) -> None:
         if create and extracted:
-            self.groups.add(Group.objects.get(name=extracted))
+            # get_or_create: a transactional test flushes the groups the migration made.
+            self.groups.add(Group.objects.get_or_create(name=extracted)[0])
         if create:
             self.save()
 
@@ -86,3 +87,307 @@ def make_request(
         summary="All records held about me",
         today=today or max(received, dt.date.today()),
     )
+
+
+# State machines (engineer A): verified requests, a stand-in for the letters service, and walking a request through steps.
+
+
+class FakeLetters:
+    """Stands in for letter_generate: files a register row per letter and remembers what it was asked."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, object]] = []
+
+    def __call__(
+        self,
+        *,
+        request: RightsRequest,
+        template: str,
+        by: User | None,
+        method: str = "post",
+        context: dict[str, object] | None = None,
+        today: dt.date | None = None,
+    ) -> object:
+        from requests_app.models import Letter, LetterDirection
+
+        self.calls.append({"template": template, "by": by, "method": method, "context": dict(context or {})})
+        return Letter.objects.create(
+            request=request,
+            direction=LetterDirection.OUT,
+            date=today or dt.date.today(),
+            method=method,
+            addressee=request.addressee.full_name,
+            summary=f"{template} (test stand-in)",
+            template=template,
+            created_by=by,
+        )
+
+    @property
+    def templates(self) -> list[str]:
+        return [str(call["template"]) for call in self.calls]
+
+
+# What each step's form would supply, so a test can walk a request through its machine.
+STEP_INPUTS: dict[str, dict[str, str]] = {
+    "refuse": {"refusal_ground": "manifestly_excessive", "decision_reasons": "The sixth identical request this month."},
+    "send_back": {"reason": "Third-party names on page 4 are not redacted."},
+    "ask_clarification": {"clarification_question": "Which review do you mean: 2019 or 2023?"},
+    "extend": {"extension_reason": "Records from six agencies, some on paper."},
+    "withdraw": {"reason": "The requester withdrew by phone."},
+    "rectify": {"decision_reasons": "The date of birth was corrected to 1 May 2012."},
+    "erase": {"decision_reasons": "The duplicate referral record was erased."},
+    "restrict": {"decision_reasons": "The accuracy of the record is contested (Art 18(1)(a))."},
+    "uphold": {"decision_reasons": "The 2024 learning review stops using the data."},
+    "reject": {"refusal_ground": "compelling_grounds", "decision_reasons": "The statutory review must go on."},
+    "notify_recipients": {"reason": "Police, health and education were told by secure email."},
+    "give_lift_notice": {"reason": "The accuracy check is finished."},
+    "lift": {"reason": "Notice period over."},
+    "add_supplementary_statement": {"supplementary_statement": "I say the incident did not happen."},
+}
+DECLINE_INPUTS: dict[str, dict[str, str]] = {
+    "rectification": {"refusal_ground": "data_accurate", "decision_reasons": "The record matches the school's own."},
+    "erasure": {"refusal_ground": "public_task", "decision_reasons": "The review is still running."},
+    "restriction": {"refusal_ground": "conditions_not_met", "decision_reasons": "No Art 18(1) condition applies."},
+}
+
+
+def verify_identity(request: RightsRequest, *, by: User, on: dt.date) -> RightsRequest:
+    """Record identity (and, for a representative, authority) seen on `on`, through the evidence service."""
+    from requests_app.models import EvidenceKind
+    from requests_app.services.evidence import evidence_record
+
+    evidence_record(
+        request_id=request.pk,
+        by=by,
+        kind=EvidenceKind.IDENTITY,
+        description="Passport ending 123",
+        seen_on=on,
+        today=on,
+    )
+    if request.requester_id is not None:
+        evidence_record(
+            request_id=request.pk,
+            by=by,
+            kind=EvidenceKind.AUTHORITY,
+            description="Birth certificate naming the parent",
+            seen_on=on,
+            today=on,
+        )
+    return RightsRequest.objects.get(pk=request.pk)
+
+
+def take_steps(
+    request: RightsRequest,
+    *names: str,
+    user: User | None,
+    today: dt.date,
+    data: dict[str, dict[str, str]] | None = None,
+) -> RightsRequest:
+    """Take each named step in turn through request_transition, with STEP_INPUTS unless `data` says otherwise."""
+    from requests_app.services.transitions import request_transition
+
+    for name in names:
+        inputs = (data or {}).get(name, STEP_INPUTS.get(name, {}))
+        request = request_transition(
+            request_id=request.pk,
+            user=user,
+            transition=name,
+            expected_version=RightsRequest.objects.get(pk=request.pk).version,
+            data=inputs,
+            today=today,
+        )
+    return request
+
+
+# Deadlines in motion (engineer G): Celery in-process for tests that are not about the broker, and bulk requests.
+
+
+class celery_eager:
+    """Run Celery tasks in-process, even when CELERY_BROKER_URL is set (CI's second run sets it for the broker tests)."""
+
+    def __enter__(self) -> None:
+        from config.celery import app
+
+        self._saved = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+        app.conf.task_always_eager = True
+        app.conf.task_eager_propagates = True
+
+    def __exit__(self, *exc: object) -> None:
+        from config.celery import app
+
+        app.conf.task_always_eager, app.conf.task_eager_propagates = self._saved
+
+
+def bulk_open_requests(
+    count: int,
+    *,
+    due: dt.date,
+    received: dt.date,
+    assigned_to: User | None = None,
+    prefix: str = "RR-BULK-",
+    status: str = "in_progress",
+) -> list[RightsRequest]:
+    """Requests in bulk (no history: fixtures only), all in one status (in progress) with the same due date."""
+
+    people = Person.objects.bulk_create([Person(full_name=f"Bulk Person {i}") for i in range(count)])
+    return RightsRequest.objects.bulk_create(
+        [
+            RightsRequest(
+                reference=f"{prefix}{i:06d}",
+                kind="access",
+                received=received,
+                due_date=due,
+                first_month_due=due,
+                status=status,
+                subject=person,
+                assigned_to=assigned_to,
+            )
+            for i, person in enumerate(people)
+        ]
+    )
+
+
+# Disclosure packs and delivery (engineer E2): an access request with real documents of every kind,
+# redacted, reviewed and (by default) signed off.
+
+PACK_SECRETS = ("Jane Doe", "12 Acacia Avenue", "Bob Smith-Jones", "Carol Quill")
+PACK_SUBJECT_DOB = dt.date(2016, 5, 1)
+
+
+def _scan_pdf_with_pixels(text: str) -> bytes:
+    """A scanner's PDF: one page that is only an image, with `text` drawn into its pixels (no text layer)."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (850, 1100), "white")
+    ImageDraw.Draw(image).text((100, 150), text, font=ImageFont.load_default(size=28), fill="black")
+    out = io.BytesIO()
+    image.save(out, format="PDF", resolution=100.0)
+    return out.getvalue()
+
+
+def _png_with_pixels(text: str) -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (900, 600), "white")
+    ImageDraw.Draw(image).text((60, 80), text, font=ImageFont.load_default(size=30), fill="black")
+    out = io.BytesIO()
+    image.save(out, format="PNG", dpi=(150, 150))
+    return out.getvalue()
+
+
+def pack_case(
+    *,
+    manager_user: User,
+    caseworker_user: User,
+    received: dt.date = dt.date(2026, 3, 2),
+    today: dt.date = dt.date(2026, 3, 16),
+    approve: bool = True,
+    title: str = "Referral",
+) -> RightsRequest:
+    """A parent's access request for a child's records: a text document, a PDF with text, a scanned PDF and a
+    photo, each with PACK_SECRETS redacted (by phrase, span and rectangle), a third party judged not reasonable
+    to disclose, everything reviewed, and (unless approve=False) submitted and approved."""
+    import weasyprint
+
+    from disclosure.services.documents import (
+        DocumentDetails,
+        document_add_text,
+        document_add_upload,
+        document_mark_reviewed,
+    )
+    from disclosure.services.records import agency_get_or_create_by_name
+    from disclosure.services.redaction import redact_phrase, redaction_add_rectangle, redaction_add_span
+    from disclosure.services.review import ThirdPartyDetails, third_party_add, third_party_decide
+
+    request = make_request(
+        received=received,
+        today=received,
+        subject_name="Alex Example",
+        subject_dob=PACK_SUBJECT_DOB,  # under the consent age: no child's consent is needed
+        requester_name="Sam Example",
+        role=RepresentativeRole.PARENT,
+        authority=Authority.PARENTAL_RESPONSIBILITY,
+        assigned_to=caseworker_user,
+    )
+    request = verify_identity(request, by=caseworker_user, on=received)
+    request = take_steps(request, "start_work", "gather_records", "begin_review", user=caseworker_user, today=today)
+    police = agency_get_or_create_by_name(by=caseworker_user, name="Greater Manchester Police")
+    health = agency_get_or_create_by_name(by=caseworker_user, name="Stockport NHS Foundation Trust")
+    worker = caseworker_user
+
+    text = (
+        "Referral received by telephone.\n\n"
+        "The caller, Jane Doe, of 12 Acacia Avenue, reported concerns about Alex.\n"
+        "She asked that her name is not shared.\n\n"
+        "Jane Doe rang again the next day. The duty social worker, Pat Lee, visited.\n"
+    )
+    text_doc = document_add_text(
+        by=worker,
+        request=request,
+        details=DocumentDetails(title=title, agency=police, document_date=dt.date(2026, 2, 1)),
+        text=text,
+        today=today,
+    )
+    redact_phrase(by=worker, document=text_doc, phrase="Jane Doe", exemption="third_party")
+    start = text.index("12 Acacia Avenue")
+    redaction_add_span(by=worker, document=text_doc, start=start, end=start + 16, exemption="third_party")
+
+    pdf = weasyprint.HTML(
+        string="<p style='font-size:12pt'>Health visitor notes. Alex was seen at clinic.</p>"
+        "<p style='font-size:12pt'>Information from Bob Smith-Jones, a neighbour: concerns about noise.</p>"
+        "<p style='font-size:12pt; break-before: page'>Page two: bob smith-jones called the clinic again.</p>"
+    ).write_pdf()
+    pdf_doc = document_add_upload(
+        by=worker,
+        request=request,
+        details=DocumentDetails(title="Health visitor notes", agency=health, document_date=dt.date(2026, 2, 10)),
+        data=pdf,
+        name="notes.pdf",
+        today=today,
+    )
+    redact_phrase(by=worker, document=pdf_doc, phrase="Bob Smith-Jones", exemption="third_party")
+
+    scan_doc = document_add_upload(
+        by=worker,
+        request=request,
+        details=DocumentDetails(title="Scanned letter", agency=police, document_date=dt.date(2026, 2, 12)),
+        data=_scan_pdf_with_pixels("Letter from Carol Quill"),
+        name="scan.pdf",
+        today=today,
+    )
+    # The words sit at about (100, 150)-(420, 185) px at 100 dpi: (72, 108)-(302, 133) pt.
+    redaction_add_rectangle(
+        by=worker, document=scan_doc, page=1, x0=70, top=100, x1=320, bottom=140, exemption="third_party"
+    )
+    photo_doc = document_add_upload(
+        by=worker,
+        request=request,
+        details=DocumentDetails(title="Photo of a note", agency=health),
+        data=_png_with_pixels("Note by Carol Quill"),
+        name="note.png",
+        today=today,
+    )
+    redaction_add_rectangle(
+        by=worker, document=photo_doc, page=1, x0=25, top=30, x1=230, bottom=70, exemption="third_party"
+    )
+    party = third_party_add(
+        by=worker,
+        request=request,
+        details=ThirdPartyDetails(
+            name="Carol Quill", description="neighbour", consent_reason="Asking would alert the family."
+        ),
+        today=today,
+    )
+    third_party_decide(
+        by=worker, third_party=party, reasonable_to_disclose=False, reasons="No consent; not a professional."
+    )
+    for document in (text_doc, pdf_doc, scan_doc, photo_doc):
+        document_mark_reviewed(by=worker, document=document)
+    if approve:
+        request = take_steps(request, "submit_for_sign_off", user=worker, today=today)
+        request = take_steps(request, "approve", user=manager_user, today=today)
+    return RightsRequest.objects.get(pk=request.pk)

@@ -46,3 +46,8 @@ __all__ = [
     "TransitionEvent",
     "machine_for",
 ]
+
+# Notices of the deadline sweep (engineer G).
+from requests_app.models.notices import DUE_DATE_KINDS, Notice, NoticeKind
+
+__all__ += ["DUE_DATE_KINDS", "Notice", "NoticeKind"]

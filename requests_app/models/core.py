@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django_fsm import FSMField, FSMModelMixin
 from simple_history.models import HistoricalRecords
@@ -97,6 +99,7 @@ class RefusalGround(models.TextChoices):
     LEGAL_CLAIMS = "legal_claims", "Needed for legal claims (Art 17(3)(e))"
     DATA_ACCURATE = "data_accurate", "The data is accurate (Art 16)"
     COMPELLING_GROUNDS = "compelling_grounds", "Compelling legitimate grounds (Art 21(1))"
+    CONDITIONS_NOT_MET = "conditions_not_met", "None of the Article 18(1) conditions applies"
 
 
 class RightsRequest(FSMModelMixin, models.Model):
@@ -123,6 +126,11 @@ class RightsRequest(FSMModelMixin, models.Model):
     )
     status = FSMField(max_length=40, choices=Status.choices, default=Status.RECEIVED, protected=True)
     due_date = models.DateField(help_text="Kept in step with the clock by the services; never edited by hand.")
+    first_month_due = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The end of the first month (with clarification days): the last day to notify an extension (Art 12(3)).",
+    )
     clock_started = models.DateField(null=True, blank=True, help_text="When identity, authority or fee arrived.")
     extended = models.BooleanField(default=False)
     identity_verified_at = models.DateTimeField(null=True, blank=True)
@@ -162,6 +170,13 @@ class RightsRequest(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        """Validate every field; the status is only checked, since Django would assign it back and it is protected."""
+        skipped = set(exclude or ())
+        super().clean_fields(exclude=skipped | {"status"})
+        if "status" not in skipped and self.status not in Status.values:
+            raise ValidationError({"status": f"{self.status!r} is not a status."})
 
     @property
     def right(self) -> RightKind:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 
-from requests_app.models import CLOCK_STARTERS_VALUES, ClockEvent, ClockEventKind, RightsRequest
+from requests_app.models import CLOCK_STARTERS_VALUES, ClockEvent, ClockEventKind, Letter, RightsRequest
 from requests_app.selectors import working_calendar
 from rights import ApplicationError, Clarification, Deadline, DeadlineError, WorkingCalendar, due_date
 
@@ -36,7 +37,7 @@ def deadline_for(
     """The request's deadline and the reasons for it, from its received date and clock events."""
     today = today or timezone.localdate()
     if events is None:
-        events = list(request.clock_events.all())
+        events = list(request.clock_events.all()) if request.pk is not None else []  # a request being logged has none
     starters = [e.date for e in events if e.event in CLOCK_STARTERS_VALUES]
     extension = next((e for e in events if e.event == ClockEventKind.EXTENDED), None)
     return due_date(
@@ -56,6 +57,29 @@ def request_refresh_due_date(*, request: RightsRequest, today: dt.date | None = 
     except DeadlineError as error:
         raise ApplicationError(f"The clock events do not fit together: {error}.") from None
     request.due_date = deadline.due
+    request.first_month_due = deadline.one_month_due
     request.clock_started = deadline.start if deadline.start != request.received else None
     request.extended = deadline.extended
     return deadline
+
+
+def clock_event_add(
+    *,
+    request: RightsRequest,
+    event: ClockEventKind,
+    date: dt.date,
+    by: User | None,
+    reason: str = "",
+    letter: Letter | None = None,
+    today: dt.date | None = None,
+) -> ClockEvent:
+    """Write one clock event and bring the due date into step; the caller's transaction saves the request.
+
+    Inside a service's transaction only: if the event makes the clock impossible (say, an extension
+    notified after the first month), the ApplicationError rolls the event back with everything else.
+    """
+    clock_event = ClockEvent.objects.create(
+        request=request, event=event, date=date, reason=reason, letter=letter, recorded_by=by
+    )
+    request_refresh_due_date(request=request, today=today)
+    return clock_event

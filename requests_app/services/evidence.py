@@ -1,0 +1,239 @@
+"""Recording what was seen to verify identity, authority, a child's consent or competence, and the clock it moves.
+
+Identity and authority arriving restart the month (UK GDPR Art 12A, rule R4), so recording them
+writes a clock event and recomputes the due date in the same transaction. Scans are checked by
+their content, not their name, and stored under the private MEDIA_ROOT with a generated name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from requests_app import roles
+from requests_app.access import request_is_visible_to
+from requests_app.models import (
+    CLOCK_STARTERS_VALUES,
+    FINISHED_STATUSES,
+    ClockEvent,
+    ClockEventKind,
+    Evidence,
+    EvidenceKind,
+    Letter,
+    RightsRequest,
+)
+from requests_app.services.clock import clock_event_add
+from requests_app.services.requests import require_role
+from requests_app.services.transitions import check_version
+from rights import ApplicationError, Authority, Competence, RepresentativeRole
+from rights.people import ROLE_AUTHORITIES
+
+HISTORY_REASON_LENGTH = 100
+
+# The first bytes of each file type we accept (PDF 1.7 s7.5.2; PNG s5.2; JPEG/JFIF SOI marker).
+SCAN_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpg"),
+)
+
+
+def scan_extension(scan: UploadedFile) -> str:
+    """The scan's real type from its first bytes ('pdf', 'png' or 'jpg'); refuses anything else or too large."""
+    limit = settings.MAX_UPLOAD_BYTES
+    if scan.size is None or scan.size == 0:
+        raise ApplicationError("The scan is empty.", field="scan")
+    if scan.size > limit:
+        raise ApplicationError(
+            f"The scan is {scan.size / 1_048_576:.1f} MB; the largest allowed is {limit / 1_048_576:.1f} MB.",
+            field="scan",
+        )
+    scan.seek(0)
+    head = scan.read(16)
+    scan.seek(0)
+    for signature, extension in SCAN_SIGNATURES:
+        if head.startswith(signature):
+            return extension
+    raise ApplicationError("The scan must be a PDF, PNG or JPEG file.", field="scan")
+
+
+def _lock_open(request_id: int, user: User | None, expected_version: int | None) -> RightsRequest:
+    try:
+        locked = RightsRequest.objects.select_for_update().get(pk=request_id)
+    except RightsRequest.DoesNotExist:
+        raise ApplicationError("There is no such request.") from None
+    check_version(locked, expected_version)
+    if user is not None and not request_is_visible_to(locked, user):
+        raise ApplicationError(
+            "This request is restricted: only the Manager and the assigned caseworker can act on it."
+        )
+    if user is not None and locked.status in FINISHED_STATUSES:
+        raise ApplicationError("This request is finished: nothing more can be recorded on it.")
+    return locked
+
+
+def _save_request(request: RightsRequest, by: User | None, reason: str) -> None:
+    request.full_clean()
+    request.version += 1
+    request._change_reason = reason[:HISTORY_REASON_LENGTH]  # type: ignore[attr-defined]
+    request._history_user = by  # type: ignore[attr-defined]
+    request.save()
+
+
+def _check_dates(request: RightsRequest, *, seen_on: dt.date, received_on: dt.date | None, today: dt.date) -> None:
+    if seen_on > today:
+        raise ApplicationError("The date the evidence was seen cannot be in the future.", field="seen_on")
+    if received_on is None:
+        return
+    if received_on > today:
+        raise ApplicationError("The date the evidence arrived cannot be in the future.", field="received_on")
+    if received_on < request.received:
+        raise ApplicationError(
+            f"The evidence cannot have arrived before the request did ({request.received:%d %B %Y}).",
+            field="received_on",
+        )
+    if received_on > seen_on:
+        raise ApplicationError("The evidence cannot have been seen before it arrived.", field="received_on")
+
+
+def evidence_record(
+    *,
+    request_id: int,
+    by: User,
+    kind: EvidenceKind,
+    description: str,
+    seen_on: dt.date,
+    received_on: dt.date | None = None,
+    scan: UploadedFile | None = None,
+    competence: Competence | None = None,
+    authority: Authority | None = None,
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> Evidence:
+    """Record evidence seen for a request and what it settles: identity, authority, a child's consent or competence.
+
+    The first identity or authority evidence restarts the month from the day it arrived (Art 12A);
+    later evidence of the same kind is kept but does not move the clock again.
+    """
+    if by is None:
+        raise ApplicationError("Evidence must be recorded by a named member of staff.")
+    if kind == EvidenceKind.COMPETENCE:
+        require_role(by, roles.REVIEWER, roles.MANAGER, action="record a judgement of a child's competence")
+        if competence is None:
+            raise ApplicationError("Record whether the child has the understanding to decide.", field="competence")
+    else:
+        require_role(by, roles.MANAGER, roles.CASEWORKER, action="record evidence")
+        if competence is not None:
+            raise ApplicationError("Only a competence judgement records competence.", field="competence")
+    if authority is not None and kind != EvidenceKind.AUTHORITY:
+        raise ApplicationError("Only authority evidence records an authority.", field="authority")
+    description = description.strip()
+    if not description:
+        raise ApplicationError("Say what was seen, e.g. 'passport, number ending 123'.", field="description")
+    today = today or timezone.localdate()
+    extension = scan_extension(scan) if scan is not None else None
+
+    with transaction.atomic():
+        request = _lock_open(request_id, by, expected_version)
+        _check_dates(request, seen_on=seen_on, received_on=received_on, today=today)
+        arrived = received_on or seen_on
+        change = f"{EvidenceKind(kind).label} evidence recorded"
+        if kind == EvidenceKind.IDENTITY:
+            if request.identity_verified_at is None:
+                request.identity_verified_at = timezone.now()
+                # UK GDPR Art 12A: the month runs from the day identity arrived.
+                clock_event_add(
+                    request=request,
+                    event=ClockEventKind.IDENTITY_RECEIVED,
+                    date=arrived,
+                    by=by,
+                    reason=description,
+                    today=today,
+                )
+        elif kind == EvidenceKind.AUTHORITY:
+            if request.role is RepresentativeRole.SELF:
+                raise ApplicationError(
+                    "The data subject is asking for themselves: no authority is needed.", field="kind"
+                )
+            if authority is not None:
+                if authority not in ROLE_AUTHORITIES[request.role]:
+                    raise ApplicationError(
+                        f"A {request.role.value} cannot act under {authority.value.replace('_', ' ')}.",
+                        field="authority",
+                    )
+                request.authority = authority.value
+            if not request.authority:
+                raise ApplicationError("Say what authority the representative acts under.", field="authority")
+            if request.authority_verified_at is None:
+                request.authority_verified_at = timezone.now()
+                # UK GDPR Art 12A: the month runs from the day the representative's authority arrived.
+                clock_event_add(
+                    request=request,
+                    event=ClockEventKind.AUTHORITY_RECEIVED,
+                    date=arrived,
+                    by=by,
+                    reason=description,
+                    today=today,
+                )
+        elif kind == EvidenceKind.CHILD_CONSENT:
+            if request.role is RepresentativeRole.SELF:
+                raise ApplicationError("The data subject is asking for themselves: no consent is needed.", field="kind")
+            request.child_consented_on = seen_on  # seed notice policy: a child able to decide consents
+        elif competence is not None:
+            request.child_competence = competence.value  # Gillick: a professional's judgement overrides the policy age
+            change = f"Competence recorded: {'able' if competence is Competence.COMPETENT else 'not able'} to decide"
+        _save_request(request, by, change)
+        evidence = Evidence(request=request, kind=kind, description=description, seen_by=by, seen_on=seen_on)
+        if scan is not None and extension is not None:
+            evidence.scan.save(f"{kind}-{uuid.uuid4().hex}.{extension}", scan, save=False)
+        evidence.full_clean()
+        evidence.save()
+    return evidence
+
+
+def clock_event_record(
+    *,
+    request_id: int,
+    by: User | None,
+    event: ClockEventKind,
+    date: dt.date,
+    reason: str = "",
+    letter: Letter | None = None,
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> ClockEvent:
+    """Record something that moves the clock (a fee received, say) and bring the due date into step.
+
+    Staff record only what restarts the month (identity, authority, fee: Art 12A); clarification
+    and extension are steps of the state machine, with their letters. The command line (by=None),
+    importing a past case, may record any event.
+    """
+    if by is not None:
+        require_role(by, roles.MANAGER, roles.CASEWORKER, action="record a clock event")
+        if event not in CLOCK_STARTERS_VALUES:
+            raise ApplicationError(
+                "Clarification and extension are recorded by their steps on the request page, with their letters.",
+                field="event",
+            )
+    today = today or timezone.localdate()
+    if date > today:
+        raise ApplicationError("The date cannot be in the future.", field="date")
+    with transaction.atomic():
+        request = _lock_open(request_id, by, expected_version)
+        if date < request.received:
+            raise ApplicationError(
+                f"The date cannot be before the request was received ({request.received:%d %B %Y}).", field="date"
+            )
+        if letter is not None and letter.request_id != request.pk:
+            raise ApplicationError("That letter belongs to another request.", field="letter")
+        clock_event = clock_event_add(
+            request=request, event=event, date=date, by=by, reason=reason.strip(), letter=letter, today=today
+        )
+        _save_request(request, by, f"{ClockEventKind(event).label} on {date:%d %B %Y}")
+    return clock_event

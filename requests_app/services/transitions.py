@@ -1,0 +1,337 @@
+"""Moving a request through its state machine: one transaction per step, with its letter, clock and event row.
+
+Views, tasks and higher layers call `request_transition` (or `request_extend`), never a step method.
+The sequence is always: lock the row, compare versions, check the role, take the form's inputs,
+check the step's conditions, take the step, move the clock, save with history, write the
+TransitionEvent, send the step's letter. Any refusal raises ApplicationError and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import Transition
+
+from requests_app import roles
+from requests_app.access import request_is_visible_to
+from requests_app.guards import Allowed, Guard
+from requests_app.models import (
+    ClockEvent,
+    LetterMethod,
+    RefusalGround,
+    RightsRequest,
+    Status,
+    TransitionEvent,
+    machine_for,
+)
+from requests_app.models.machines import StepInfo
+from requests_app.roles import AnyUser
+from requests_app.services import letters
+from requests_app.services.clock import clock_event_add, request_refresh_due_date
+from rights import ApplicationError, RightKind
+
+HISTORY_REASON_LENGTH = 100  # simple_history's change-reason column
+
+# Inputs stored on the request itself; the others go to the event row, the clock and the letter.
+FIELD_INPUTS = ("refusal_ground", "decision_reasons", "supplementary_statement")
+
+MISSING_INPUT = {
+    "reason": "Say why.",
+    "refusal_ground": "Choose the ground for refusal.",
+    "decision_reasons": "Give the reasons for the decision: they go in the letter to the requester.",
+    "supplementary_statement": "Enter the requester's supplementary statement.",
+    "clarification_question": "Say exactly what needs clarifying, and why: it goes in the letter to the requester.",
+    "extension_reason": "Give the reasons for the extension: they go in the letter to the requester.",
+    "method": "Choose how the letter is sent.",
+}
+
+
+@dataclass(frozen=True)
+class TransitionOption:
+    """One button on the request page: a step the user's role may take from here, and whether it can be taken now."""
+
+    name: str
+    label: str
+    description: str
+    needs: tuple[str, ...]
+    allowed: bool
+    blockers: tuple[str, ...]
+    required: tuple[str, ...] = ()
+    target: str = ""  # the status it leads to, in words; empty when the status stays the same
+    grounds: tuple[tuple[str, str], ...] = ()  # the refusal grounds this step allows, as (value, label) choices
+
+
+def _info(fsm_transition: Transition) -> StepInfo:
+    info: StepInfo = fsm_transition.custom["step"]
+    return info
+
+
+def _steps_from_here(machine: RightsRequest) -> list[Transition]:
+    """The machine's steps that start from the request's current status, in the order they are defined."""
+    field: Any = machine._meta.get_field("status")
+    found: list[Transition] = []
+    for method in field.transitions[type(machine)].values():
+        fsm_transition = method._django_fsm.get_transition(machine.status)
+        if fsm_transition is not None:
+            found.append(fsm_transition)
+    return sorted(found, key=lambda t: _info(t).order)
+
+
+def _find_step(machine: RightsRequest, name: str) -> Transition:
+    field: Any = machine._meta.get_field("status")
+    method = field.transitions[type(machine)].get(name)
+    status_label = Status(machine.status).label.lower()
+    if method is None:
+        raise ApplicationError(f"A {RightKind(machine.kind).label.lower()} request has no step called {name!r}.")
+    fsm_transition: Transition | None = method._django_fsm.get_transition(machine.status)
+    if fsm_transition is None:
+        label = _info(next(iter(method._django_fsm.transitions.values()))).label
+        raise ApplicationError(f"This request is {status_label}: “{label}” is not a step it can take now.")
+    return fsm_transition
+
+
+def _blockers(machine: RightsRequest, fsm_transition: Transition, *, with_inputs: bool) -> tuple[str, ...]:
+    reasons: list[str] = []
+    for condition in fsm_transition.conditions:
+        if isinstance(condition, Guard):
+            if condition.on_input and not with_inputs:
+                continue
+            reasons.extend(r for r in condition.reasons(machine) if r not in reasons)
+        elif not condition(machine):
+            reasons.append("A condition on this step is not met.")
+    return tuple(reasons)
+
+
+def _permission_problem(machine: RightsRequest, fsm_transition: Transition, user: AnyUser | None) -> str | None:
+    """None if the user may take the step; else why not, in plain words. user=None is the command line."""
+    if user is None:
+        return None
+    allowed = fsm_transition.permission
+    if not isinstance(allowed, Allowed):
+        raise TypeError(f"step {fsm_transition.name} has no Allowed permission")
+    if not roles.roles_of(user) & set(allowed.roles):
+        return f"Only the {allowed.label} can {_lower_first(_info(fsm_transition).label)}."
+    if not request_is_visible_to(machine, user):
+        return "This request is restricted: only the Manager and the assigned caseworker can act on it."
+    return None
+
+
+def _target_label(machine: RightsRequest, fsm_transition: Transition) -> str:
+    target = fsm_transition.target
+    if target is None:
+        return ""
+    if isinstance(target, str):
+        return Status(target).label
+    return Status(machine.paused_from).label if machine.paused_from else ""  # back to where it paused
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _set_today(machine: RightsRequest, today: dt.date) -> None:
+    machine._today = today  # type: ignore[attr-defined]  # read by guards.today_for
+
+
+def available_transitions(
+    *, request: RightsRequest, user: AnyUser | None, today: dt.date | None = None
+) -> list[TransitionOption]:
+    """The steps the user's role may take from the request's status, each allowed or with the reasons it is blocked."""
+    today = today or timezone.localdate()
+    machine = machine_for(copy.copy(request))  # a copy: the caller's object keeps its class and due date
+    _set_today(machine, today)
+    if machine.status == Status.AWAITING_CLARIFICATION:
+        request_refresh_due_date(request=machine, today=today)  # the stopped clock moves the first month's end daily
+    options: list[TransitionOption] = []
+    for fsm_transition in _steps_from_here(machine):
+        if _permission_problem(machine, fsm_transition, user) is not None:
+            continue
+        info = _info(fsm_transition)
+        blockers = _blockers(machine, fsm_transition, with_inputs=False)
+        options.append(
+            TransitionOption(
+                name=fsm_transition.name,
+                label=info.label,
+                description=info.description,
+                needs=info.needs,
+                allowed=not blockers,
+                blockers=blockers,
+                required=info.required,
+                target=_target_label(machine, fsm_transition),
+                grounds=tuple((g.value, g.label) for g in info.grounds),
+            )
+        )
+    return options
+
+
+def _clean_inputs(data: dict[str, str] | None, info: StepInfo, label: str) -> dict[str, str]:
+    """The step's inputs, trimmed; refuses a required one missing or one this step does not take."""
+    cleaned = {key: (value or "").strip() for key, value in (data or {}).items()}
+    cleaned = {key: value for key, value in cleaned.items() if value}
+    unexpected = sorted(set(cleaned) - set(info.needs))
+    if unexpected:
+        raise ApplicationError(f"“{label}” does not take {', '.join(unexpected)}.", field=unexpected[0])
+    for name in info.required:
+        if name not in cleaned:
+            raise ApplicationError(MISSING_INPUT[name], field=name)
+    if "method" in cleaned and cleaned["method"] not in LetterMethod.values:
+        raise ApplicationError(f"{cleaned['method']!r} is not a way of sending a letter.", field="method")
+    if "refusal_ground" in cleaned and cleaned["refusal_ground"] not in RefusalGround.values:
+        raise ApplicationError(f"{cleaned['refusal_ground']!r} is not a ground for refusal.", field="refusal_ground")
+    return cleaned
+
+
+def _lock(request_id: int) -> RightsRequest:
+    try:
+        return RightsRequest.objects.select_for_update().get(pk=request_id)
+    except RightsRequest.DoesNotExist:
+        raise ApplicationError("There is no such request.") from None
+
+
+def check_version(locked: RightsRequest, expected_version: int | None) -> None:
+    """Optimistic locking: refuse to act on a page that was loaded before someone else's change."""
+    if expected_version is None or expected_version == locked.version:
+        return
+    last = locked.history.first()
+    who = "the system"
+    when = ""
+    if last is not None:
+        if last.history_user is not None:
+            who = last.history_user.get_full_name() or last.history_user.get_username()
+        when = f" at {timezone.localtime(last.history_date):%H:%M on %d %B %Y}"
+    raise ApplicationError(
+        f"Someone else changed this request while you were working on it: {who}{when}; it is now "
+        f"{Status(locked.status).label.lower()}. Reload the page to see their change; nothing you entered was saved."
+    )
+
+
+def _event_reason(info: StepInfo, inputs: dict[str, str], machine: RightsRequest) -> str:
+    """The "why" on the event row: what the person taking the step wrote."""
+    parts: list[str] = []
+    if "refusal_ground" in inputs:
+        parts.append(RefusalGround(inputs["refusal_ground"]).label + ".")
+    for name in ("reason", "clarification_question", "extension_reason", "decision_reasons", "supplementary_statement"):
+        if name in info.needs and inputs.get(name):
+            parts.append(inputs[name])
+            break
+    return " ".join(parts)
+
+
+def _letter_context(
+    machine: RightsRequest, info: StepInfo, inputs: dict[str, str], was_restricted: bool
+) -> dict[str, Any]:
+    """Only what this step's form supplied: a letter must never print reasons written for another step.
+
+    The letters service reads everything else (due dates, the identity needed, the outcome) from the request.
+    """
+    context: dict[str, Any] = {}
+    for name in info.needs:
+        if name == "method":
+            continue
+        context[name] = getattr(machine, name) if name in FIELD_INPUTS else inputs.get(name, "")
+    if was_restricted and not machine.processing_restricted:
+        # UK GDPR Art 18(3): a restriction held while checking ends with this decision; the letter must say so.
+        context["restriction_ends"] = True
+    return context
+
+
+def request_transition(
+    *,
+    request_id: int,
+    user: AnyUser | None,
+    transition: str,
+    expected_version: int | None,
+    data: dict[str, str] | None = None,
+    today: dt.date | None = None,
+    record_only: bool = False,
+) -> RightsRequest:
+    """Take one step of the request's state machine, with its letter, clock event and event row, or refuse and save nothing.
+
+    record_only: the step is a record of the past (importing a case file, which brings its own
+    letters and clock), so no letter is generated and no clock event written.
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        machine = machine_for(_lock(request_id))
+        check_version(machine, expected_version)
+        _set_today(machine, today)
+        fsm_transition = _find_step(machine, transition)
+        info = _info(fsm_transition)
+        problem = _permission_problem(machine, fsm_transition, user)
+        if problem:
+            raise ApplicationError(problem)
+        inputs = _clean_inputs(data, info, info.label)
+        for name in FIELD_INPUTS:
+            if name in info.needs:
+                setattr(machine, name, inputs.get(name, ""))  # the step's record is exactly what was entered
+        if machine.status == Status.AWAITING_CLARIFICATION:
+            request_refresh_due_date(request=machine, today=today)
+        blockers = _blockers(machine, fsm_transition, with_inputs=True)
+        if blockers:
+            raise ApplicationError(f"You cannot {_lower_first(info.label)} yet: {' '.join(blockers)}")
+
+        from_status = machine.status
+        was_restricted = machine.processing_restricted
+        getattr(machine, transition)()
+        reason = _event_reason(info, inputs, machine)
+        by = user if isinstance(user, User) else None
+        clock_event: ClockEvent | None = None
+        if info.clock is not None and not record_only:
+            clock_event = clock_event_add(
+                request=machine, event=info.clock, date=today, by=by, reason=reason, today=today
+            )
+        machine.full_clean()
+        machine.version += 1
+        change = f"{info.label}: {reason}" if reason else info.label
+        machine._change_reason = change[:HISTORY_REASON_LENGTH]  # type: ignore[attr-defined]
+        machine._history_user = by  # type: ignore[attr-defined]
+        machine.__class__ = RightsRequest  # simple_history listens to the concrete model's post_save, not the proxy's
+        machine.save()
+        TransitionEvent.objects.create(
+            request=machine,
+            transition=transition,
+            from_status=from_status,
+            to_status=machine.status,
+            by=by,
+            at=timezone.now(),
+            reason=reason,
+        )
+        if info.letter is not None and not record_only:
+            letter = letters.letter_generate(
+                request=machine,
+                template=info.letter,
+                by=by,
+                method=inputs.get("method", LetterMethod.POST.value),
+                context=_letter_context(machine, info, inputs, was_restricted),
+                today=today,
+            )
+            if clock_event is not None:
+                clock_event.letter = letter  # the letter that caused the clock to move (R5, R6)
+                clock_event.save()
+    return machine
+
+
+def request_extend(
+    *,
+    request_id: int,
+    user: AnyUser | None,
+    expected_version: int | None,
+    reason: str,
+    today: dt.date | None = None,
+    method: str = LetterMethod.POST.value,
+) -> RightsRequest:
+    """Extend by two further months (UK GDPR Art 12(3)): Manager only, inside the first month, with the notice letter."""
+    return request_transition(
+        request_id=request_id,
+        user=user,
+        transition="extend",
+        expected_version=expected_version,
+        data={"extension_reason": reason, "method": method},
+        today=today,
+    )
