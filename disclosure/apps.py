@@ -1,6 +1,42 @@
 from django.apps import AppConfig
 
+from rights import RightKind
+
+# The steps of an access request that need review finished (requests_app.models.machines).
+APPROVAL_STEPS = ("submit_for_sign_off", "approve")
+
 
 class DisclosureConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "disclosure"
+    verbose_name = "Disclosure"
+
+    def ready(self) -> None:
+        """Add disclosure's conditions to the request's state machine and its section to the case format.
+
+        requests_app never imports disclosure (the layers run one way), so disclosure registers itself.
+        A misspelt step raises here, at start-up, rather than leaving a safeguard silently off.
+        """
+        from disclosure.casefile import (
+            SECTION_KEY,
+            export_document_files,
+            export_documents,
+            import_documents,
+            validate_documents,
+        )
+        from disclosure.selectors import approval_check
+        from requests_app.casefile import register_section
+        from requests_app.guards import register_condition
+
+        for step in APPROVAL_STEPS:
+            register_condition(step, approval_check, kinds={RightKind.ACCESS.value})
+        register_section(
+            SECTION_KEY,
+            validate=validate_documents,
+            import_=import_documents,
+            export=export_documents,
+            write_files=export_document_files,  # export_case REF --out FILE writes the originals beside it
+        )
+        from disclosure.services.chasers import register as register_agency_chasers  # the deadline sweep's part
+
+        register_agency_chasers()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
 
 
 @dataclass(frozen=True)
@@ -111,3 +114,25 @@ def exemption(key: str) -> Exemption:
         return EXEMPTIONS[key]
     except KeyError:
         raise KeyError(f"unknown exemption {key!r}; expected one of: {', '.join(EXEMPTIONS)}") from None
+
+
+# DPA 2018 Sch 3 Pt 2 paras 5 and 6: the appropriate health professional's opinion (to withhold, and to
+# disclose) counts only if obtained within the six months ending with the day it is relied on.
+OPINION_VALID_MONTHS = 6
+
+
+def opinion_is_current(opinion_date: dt.date, today: dt.date) -> bool:
+    """Can a serious-harm opinion given on `opinion_date` be relied on `today`? (DPA 2018 Sch 3 Pt 2 paras 5-6)
+
+    It must fall within the six months ending with `today` (so today - 6 months < opinion date); an
+    opinion dated in the future is not a fact yet, so it is not current either.
+    """
+    return today - relativedelta(months=OPINION_VALID_MONTHS) < opinion_date <= today
+
+
+def opinion_last_day(opinion_date: dt.date) -> dt.date:
+    """The last day an opinion given on `opinion_date` can be relied on; after it, the opinion must be renewed."""
+    day = opinion_date + relativedelta(months=OPINION_VALID_MONTHS) - dt.timedelta(days=3)
+    while opinion_is_current(opinion_date, day + dt.timedelta(days=1)):
+        day += dt.timedelta(days=1)
+    return day

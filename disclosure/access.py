@@ -1,0 +1,98 @@
+"""Who may reach which disclosure object: each goes through the request it belongs to.
+
+A user who may not open the request gets Http404 for everything in it, as if it did not exist
+(requests_app.access decides who may open a request).
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from disclosure.models import Agency, AgencyRequest, Document, NcndFlag, Redaction, SeriousHarmOpinion, ThirdParty
+from requests_app import roles
+from requests_app.access import request_get_for_user, requests_visible_to
+from requests_app.models import RightsRequest
+from requests_app.roles import AnyUser
+
+__all__ = [
+    "agencies_visible_to",
+    "agency_get_for_user",
+    "agency_request_get_for_user",
+    "document_get_for_user",
+    "ncnd_flag_get_for_user",
+    "opinion_get_for_user",
+    "redaction_get_for_user",
+    "request_get_for_user",
+    "third_party_get_for_user",
+]
+
+
+def agencies_visible_to(user: AnyUser) -> QuerySet[Agency]:
+    """The partner agencies: the whole team works with them; nobody else sees them."""
+    if not roles.is_team_member(user):
+        return Agency.objects.none()
+    return Agency.objects.all()
+
+
+def agency_get_for_user(*, user: AnyUser, pk: int) -> Agency:
+    try:
+        return agencies_visible_to(user).get(pk=pk)
+    except Agency.DoesNotExist:
+        raise Http404("No such agency.") from None
+
+
+def _visible_requests(user: AnyUser) -> QuerySet[RightsRequest]:
+    return requests_visible_to(user)
+
+
+def document_get_for_user(*, user: AnyUser, pk: int, request_pk: int | None = None) -> Document:
+    """A document of a request the user may open (and of `request_pk`, when given); otherwise Http404."""
+    queryset = Document.objects.select_related("request", "agency", "reviewed_by").filter(
+        request__in=_visible_requests(user)
+    )
+    if request_pk is not None:
+        queryset = queryset.filter(request_id=request_pk)
+    try:
+        return queryset.get(pk=pk)
+    except Document.DoesNotExist:
+        raise Http404("No such document.") from None
+
+
+def agency_request_get_for_user(*, user: AnyUser, pk: int) -> AgencyRequest:
+    try:
+        return AgencyRequest.objects.select_related("request", "agency").get(pk=pk, request__in=_visible_requests(user))
+    except AgencyRequest.DoesNotExist:
+        raise Http404("No such agency request.") from None
+
+
+def redaction_get_for_user(*, user: AnyUser, pk: int) -> Redaction:
+    try:
+        return Redaction.objects.select_related("document", "document__request").get(
+            pk=pk, document__request__in=_visible_requests(user)
+        )
+    except Redaction.DoesNotExist:
+        raise Http404("No such redaction.") from None
+
+
+def third_party_get_for_user(*, user: AnyUser, pk: int) -> ThirdParty:
+    try:
+        return ThirdParty.objects.select_related("request", "document").get(pk=pk, request__in=_visible_requests(user))
+    except ThirdParty.DoesNotExist:
+        raise Http404("No such third party.") from None
+
+
+def ncnd_flag_get_for_user(*, user: AnyUser, pk: int) -> NcndFlag:
+    try:
+        return NcndFlag.objects.select_related("request", "document", "redaction").get(
+            pk=pk, request__in=_visible_requests(user)
+        )
+    except NcndFlag.DoesNotExist:
+        raise Http404("No such flag.") from None
+
+
+def opinion_get_for_user(*, user: AnyUser, pk: int) -> SeriousHarmOpinion:
+    try:
+        return SeriousHarmOpinion.objects.select_related("request").get(pk=pk, request__in=_visible_requests(user))
+    except SeriousHarmOpinion.DoesNotExist:
+        raise Http404("No such opinion.") from None

@@ -1,0 +1,107 @@
+"""Page timings: the dashboard, the list of requests (as it opens, and searched) and a request's page, each
+fetched through Django's test client (the whole middleware stack) by a signed-in Manager.
+
+A Manager sees every request, restricted ones included, so these are the heaviest versions of each page.
+Each page is fetched a few times to warm up, then timed; the queries of every timed fetch are counted,
+so a page whose queries grew with the data (or with the request shown) would show a range.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from disclosure.bench.data import MANAGER_USERNAME, SURNAMES, sample_requests
+from disclosure.bench.figures import PageFigure
+from requests_app.models import ClockEvent, Letter, Person, RightsRequest, TransitionEvent
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    urls: tuple[str, ...]  # fetched in turn
+
+
+def history_rows() -> int:
+    """Every django-simple-history row the case data has."""
+    return sum(
+        model.history.count()  # type: ignore[attr-defined]
+        for model in (RightsRequest, Person, Letter, ClockEvent, TransitionEvent)
+    )
+
+
+def pages_to_time(count: int) -> list[Page]:
+    """The pages, each with the URLs it is fetched at (requests spread over the data set)."""
+    list_url = reverse("request_list")
+    searches = [f"{list_url}?q={name}" for name in SURNAMES[:10]]
+    request_urls = [reverse("request_detail", args=[pk]) for pk in sample_requests(count)]
+    return [
+        Page("dashboard", (reverse("dashboard"),)),
+        Page("list", (list_url,)),
+        Page("list search", tuple(searches)),
+        Page("request page", tuple(request_urls)),
+    ]
+
+
+def signed_in_client(username: str = MANAGER_USERNAME) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def time_page(
+    client: Client,
+    page: Page,
+    *,
+    repeats: int,
+    warmup: int,
+    requests: int,
+    history: int,
+    clock: Callable[[], float] = time.perf_counter,
+) -> PageFigure:
+    """Fetch the page `warmup` times untimed, then `repeats` times timed, counting each fetch's queries."""
+    if not page.urls:
+        raise ValueError(f"No URL to fetch for {page.name}.")
+    for number in range(warmup):
+        _fetch(client, page.urls[number % len(page.urls)])
+    samples: list[float] = []
+    queries: list[int] = []
+    for number in range(repeats):
+        url = page.urls[number % len(page.urls)]
+        with CaptureQueriesContext(connection) as captured:
+            started = clock()
+            _fetch(client, url)
+            samples.append((clock() - started) * 1000)
+        queries.append(len(captured))
+    return PageFigure(
+        name=page.name,
+        samples_ms=tuple(samples),
+        queries=tuple(queries),
+        requests=requests,
+        history=history,
+    )
+
+
+def _fetch(client: Client, url: str) -> None:
+    response = client.get(url, secure=True)  # behind the proxy, every request arrives as HTTPS
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}, not 200.")
+    response.content  # noqa: B018 - a streaming page is only rendered when read
+
+
+def pages_benchmark(*, repeats: int, warmup: int, pages: Sequence[Page] | None = None) -> list[PageFigure]:
+    """Time every page as the bench's Manager."""
+    client = signed_in_client()
+    requests = RightsRequest.objects.count()
+    history = history_rows()
+    chosen = pages if pages is not None else pages_to_time(max(repeats, 30))
+    return [
+        time_page(client, page, repeats=repeats, warmup=warmup, requests=requests, history=history) for page in chosen
+    ]

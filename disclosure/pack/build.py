@@ -1,0 +1,182 @@
+"""The pack's inputs, read from the database: what the requester may see, and every string they must not.
+
+Neither-confirm-nor-deny follows disclosure.selectors: an NCND document is left out altogether (not in
+the pack, the schedule or any count); an NCND redaction is still removed, but silently (no box, no
+label, no count). Documents withheld in full are listed in the schedule with their exemption.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import User
+
+from disclosure.models import Document, Judgement, Redaction, RedactionKind, SourceKind, ThirdParty
+from disclosure.pack.inputs import (
+    Addressee,
+    BoxRedaction,
+    FindRedaction,
+    Organisation,
+    PackDocument,
+    PackInputs,
+    PagedContent,
+    Secret,
+    SpanRedaction,
+    TextContent,
+    WithheldDocument,
+)
+from disclosure.selectors import redaction_counts_for_requester, requester_visible_documents
+from requests_app.models import RightsRequest
+from rights import EXEMPTIONS
+
+
+def address_lines(address: str) -> tuple[str, ...]:
+    """An address as envelope lines: one per line as typed, else split at the commas (as the letters do)."""
+    lines = [line.strip() for line in address.splitlines() if line.strip()]
+    if len(lines) == 1:
+        lines = [part.strip() for part in lines[0].split(",") if part.strip()]
+    return tuple(lines)
+
+
+def _sort_key(document: Document) -> tuple[bool, dt.date, int]:
+    return (document.document_date is None, document.document_date or dt.date.min, document.pk)
+
+
+def _code(key: str) -> str:
+    return EXEMPTIONS[key].code
+
+
+def _hidden_redactions(document: Document) -> set[int]:
+    return {flag.redaction_id for flag in document.ncnd_flags.all() if flag.redaction_id is not None}
+
+
+def _source(document: Document) -> Path | bytes:
+    try:
+        return Path(document.original.path)
+    except NotImplementedError:  # storage without local paths: read it now
+        with document.original.open("rb") as handle:
+            data: bytes = handle.read()
+        return data
+
+
+def _paged(document: Document, redactions: list[Redaction], hidden: set[int]) -> PagedContent:
+    boxes: list[BoxRedaction] = []
+    finds: list[FindRedaction] = []
+    for redaction in redactions:
+        silent = redaction.pk in hidden
+        code = _code(redaction.exemption)
+        for box in redaction.boxes.all():
+            boxes.append(
+                BoxRedaction(
+                    page=box.page, x0=box.x0, top=box.top, x1=box.x1, bottom=box.bottom, code=code, silent=silent
+                )
+            )
+        if document.has_text_layer:
+            for words in dict.fromkeys(w for w in (redaction.text, redaction.phrase) if w.strip()):
+                finds.append(FindRedaction(text=words, code=code, silent=silent))
+    sizes = tuple(
+        (float(page.get("width") or 0), float(page.get("height") or 0))
+        for page in sorted(document.pages, key=lambda p: int(p.get("number", 0)))
+    )
+    return PagedContent(
+        source=_source(document),
+        format="image" if document.source_kind == SourceKind.SCAN_IMAGE else "pdf",
+        page_count=document.page_count,
+        sha256=document.sha256,
+        boxes=tuple(boxes),
+        finds=tuple(finds),
+        page_sizes=sizes or None,
+    )
+
+
+def _text(document: Document, redactions: list[Redaction], hidden: set[int]) -> TextContent:
+    spans = tuple(
+        SpanRedaction(start=r.start, end=r.end, code=_code(r.exemption), silent=r.pk in hidden)
+        for r in redactions
+        if r.kind == RedactionKind.SPAN and r.start is not None and r.end is not None
+    )
+    return TextContent(text=document.text, spans=spans)
+
+
+def _secrets_of(document: Document, redactions: list[Redaction]) -> list[Secret]:
+    secrets: list[Secret] = []
+    for redaction in redactions:
+        label = f"redaction {redaction.pk} in document {document.pk}"
+        texts = [redaction.text, redaction.phrase]
+        if document.is_text and redaction.start is not None and redaction.end is not None:
+            texts.append(document.text[redaction.start : redaction.end])
+        for text in dict.fromkeys(t.strip() for t in texts if t and t.strip()):
+            secrets.append(Secret(label=label, text=text))
+    return secrets
+
+
+def _staff_names(request: RightsRequest, documents: list[Document], extra: list[User | None]) -> tuple[str, ...]:
+    users: list[User | None] = [request.assigned_to, *extra]
+    for document in documents:
+        users += [document.created_by, document.reviewed_by]
+        users += [redaction.created_by for redaction in document.redactions.all()]
+    names: set[str] = set()
+    for user in users:
+        if user is None:
+            continue
+        names.update(n for n in (user.get_full_name().strip(), user.get_username()) if n)
+    return tuple(sorted(names))
+
+
+def build_inputs(request: RightsRequest, *, preview: bool, letter_date: dt.date, by: User | None = None) -> PackInputs:
+    """Everything the pack is made from, as plain data; the same records give the same inputs."""
+    documents = sorted(requester_visible_documents(request).select_related("created_by"), key=_sort_key)
+    included: list[PackDocument] = []
+    withheld: list[WithheldDocument] = []
+    secrets: list[Secret] = []
+    for document in documents:
+        redactions = list(document.redactions.all())
+        secrets += _secrets_of(document, redactions)
+        agency = document.agency.name if document.agency else ""
+        if document.is_withheld_in_full:
+            withheld.append(
+                WithheldDocument(
+                    title=document.title,
+                    agency=agency,
+                    date=document.document_date,
+                    code=_code(document.withheld_exemption),
+                )
+            )
+            continue
+        hidden = _hidden_redactions(document)
+        content = _paged(document, redactions, hidden) if document.has_pages else _text(document, redactions, hidden)
+        counts = redaction_counts_for_requester(document)
+        included.append(
+            PackDocument(
+                number=len(included) + 1,
+                title=document.title,
+                agency=agency,
+                date=document.document_date,
+                content=content,
+                redaction_counts=tuple((_code(key), count) for key, count in counts.items()),
+            )
+        )
+
+    addressee = request.addressee
+    own_names = {addressee.full_name.strip().casefold(), request.subject.full_name.strip().casefold()}
+    parties = ThirdParty.objects.filter(request=request, reasonable_to_disclose=Judgement.NO).order_by("pk")
+    for party in parties:
+        if party.name.strip().casefold() not in own_names:  # the requester's own name is no secret from them
+            secrets.append(Secret(label=f"third party {party.pk} (not reasonable to disclose)", text=party.name))
+
+    return PackInputs(
+        reference=request.reference,
+        letter_date=letter_date,
+        received=request.received,
+        organisation=Organisation.from_settings(settings.ORGANISATION),
+        addressee=Addressee(name=addressee.full_name, address=address_lines(addressee.address)),
+        subject_name=request.subject.full_name,
+        on_behalf=request.requester_id is not None,
+        documents=tuple(included),
+        withheld=tuple(withheld),
+        secrets=tuple(sorted(set(secrets), key=lambda s: (s.label, s.text))),
+        preview=preview,
+        staff_names=_staff_names(request, documents, [by]),
+    )

@@ -1,0 +1,301 @@
+"""Redaction by construction for PDFs and scans: each page becomes pixels, and the boxes are painted
+into those pixels, so no text layer, annotation or hidden object of the original reaches the pack.
+
+PDF pages are rasterised with pypdfium2 (annotations and form fields are not drawn: they can carry
+text the reviewer never saw as part of the page); images are decoded with Pillow and re-encoded
+without their metadata. Each redaction is a solid black box labelled in white with its exemption
+code; a neither-confirm-nor-deny box is painted white with no label. On a PDF with a text layer,
+every whole-word occurrence of a redacted string the rasteriser finds is boxed as well.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+from disclosure.pack.inputs import BoxRedaction, FindRedaction, PagedContent
+
+DPI = 150
+SCALE = DPI / 72
+BOX_FILL = (0, 0, 0)
+LABEL_FILL = (255, 255, 255)
+SILENT_FILL = (255, 255, 255)
+PAD_PT = 1.5  # boxes found in the text layer grow by this much on each side: glyphs overhang their boxes
+MIN_LABEL_PX = 11  # about 5pt at 150 dpi: smaller than this, the box grows to fit its label
+MAX_LABEL_PX = 30
+JPEG_QUALITY = 85
+MAX_IMAGE_SIDE_PX = 2400  # a phone photo is scaled down to about 200 dpi on A4: the pack stays a sane size
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """One page of a document as the pack shows it: boxed pixels, ready for WeasyPrint."""
+
+    name: str
+    data: bytes
+    mime: str
+    width_px: int
+    height_px: int
+    width_pt: float  # the page's own size, so that a small image is never blown up
+    height_pt: float
+    boxes_drawn: int
+    boxes_found: int  # of which found in the text layer by the rasteriser itself
+
+
+@dataclass(frozen=True)
+class _PixelBox:
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    code: str
+    silent: bool
+
+
+def rasterise(content: PagedContent, pages: Sequence[int], *, prefix: str) -> Iterator[PageImage]:
+    """The given 0-based pages of a PDF or image, boxed; ``prefix`` names the images (e.g. ``d3``)."""
+    if content.format == "image":
+        if list(pages) not in ([], [0]):
+            raise ValueError("An image has exactly one page.")
+        if pages:
+            yield _image_page(content, prefix=prefix)
+        return
+    document = pdfium.PdfDocument(content.read() if isinstance(content.source, bytes) else str(content.source))
+    try:
+        for index in pages:
+            yield _pdf_page(document, index, content, prefix=prefix)
+    finally:
+        document.close()
+
+
+def _pdf_page(document: pdfium.PdfDocument, index: int, content: PagedContent, *, prefix: str) -> PageImage:
+    page = document[index]
+    try:
+        bitmap = page.render(scale=SCALE, may_draw_forms=False, draw_annots=False, fill_color=(255, 255, 255, 255))
+        image = bitmap.to_pil().convert("RGB")
+        # The page as drawn (rotation applied), in points: the frame the reviewer's boxes were drawn in.
+        width_pt, height_pt = _page_size(content, index, (image.width / SCALE, image.height / SCALE))
+        boxes = _given_boxes(content.boxes, index, image.size, (width_pt, height_pt))
+        found = _found_boxes(page, content.finds, image.size) if content.finds else []
+    finally:
+        page.close()
+    _paint(image, boxes + found)
+    data = _encode_png(image)
+    return PageImage(
+        name=f"{prefix}-p{index + 1}.png",
+        data=data,
+        mime="image/png",
+        width_px=image.width,
+        height_px=image.height,
+        width_pt=width_pt,
+        height_pt=height_pt,
+        boxes_drawn=len(boxes) + len(found),
+        boxes_found=len(found),
+    )
+
+
+def _image_page(content: PagedContent, *, prefix: str) -> PageImage:
+    with Image.open(io.BytesIO(content.read())) as opened:
+        opened.load()
+        source_format = opened.format
+        image = ImageOps.exif_transpose(opened).convert("RGB")  # boxes are drawn on the upright image
+    # Without a size from review, a pixel of the image counts as one pixel at the pack's resolution.
+    width_pt, height_pt = _page_size(content, 0, (image.width * 72 / DPI, image.height * 72 / DPI))
+    if max(image.size) > MAX_IMAGE_SIDE_PX:
+        image.thumbnail((MAX_IMAGE_SIDE_PX, MAX_IMAGE_SIDE_PX), Image.Resampling.LANCZOS)
+    boxes = _given_boxes(content.boxes, 0, image.size, (width_pt, height_pt))
+    _paint(image, boxes)
+    if source_format == "JPEG":
+        data, mime, name = _encode_jpeg(image), "image/jpeg", f"{prefix}-p1.jpg"
+    else:
+        data, mime, name = _encode_png(image), "image/png", f"{prefix}-p1.png"
+    return PageImage(
+        name=name,
+        data=data,
+        mime=mime,
+        width_px=image.width,
+        height_px=image.height,
+        width_pt=width_pt,
+        height_pt=height_pt,
+        boxes_drawn=len(boxes),
+        boxes_found=0,
+    )
+
+
+def _page_size(content: PagedContent, index: int, own: tuple[float, float]) -> tuple[float, float]:
+    """The size the boxes were measured against: review's, turned to match a rotated page, else the page's own."""
+    if content.page_sizes is not None and index < len(content.page_sizes):
+        width, height = content.page_sizes[index]
+        if width > 0 and height > 0:
+            same = abs(width / height - own[0] / own[1])
+            turned = abs(height / width - own[0] / own[1])
+            return (height, width) if turned < same else (width, height)
+    return own
+
+
+def _given_boxes(
+    boxes: Sequence[BoxRedaction], index: int, size_px: tuple[int, int], size_pt: tuple[float, float]
+) -> list[_PixelBox]:
+    scale_x = size_px[0] / size_pt[0]
+    scale_y = size_px[1] / size_pt[1]
+    result = []
+    for box in boxes:
+        if box.page != index + 1:
+            continue
+        result.append(
+            _PixelBox(
+                x0=_floor(box.x0 * scale_x),
+                y0=_floor(box.top * scale_y),
+                x1=_ceil(box.x1 * scale_x),
+                y1=_ceil(box.bottom * scale_y),
+                code=box.code,
+                silent=box.silent,
+            )
+        )
+    return result
+
+
+def _floor(value: float) -> int:
+    return int(value // 1)
+
+
+def _ceil(value: float) -> int:
+    return -int(-value // 1)
+
+
+def _found_boxes(page: pdfium.PdfPage, finds: Sequence[FindRedaction], size_px: tuple[int, int]) -> list[_PixelBox]:
+    """Every whole-word occurrence of each redacted string in the page's text layer, as pixel boxes."""
+    textpage = page.get_textpage()
+    try:
+        count = textpage.count_chars()
+        if count <= 0:
+            return []
+        chars = [chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i) or 0x20) for i in range(count)]
+        folded, origin = _fold_with_origin(chars)
+        boxes: list[_PixelBox] = []
+        for find in finds:
+            pattern = word_pattern(find.text)
+            if pattern is None:
+                continue
+            for match in pattern.finditer(folded):
+                indices = sorted({origin[i] for i in range(match.start(), match.end())})
+                for left, top, right, bottom in _line_rects(textpage, indices):
+                    x0, y0 = _to_device(page, size_px, left - PAD_PT, top + PAD_PT)
+                    x1, y1 = _to_device(page, size_px, right + PAD_PT, bottom - PAD_PT)
+                    boxes.append(
+                        _PixelBox(
+                            x0=min(x0, x1),
+                            y0=min(y0, y1),
+                            x1=max(x0, x1),
+                            y1=max(y0, y1),
+                            code=find.code,
+                            silent=find.silent,
+                        )
+                    )
+        return boxes
+    finally:
+        textpage.close()
+
+
+def _fold_with_origin(chars: Sequence[str]) -> tuple[str, list[int]]:
+    folded: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(chars):
+        for piece in char.casefold():
+            folded.append(piece)
+            origin.append(index)
+    return "".join(folded), origin
+
+
+def word_pattern(text: str) -> re.Pattern[str] | None:
+    """Whole words of ``text`` in order, case-folded, with anything that is not a word between them."""
+    words = re.findall(r"\w+", text.casefold())
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)" + r"\W+".join(re.escape(word) for word in words) + r"(?!\w)")
+
+
+def _line_rects(textpage: pdfium.PdfTextPage, indices: Sequence[int]) -> list[tuple[float, float, float, float]]:
+    """Character boxes (PDF user space: left, top, right, bottom) merged into one rectangle per line."""
+    rects: list[list[float]] = []
+    for index in indices:
+        left, bottom, right, top = textpage.get_charbox(index, loose=True)
+        if right <= left or top <= bottom:
+            continue  # a generated space or line break: nothing drawn
+        if rects and _same_line(rects[-1], top, bottom):
+            rect = rects[-1]
+            rect[0] = min(rect[0], left)
+            rect[1] = max(rect[1], top)
+            rect[2] = max(rect[2], right)
+            rect[3] = min(rect[3], bottom)
+        else:
+            rects.append([left, top, right, bottom])
+    return [(r[0], r[1], r[2], r[3]) for r in rects]
+
+
+def _same_line(rect: Sequence[float], top: float, bottom: float) -> bool:
+    overlap = min(rect[1], top) - max(rect[3], bottom)
+    return overlap > 0.5 * min(rect[1] - rect[3], top - bottom)
+
+
+def _to_device(page: pdfium.PdfPage, size_px: tuple[int, int], x: float, y: float) -> tuple[int, int]:
+    """Page space to bitmap pixels, with the page's rotation and crop box (pdfium does the sums)."""
+    device_x = ctypes.c_int()
+    device_y = ctypes.c_int()
+    ok = pdfium_c.FPDF_PageToDevice(page.raw, 0, 0, size_px[0], size_px[1], 0, x, y, device_x, device_y)
+    if not ok:
+        raise ValueError("pdfium could not map a page position to the image")
+    return device_x.value, device_y.value
+
+
+def _paint(image: Image.Image, boxes: Sequence[_PixelBox]) -> None:
+    """Silent boxes first (white), then the labelled black boxes over them."""
+    draw = ImageDraw.Draw(image)
+    width, height = image.size
+    for box in sorted(boxes, key=lambda b: not b.silent):
+        x0, y0 = max(0, box.x0), max(0, box.y0)
+        x1, y1 = min(width, box.x1), min(height, box.y1)
+        if x1 <= x0 or y1 <= y0:
+            continue
+        if box.silent:
+            draw.rectangle((x0, y0, x1 - 1, y1 - 1), fill=SILENT_FILL)
+            continue
+        font, label_w, label_h = _label_font(box.code, x1 - x0, y1 - y0)
+        if label_w + 6 > x1 - x0:  # widen (never shrink) so that the label fits inside the box
+            grow = (label_w + 6 - (x1 - x0) + 1) // 2
+            x0, x1 = max(0, x0 - grow), min(width, x1 + grow)
+        if label_h + 2 > y1 - y0:
+            grow = (label_h + 2 - (y1 - y0) + 1) // 2
+            y0, y1 = max(0, y0 - grow), min(height, y1 + grow)
+        draw.rectangle((x0, y0, x1 - 1, y1 - 1), fill=BOX_FILL)
+        draw.text(((x0 + x1) / 2, (y0 + y1) / 2), box.code, font=font, fill=LABEL_FILL, anchor="mm")
+
+
+def _label_font(code: str, width: int, height: int) -> tuple[ImageFont.FreeTypeFont | ImageFont.ImageFont, int, int]:
+    size = max(MIN_LABEL_PX, min(MAX_LABEL_PX, int(height * 0.7)))
+    while True:
+        font = ImageFont.load_default(size=size)
+        left, top, right, bottom = font.getbbox(code)
+        label_w, label_h = int(right - left), int(bottom - top)
+        if label_w + 6 <= width or size <= MIN_LABEL_PX:
+            return font, label_w, label_h
+        size -= 1
+
+
+def _encode_png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=6)
+    return out.getvalue()
+
+
+def _encode_jpeg(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=False, progressive=False)
+    return out.getvalue()

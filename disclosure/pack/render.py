@@ -1,0 +1,346 @@
+"""Rendering a pack: documents in chunks, the front matter (covering letter, Article 15 information,
+schedule and key), the furniture, and the whole joined and stamped.
+
+The HTML is built only by Django templates with autoescaping on; nothing user-supplied is marked safe.
+PDFs come from ``requests_app.pdf.render_pdf``, whose URL fetcher serves only the project's static
+files and the page images we hand it. ``render_all`` runs every step in this process; the Celery tasks
+run the same steps (``render_chunk``, then ``assemble``) on as many workers as there are.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+from django.template.loader import render_to_string
+
+from disclosure.pack import chunks as chunking
+from disclosure.pack.chunks import Chunk, ChunkResult
+from disclosure.pack.inputs import PackInputs, TextContent
+from disclosure.pack.raster import rasterise
+from disclosure.pack.verify import MARKING, WATERMARK
+from requests_app.pdf import PDF_UA_1, PRODUCER, pdf_sha256, render_pdf
+from rights import EXEMPTIONS
+
+# A4 less the margins in _styles.css, in millimetres; what a page image may fill.
+CONTENT_WIDTH_MM = 174.0
+CONTENT_HEIGHT_MM = 253.0
+CAPTION_MM = 9.0
+HEADING_MM = 26.0
+SAFETY_MM = 3.0
+MM_PER_PT = 25.4 / 72
+SHORT_TITLE = 140  # a scan page's heading is cut to two lines; the schedule always has the full title
+FURNITURE_BATCH = 250
+FRONT_ATTEMPTS = 4
+
+Progress = Callable[[int, str], None]
+
+
+@dataclass(frozen=True)
+class RenderedPack:
+    path: Path
+    pages: int
+    sha256: str
+    document_pages: tuple[tuple[int, int, int], ...]  # (document number, first page, last page)
+
+
+def _codes_by_key() -> dict[str, Any]:
+    return {item.code: item for item in EXEMPTIONS.values()}
+
+
+def key_rows(inputs: PackInputs) -> list[dict[str, str]]:
+    """The key: each code the requester sees, with the exemption it stands for."""
+    catalogue = _codes_by_key()
+    rows = []
+    for code in inputs.codes_used():
+        for part in code.split(" / "):
+            entry = catalogue.get(part)
+            row = {
+                "code": part,
+                "title": entry.title if entry else "Exemption",
+                "source": entry.source if entry else "",
+                "explanation": entry.explanation if entry else "",
+            }
+            if row not in rows:
+                rows.append(row)
+    return rows
+
+
+# Chunks ----------------------------------------------------------------------------------------------
+
+
+def chunk_html(inputs: PackInputs, chunk: Chunk) -> tuple[str, dict[str, bytes]]:
+    """The HTML of one chunk and the page images it links to (as ``/inline/<name>``)."""
+    resources: dict[str, bytes] = {}
+    pieces: list[dict[str, Any]] = []
+    for piece in chunk.pieces:
+        document = inputs.documents[piece.document]
+        content = document.content
+        item: dict[str, Any] = {
+            "number": document.number,
+            "title": document.title,
+            "agency": document.agency,
+            "date": document.date,
+            "first": piece.first,
+        }
+        if isinstance(content, TextContent):
+            blocks = chunking.text_blocks(content)[piece.start : piece.end]
+            item["kind"] = "text"
+            item["blocks"] = blocks
+        else:
+            item["kind"] = "paged"
+            item["title"] = _short(document.title)
+            item["page_count"] = content.page_count
+            item["pages"] = []
+            for offset, image in enumerate(
+                rasterise(content, range(piece.start, piece.end), prefix=f"d{document.number}")
+            ):
+                resources[image.name] = image.data
+                first_on_doc = piece.first and offset == 0
+                width_mm, height_mm = _fit(image.width_pt, image.height_pt, heading=first_on_doc)
+                item["pages"].append(
+                    {
+                        "number": piece.start + offset + 1,
+                        "name": image.name,
+                        "width_mm": f"{width_mm:.2f}",
+                        "height_mm": f"{height_mm:.2f}",
+                    }
+                )
+        pieces.append(item)
+    html = render_to_string("disclosure/pack/chunk.html", {"title": inputs.title, "pieces": pieces})
+    return html, resources
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= SHORT_TITLE else title[: SHORT_TITLE - 1].rstrip() + "…"
+
+
+def _fit(width_pt: float, height_pt: float, *, heading: bool) -> tuple[float, float]:
+    """The page's size in the pack: its own size, shrunk to fit under its caption (and heading), never enlarged."""
+    available_h = CONTENT_HEIGHT_MM - CAPTION_MM - SAFETY_MM - (HEADING_MM if heading else 0.0)
+    ratio = width_pt / height_pt
+    width = min(CONTENT_WIDTH_MM, available_h * ratio, width_pt * MM_PER_PT)
+    return width, width / ratio
+
+
+def render_chunk(inputs: PackInputs, chunk: Chunk) -> tuple[bytes, ChunkResult]:
+    """One chunk as a tagged PDF, and where each document that starts in it starts."""
+    html, resources = chunk_html(inputs, chunk)
+    data = render_pdf(html, title=inputs.title, document_date=inputs.letter_date, resources=resources or None)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pages = len(pdf.pages)
+        bookmarks = chunking.outline_starts(pdf)
+    starting = [piece.document for piece in chunk.pieces if piece.first]
+    if len(bookmarks) != len(starting) or any(page < 0 for page in bookmarks):
+        raise RuntimeError(f"Chunk {chunk.index}: could not find where each document starts.")
+    return data, ChunkResult(index=chunk.index, pages=pages, starts=tuple(zip(starting, bookmarks, strict=True)))
+
+
+# Front matter, furniture and the covering letter -------------------------------------------------
+
+
+def document_ranges(
+    inputs: PackInputs, results: Sequence[ChunkResult], *, front_pages: int
+) -> dict[int, tuple[int, int]]:
+    """Each document's first and last page in the joined pack (1-based), keyed by document index."""
+    starts: list[tuple[int, int]] = []
+    offset = front_pages
+    for result in sorted(results, key=lambda r: r.index):
+        for document, page in result.starts:
+            starts.append((document, offset + page + 1))
+        offset += result.pages
+    ranges: dict[int, tuple[int, int]] = {}
+    for position, (document, first) in enumerate(starts):
+        last = starts[position + 1][1] - 1 if position + 1 < len(starts) else offset
+        ranges[document] = (first, max(first, last))
+    return ranges
+
+
+def front_context(inputs: PackInputs, ranges: dict[int, tuple[int, int]], *, pages_total: int | None) -> dict[str, Any]:
+    schedule: list[dict[str, Any]] = []
+    for index, document in enumerate(inputs.documents):
+        first, last = ranges.get(index, (0, 0))
+        schedule.append(
+            {
+                "number": document.number,
+                "title": document.title,
+                "agency": document.agency,
+                "date": document.date,
+                "first_page": first,
+                "last_page": last,
+                "counts": [(code, count) for code, count in document.redaction_counts if count],
+                "withheld": "",
+            }
+        )
+    number = len(inputs.documents)
+    for item in inputs.withheld:
+        number += 1
+        schedule.append(
+            {
+                "number": number,
+                "title": item.title,
+                "agency": item.agency,
+                "date": item.date,
+                "withheld": item.code,
+                "counts": [],
+            }
+        )
+    return {
+        "title": inputs.title,
+        "reference": inputs.reference,
+        "letter_date": inputs.letter_date,
+        "received": inputs.received,
+        "organisation": inputs.organisation,
+        "addressee": inputs.addressee,
+        "subject_name": inputs.subject_name,
+        "on_behalf": inputs.on_behalf,
+        "document_count": len(inputs.documents),
+        "withheld_count": len(inputs.withheld),
+        "pages_total": pages_total,
+        "codes_used": inputs.codes_used(),
+        "key_rows": key_rows(inputs),
+        "schedule": schedule,
+    }
+
+
+def render_front(inputs: PackInputs, results: Sequence[ChunkResult]) -> bytes:
+    """The front matter; rendered until its own page count agrees with the page numbers it prints."""
+    document_pages = sum(result.pages for result in results)
+    guess = 4
+    for _ in range(FRONT_ATTEMPTS):
+        ranges = document_ranges(inputs, results, front_pages=guess)
+        html = render_to_string(
+            "disclosure/pack/front.html", front_context(inputs, ranges, pages_total=guess + document_pages)
+        )
+        data = render_pdf(html, title=inputs.title, document_date=inputs.letter_date)
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            pages = len(pdf.pages)
+        if pages == guess:
+            return data
+        guess = pages
+    raise RuntimeError("The front matter's page count did not settle.")
+
+
+def render_cover_letter(inputs: PackInputs, *, pages_total: int | None) -> bytes:
+    """The covering letter on its own (with the Article 15 information), for the letters register."""
+    context = front_context(inputs, {}, pages_total=pages_total)
+    context["title"] = f"Disclosure covering letter {inputs.reference}"
+    html = render_to_string("disclosure/pack/cover_letter.html", context)
+    return render_pdf(html, title=context["title"], document_date=inputs.letter_date)
+
+
+def render_furniture(inputs: PackInputs, *, total: int, first: int, count: int) -> bytes:
+    """Sheets ``first`` .. ``first + count - 1`` of the furniture (untagged: stamped as artifacts)."""
+    html = render_to_string(
+        "disclosure/pack/furniture.html",
+        {
+            "title": inputs.title,
+            "reference": inputs.reference,
+            "marking": MARKING,
+            "watermark": WATERMARK,
+            "preview": inputs.preview,
+            "total": total,
+            "pages": range(first, first + count),
+        },
+    )
+    return render_pdf(html, title=inputs.title, pdf_variant=None, document_date=inputs.letter_date)
+
+
+def assemble(
+    inputs: PackInputs,
+    chunk_files: Sequence[Path],
+    results: Sequence[ChunkResult],
+    out: Path,
+    *,
+    progress: Progress | None = None,
+) -> RenderedPack:
+    """Front matter + chunks, joined and stamped into ``out``."""
+    with tempfile.TemporaryDirectory(prefix="pack-") as work:
+        folder = Path(work)
+        if progress:
+            progress(86, "Writing the covering letter and schedule")
+        front = folder / "front.pdf"
+        front.write_bytes(render_front(inputs, results))
+        with pikepdf.open(front) as pdf:
+            front_pages = len(pdf.pages)
+        joined = folder / "joined.pdf"
+        if progress:
+            progress(88, "Joining the parts")
+        total = chunking.join([front, *chunk_files], joined)
+        if total != front_pages + sum(result.pages for result in results):
+            raise RuntimeError("The joined pack has an unexpected number of pages.")
+        if progress:
+            progress(90, "Numbering the pages")
+        furniture: list[Path] = []
+        for first in range(1, total + 1, FURNITURE_BATCH):
+            path = folder / f"furniture-{first:06d}.pdf"
+            path.write_bytes(
+                render_furniture(inputs, total=total, first=first, count=min(FURNITURE_BATCH, total - first + 1))
+            )
+            furniture.append(path)
+        pages = chunking.stamp(joined, furniture, out, title=inputs.title, producer=PRODUCER)
+    ranges = document_ranges(inputs, results, front_pages=front_pages)
+    return RenderedPack(
+        path=out,
+        pages=pages,
+        sha256=_file_sha256(out),
+        document_pages=tuple(
+            (inputs.documents[index].number, first, last) for index, (first, last) in sorted(ranges.items())
+        ),
+    )
+
+
+def _file_sha256(path: Path) -> str:
+    import hashlib
+
+    hasher = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1024 * 1024):
+            hasher.update(block)
+    return hasher.hexdigest()
+
+
+def render_all(
+    inputs: PackInputs,
+    out: Path,
+    *,
+    chunk_pages: int | None = None,
+    progress: Progress | None = None,
+) -> RenderedPack:
+    """Every step in this process, one chunk at a time (the command line, eager mode, small packs)."""
+    planned = chunking.plan(inputs, chunk_pages=chunk_pages)
+    with tempfile.TemporaryDirectory(prefix="pack-chunks-") as work:
+        files: list[Path] = []
+        results: list[ChunkResult] = []
+        for chunk in planned:
+            if progress:
+                progress(
+                    5 + 80 * chunk.index // max(1, len(planned)), f"Rendering part {chunk.index + 1} of {len(planned)}"
+                )
+            data, result = render_chunk(inputs, chunk)
+            path = Path(work) / f"chunk-{chunk.index:05d}.pdf"
+            path.write_bytes(data)
+            files.append(path)
+            results.append(result)
+        return assemble(inputs, files, results, out, progress=progress)
+
+
+__all__ = [
+    "PDF_UA_1",
+    "RenderedPack",
+    "assemble",
+    "chunk_html",
+    "document_ranges",
+    "key_rows",
+    "pdf_sha256",
+    "render_all",
+    "render_chunk",
+    "render_cover_letter",
+    "render_front",
+    "render_furniture",
+]

@@ -1,0 +1,86 @@
+"""Reads for packs and their delivery, and the one access function per model that every staff page uses.
+
+A pack, portal link or dispatch is reachable only through its request, and only by someone who may
+open that request (requests_app.access): anyone else gets Http404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from disclosure.models import Dispatch, Pack, PortalAccess, PortalLink
+from requests_app.access import requests_visible_to
+from requests_app.models import RightsRequest
+from requests_app.roles import AnyUser
+
+
+def packs_for_request(request: RightsRequest) -> QuerySet[Pack]:
+    """The request's packs and previews, newest first."""
+    return (
+        Pack.objects.filter(request=request).select_related("created_by", "released_by").order_by("-created_at", "-pk")
+    )
+
+
+def latest_packs(request: RightsRequest) -> tuple[Pack | None, Pack | None]:
+    """The newest pack and the newest preview (either may be None)."""
+    packs = list(packs_for_request(request)[:20])
+    return (
+        next((p for p in packs if not p.preview), None),
+        next((p for p in packs if p.preview), None),
+    )
+
+
+def pack_get_for_user(*, user: AnyUser, pk: int, request_pk: int | None = None) -> Pack:
+    """A pack of a request the user may open (and of `request_pk`, when given); otherwise Http404."""
+    queryset = Pack.objects.select_related(
+        "request", "request__subject", "request__requester", "created_by", "released_by", "cover_letter"
+    ).filter(request__in=requests_visible_to(user))
+    if request_pk is not None:
+        queryset = queryset.filter(request_id=request_pk)
+    try:
+        return queryset.get(pk=pk)
+    except Pack.DoesNotExist:
+        raise Http404("No such pack.") from None
+
+
+def portal_link_get_for_user(*, user: AnyUser, pk: int, pack: Pack) -> PortalLink:
+    try:
+        return PortalLink.objects.select_related("pack__request").get(
+            pk=pk, pack=pack, pack__request__in=requests_visible_to(user)
+        )
+    except PortalLink.DoesNotExist:
+        raise Http404("No such link.") from None
+
+
+def dispatch_get_for_user(*, user: AnyUser, pk: int, pack: Pack) -> Dispatch:
+    try:
+        return Dispatch.objects.select_related("pack__request").get(
+            pk=pk, pack=pack, pack__request__in=requests_visible_to(user)
+        )
+    except Dispatch.DoesNotExist:
+        raise Http404("No such dispatch.") from None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    links: list[PortalLink]
+    dispatches: list[Dispatch]
+
+
+def pack_delivery(pack: Pack) -> Delivery:
+    """The pack's portal links (with every access) and dispatches, in a fixed number of queries."""
+    links = list(
+        PortalLink.objects.filter(pack=pack)
+        .select_related("created_by", "revoked_by")
+        .prefetch_related(Prefetch("accesses", queryset=PortalAccess.objects.order_by("at", "pk")))
+        .order_by("-created_at", "-pk")
+    )
+    dispatches = list(
+        Dispatch.objects.filter(pack=pack)
+        .select_related("prepared_by", "checked_by", "dispatched_by")
+        .order_by("-prepared_at", "-pk")
+    )
+    return Delivery(links=links, dispatches=dispatches)

@@ -1,0 +1,299 @@
+"""Staff pages for the disclosure pack: make a pack or a preview, watch it render, download it, and send it
+by portal link or by post.
+
+Thin views: each reaches the request through requests_app.access and the pack through
+disclosure.pack.selectors (Http404 for anything the user may not open), parses a form, calls one
+service, and redirects; a refusal comes back as a message at the top of the page.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from disclosure.models import DispatchMethod, Pack, PackStatus
+from disclosure.pack import selectors
+from disclosure.services import delivery, packs
+from disclosure.services.common import log_event
+from requests_app import roles
+from requests_app.access import request_get_for_user
+from requests_app.forms import GovukForm
+from requests_app.models import RightsRequest
+from rights import ApplicationError
+
+TOKEN_SESSION_KEY = "disclosure_portal_token_{}"  # noqa: S105 - a session key name, not a secret
+
+
+class PackForm(GovukForm):
+    kind = forms.ChoiceField(
+        choices=[
+            ("preview", "A preview, watermarked on every page: for checking, never for sending"),
+            ("pack", "The pack to send (the request must be approved)"),
+        ],
+        widget=forms.RadioSelect,
+        label="What do you want to make?",
+        error_messages={"required": "Choose a preview or the pack to send."},
+    )
+
+
+class RevokeForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the link revoked?", max_length=500, error_messages={"required": "Say why the link is revoked."}
+    )
+
+
+class DispatchForm(GovukForm):
+    method = forms.ChoiceField(
+        choices=DispatchMethod.choices,
+        widget=forms.RadioSelect,
+        label="How is it sent?",
+        error_messages={"required": "Choose how the pack is sent."},
+    )
+    tracking_number = forms.CharField(label="Tracking number (if you have it now)", max_length=100, required=False)
+
+
+class CheckForm(GovukForm):
+    confirmed = forms.BooleanField(
+        label="The address on the pack matches the requester's verified address", required=False
+    )
+
+
+class SendForm(GovukForm):
+    tracking_number = forms.CharField(label="Tracking number", max_length=100, required=False)
+
+
+class CancelForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the dispatch cancelled?",
+        max_length=500,
+        error_messages={"required": "Say why the dispatch is cancelled."},
+    )
+
+
+def _user(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+def _rr(request: HttpRequest, pk: int) -> RightsRequest:
+    return request_get_for_user(
+        user=_user(request), pk=pk, queryset=RightsRequest.objects.select_related("subject", "requester")
+    )
+
+
+def _pack(request: HttpRequest, pk: int, pack_id: int) -> tuple[RightsRequest, Pack]:
+    rr = _rr(request, pk)
+    return rr, selectors.pack_get_for_user(user=_user(request), pk=pack_id, request_pk=rr.pk)
+
+
+def _status_url(pack: Pack) -> str:
+    return reverse("disclosure:pack", args=[pack.request_id, pack.pk])
+
+
+def _refused(request: HttpRequest, form: GovukForm | None = None, error: ApplicationError | None = None) -> None:
+    if error is not None:
+        messages.error(request, error.message)
+    elif form is not None:
+        for _, message in form.error_summary:
+            messages.error(request, message)
+
+
+@require_GET
+def pack_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """The request's packs and previews, and the form to make one."""
+    rr = _rr(request, pk)
+    return render(
+        request,
+        "disclosure/pack/list.html",
+        {
+            "rr": rr,
+            "packs": list(selectors.packs_for_request(rr)),
+            "form": PackForm(initial={"kind": "preview"}),
+            "can_make": bool(roles.roles_of(_user(request)) & {roles.MANAGER, roles.CASEWORKER}),
+        },
+    )
+
+
+@require_POST
+def pack_new(request: HttpRequest, pk: int) -> HttpResponse:
+    rr = _rr(request, pk)
+    form = PackForm(request.POST)
+    if not form.is_valid():
+        _refused(request, form)
+        return redirect("disclosure:packs", rr.pk)
+    try:
+        pack = packs.pack_request(request=rr, by=_user(request), preview=form.cleaned_data["kind"] == "preview")
+    except ApplicationError as error:
+        _refused(request, error=error)
+        return redirect("disclosure:packs", rr.pk)
+    return redirect(_status_url(pack))
+
+
+@never_cache
+@require_GET
+def pack_status(request: HttpRequest, pk: int, pack_id: int) -> HttpResponse:
+    """One pack: progress (the page reloads itself while it renders), verification, and delivery."""
+    rr, pack = _pack(request, pk, pack_id)
+    tokens = {
+        link.pk: request.session.pop(TOKEN_SESSION_KEY.format(link.pk), None) for link in pack.portal_links.only("pk")
+    }
+    new_links = {
+        link_id: request.build_absolute_uri(reverse("disclosure:portal", args=[token]))
+        for link_id, token in tokens.items()
+        if token
+    }
+    return render(
+        request,
+        "disclosure/pack/status.html",
+        {
+            "rr": rr,
+            "pack": pack,
+            "delivery": selectors.pack_delivery(pack),
+            "new_links": new_links,
+            "dispatch_form": DispatchForm(initial={"method": DispatchMethod.RECORDED_DELIVERY}),
+            "check_form": CheckForm(),
+            "send_form": SendForm(),
+            "user_id": _user(request).pk,
+            "can_send": bool(roles.roles_of(_user(request)) & {roles.MANAGER, roles.CASEWORKER}),
+            "failed_checks": [c for c in pack.verification.get("checks", []) if not c.get("ok")],
+        },
+    )
+
+
+@never_cache
+@require_GET
+def pack_progress(request: HttpRequest, pk: int, pack_id: int) -> HttpResponse:
+    """Just the progress panel, as a small page of its own (it reloads itself while the pack renders)."""
+    rr, pack = _pack(request, pk, pack_id)
+    return render(request, "disclosure/pack/progress.html", {"rr": rr, "pack": pack})
+
+
+@never_cache
+@require_GET
+def pack_download(request: HttpRequest, pk: int, pack_id: int) -> HttpResponseBase:
+    """Staff download of a verified or released pack (or preview); logged. A failed pack has no file."""
+    rr, pack = _pack(request, pk, pack_id)
+    if pack.status not in {PackStatus.VERIFIED, PackStatus.RELEASED} or not pack.file:
+        messages.error(request, "Only a verified pack can be downloaded.")
+        return redirect(_status_url(pack))
+    log_event(
+        request=rr,
+        action="pack_downloaded",
+        detail=f"{'Preview' if pack.preview else 'Pack'} {pack.pk} downloaded by staff.",
+        by=_user(request),
+    )
+    name = f"{rr.reference}-{'preview' if pack.preview else 'disclosure'}-{pack.pk}.pdf"
+    response = FileResponse(pack.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def portal_link_new(request: HttpRequest, pk: int, pack_id: int) -> HttpResponse:
+    _, pack = _pack(request, pk, pack_id)
+    try:
+        link, token = delivery.portal_link_create(pack=pack, by=_user(request))
+    except ApplicationError as error:
+        _refused(request, error=error)
+        return redirect(_status_url(pack))
+    request.session[TOKEN_SESSION_KEY.format(link.pk)] = token  # shown once on the next page, then forgotten
+    messages.success(request, "Portal link created. Copy it now: it will not be shown again.")
+    return redirect(_status_url(pack))
+
+
+@require_POST
+def portal_link_revoke(request: HttpRequest, pk: int, pack_id: int, link_id: int) -> HttpResponse:
+    _, pack = _pack(request, pk, pack_id)
+    link = selectors.portal_link_get_for_user(user=_user(request), pk=link_id, pack=pack)
+    form = RevokeForm(request.POST)
+    if not form.is_valid():
+        _refused(request, form)
+        return redirect(_status_url(pack))
+    try:
+        delivery.portal_link_revoke(link=link, by=_user(request), reason=form.cleaned_data["reason"])
+    except ApplicationError as error:
+        _refused(request, error=error)
+    else:
+        messages.success(request, "The link has been revoked: it no longer works.")
+    return redirect(_status_url(pack))
+
+
+@require_POST
+def dispatch_new(request: HttpRequest, pk: int, pack_id: int) -> HttpResponse:
+    _, pack = _pack(request, pk, pack_id)
+    form = DispatchForm(request.POST)
+    if not form.is_valid():
+        _refused(request, form)
+        return redirect(_status_url(pack))
+    try:
+        delivery.dispatch_prepare(
+            pack=pack,
+            by=_user(request),
+            method=form.cleaned_data["method"],
+            tracking_number=form.cleaned_data["tracking_number"],
+        )
+    except ApplicationError as error:
+        _refused(request, error=error)
+    else:
+        messages.success(request, "Prepared for the post. A second person must now check the address.")
+    return redirect(_status_url(pack))
+
+
+@require_POST
+def dispatch_check(request: HttpRequest, pk: int, pack_id: int, dispatch_id: int) -> HttpResponse:
+    _, pack = _pack(request, pk, pack_id)
+    dispatch = selectors.dispatch_get_for_user(user=_user(request), pk=dispatch_id, pack=pack)
+    form = CheckForm(request.POST)
+    form.is_valid()
+    try:
+        delivery.dispatch_check_address(
+            dispatch=dispatch, by=_user(request), confirmed=bool(form.cleaned_data.get("confirmed"))
+        )
+    except ApplicationError as error:
+        _refused(request, error=error)
+    else:
+        messages.success(request, "Address checked. The pack can now be posted.")
+    return redirect(_status_url(pack))
+
+
+@require_POST
+def dispatch_send(request: HttpRequest, pk: int, pack_id: int, dispatch_id: int) -> HttpResponse:
+    _, pack = _pack(request, pk, pack_id)
+    dispatch = selectors.dispatch_get_for_user(user=_user(request), pk=dispatch_id, pack=pack)
+    form = SendForm(request.POST)
+    form.is_valid()
+    try:
+        delivery.dispatch_send(
+            dispatch=dispatch, by=_user(request), tracking_number=form.cleaned_data.get("tracking_number", "")
+        )
+    except ApplicationError as error:
+        _refused(request, error=error)
+    else:
+        messages.success(request, "Recorded as posted. The request is now disclosed.")
+    return redirect(_status_url(pack))
+
+
+@require_POST
+def dispatch_cancel(request: HttpRequest, pk: int, pack_id: int, dispatch_id: int) -> HttpResponse:
+    _, pack = _pack(request, pk, pack_id)
+    dispatch = selectors.dispatch_get_for_user(user=_user(request), pk=dispatch_id, pack=pack)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        _refused(request, form)
+        return redirect(_status_url(pack))
+    try:
+        delivery.dispatch_cancel(dispatch=dispatch, by=_user(request), reason=form.cleaned_data["reason"])
+    except ApplicationError as error:
+        _refused(request, error=error)
+    else:
+        messages.success(request, "The dispatch was cancelled.")
+    return redirect(_status_url(pack))

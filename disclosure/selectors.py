@@ -1,0 +1,326 @@
+"""Reads for disclosure: what review found, what blocks approval, and what the requester may see.
+
+Neither-confirm-nor-deny: a document flagged NCND (approved or only proposed) is absent from
+`requester_visible_documents`, and an NCND redaction is absent from `redaction_counts_for_requester`;
+every letter, schedule and count built for the requester must use these two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from disclosure.models import (
+    AgencyRequest,
+    DataArea,
+    Document,
+    NcndFlag,
+    Redaction,
+    RedactionBox,
+    RedactionKind,
+    SeriousHarmOpinion,
+    ThirdParty,
+)
+from requests_app.models import RightsRequest
+from rights import EXEMPTIONS
+from rights.exemptions import opinion_is_current, opinion_last_day
+
+AREA_FLAGS: dict[str, str] = {
+    DataArea.HEALTH.value: "holds_health_data",
+    DataArea.SOCIAL_WORK.value: "holds_social_work_data",
+    DataArea.EDUCATION.value: "holds_education_data",
+}
+AREA_WORDS: dict[str, str] = {
+    DataArea.HEALTH.value: "health",
+    DataArea.SOCIAL_WORK.value: "social work",
+    DataArea.EDUCATION.value: "education",
+}
+AREA_PROFESSIONALS: dict[str, str] = {
+    DataArea.HEALTH.value: "an appropriate health professional",
+    DataArea.SOCIAL_WORK.value: "an appropriate social work professional",
+    DataArea.EDUCATION.value: "an appropriate education professional",
+}
+
+
+def _names(items: Sequence[str], limit: int = 5) -> str:
+    shown = [f"“{item}”" for item in items[:limit]]
+    if len(items) > limit:
+        shown.append(f"and {len(items) - limit} more")
+    return ", ".join(shown)
+
+
+def _day(value: dt.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Documents
+
+
+def documents_for_request(request: RightsRequest) -> QuerySet[Document]:
+    """Every document of the request, for staff, with redactions, boxes and flags fetched up front."""
+    return (
+        Document.objects.filter(request=request)
+        .select_related("agency", "reviewed_by")
+        .prefetch_related(
+            Prefetch("redactions", queryset=Redaction.objects.order_by("start", "pk").prefetch_related("boxes")),
+            Prefetch("ncnd_flags", queryset=NcndFlag.objects.select_related("approved_by")),
+        )
+        .order_by("pk")
+    )
+
+
+def document_for_review(document: Document) -> Document:
+    """One document with everything its review page shows."""
+    return documents_for_request(document.request).get(pk=document.pk)
+
+
+def requester_visible_documents(request: RightsRequest) -> QuerySet[Document]:
+    """The documents whose existence the requester may learn of: all but those flagged neither confirm nor deny.
+
+    Documents withheld in full (without NCND) are included: the schedule lists them as withheld.
+    """
+    ncnd_documents = NcndFlag.objects.filter(request=request, redaction__isnull=True).values("document_id")
+    return documents_for_request(request).exclude(pk__in=ncnd_documents)
+
+
+def _ncnd_redaction_ids(document: Document) -> set[int]:
+    return {flag.redaction_id for flag in document.ncnd_flags.all() if flag.redaction_id is not None}
+
+
+def document_is_ncnd(document: Document) -> bool:
+    return any(flag.redaction_id is None for flag in document.ncnd_flags.all())
+
+
+def requester_visible_redactions(document: Document) -> list[Redaction]:
+    """The redactions the requester may be told about (NCND ones are left out); empty for an NCND document."""
+    if document_is_ncnd(document):
+        return []
+    hidden = _ncnd_redaction_ids(document)
+    return [r for r in document.redactions.all() if r.pk not in hidden]
+
+
+def redaction_counts_for_requester(document: Document) -> dict[str, int]:
+    """Redactions by exemption key ({"third_party": 3, ...}), for the schedule: NCND redactions are not counted.
+
+    Look the printed code up with rights.EXEMPTIONS[key].code. Empty for a document flagged NCND.
+    """
+    counts = Counter(r.exemption for r in requester_visible_redactions(document))
+    return {key: counts[key] for key in EXEMPTIONS if counts[key]}
+
+
+def redaction_counts(document: Document) -> dict[str, int]:
+    """All redactions by exemption key, NCND included: for staff pages only."""
+    counts = Counter(r.exemption for r in document.redactions.all())
+    return {key: counts[key] for key in EXEMPTIONS if counts[key]}
+
+
+@dataclass(frozen=True)
+class MergedSpan:
+    start: int
+    end: int
+    exemptions: tuple[str, ...]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(EXEMPTIONS[key].code for key in self.exemptions)
+
+
+def merged_spans(redactions: Iterable[Redaction]) -> list[MergedSpan]:
+    """Span redactions with overlapping or touching ones joined, in order: what to replace in the text."""
+    spans = sorted(
+        (r.start, r.end, r.exemption)
+        for r in redactions
+        if r.kind == RedactionKind.SPAN and r.start is not None and r.end is not None
+    )
+    merged: list[tuple[int, int, list[str]]] = []
+    for start, end, exemption in spans:
+        if merged and start <= merged[-1][1]:
+            last = merged[-1]
+            keys = last[2] if exemption in last[2] else [*last[2], exemption]
+            merged[-1] = (last[0], max(last[1], end), keys)
+        else:
+            merged.append((start, end, [exemption]))
+    return [MergedSpan(start, end, tuple(keys)) for start, end, keys in merged]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of the document's text, redacted (with its codes) or not."""
+
+    text: str
+    start: int
+    codes: tuple[str, ...] = ()
+
+    @property
+    def redacted(self) -> bool:
+        return bool(self.codes)
+
+
+def text_segments(text: str, redactions: Iterable[Redaction]) -> list[Segment]:
+    """The text cut into plain and redacted runs, for the review page's highlighting."""
+    segments: list[Segment] = []
+    position = 0
+    for span in merged_spans(redactions):
+        if span.start > position:
+            segments.append(Segment(text[position : span.start], position))
+        segments.append(Segment(text[span.start : span.end], span.start, span.codes))
+        position = span.end
+    if position < len(text):
+        segments.append(Segment(text[position:], position))
+    return segments
+
+
+def boxes_on_page(document: Document, page: int) -> list[tuple[RedactionBox, Redaction]]:
+    """Every redaction box on a page, with its redaction (uses prefetched redactions when present)."""
+    return [(box, r) for r in document.redactions.all() for box in r.boxes.all() if box.page == page]
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# What blocks approval
+
+
+def _opinion_blockers(
+    documents: Sequence[Document], opinions: Sequence[SeriousHarmOpinion], today: dt.date
+) -> list[str]:
+    reasons: list[str] = []
+    for area, flag in AREA_FLAGS.items():
+        concerned = [d.title for d in documents if d.harm_concern and getattr(d, flag)]
+        if not concerned:
+            continue
+        in_area = [o for o in opinions if o.area == area]
+        if any(opinion_is_current(o.opinion_date, today) for o in in_area):
+            continue
+        words = AREA_WORDS[area]
+        if in_area:
+            latest = max(in_area, key=lambda o: o.opinion_date)
+            reasons.append(
+                f"The serious-harm opinion on {words} data given on {_day(latest.opinion_date)} could be relied on "
+                f"only until {_day(opinion_last_day(latest.opinion_date))}: it must be renewed "
+                "(DPA 2018 Sch 3: an opinion must be less than six months old)."
+            )
+        else:
+            reasons.append(
+                f"{_names(concerned)} {'holds' if len(concerned) == 1 else 'hold'} {words} data and harm is a "
+                f"concern: record the opinion of {AREA_PROFESSIONALS[area]} on serious harm (DPA 2018 Sch 3)."
+            )
+    return reasons
+
+
+def approval_blockers(request: RightsRequest, *, today: dt.date | None = None) -> list[str]:
+    """Everything review still has to settle before the request can go for sign-off or be approved, in plain words."""
+    today = today or timezone.localdate()
+    documents = list(Document.objects.filter(request=request).order_by("pk"))
+    reasons: list[str] = []
+    unreviewed = [d.title for d in documents if d.reviewed_at is None]
+    if unreviewed:
+        reasons.append(
+            f"{_plural(len(unreviewed), 'document is', 'documents are')} not yet marked reviewed: {_names(unreviewed)}."
+        )
+    opinions = list(SeriousHarmOpinion.objects.filter(request=request))
+    reasons.extend(_opinion_blockers(documents, opinions, today))
+    pending = NcndFlag.objects.filter(request=request, approved_at__isnull=True).count()
+    if pending:
+        reasons.append(
+            f"{_plural(pending, 'neither-confirm-nor-deny flag awaits', 'neither-confirm-nor-deny flags await')} "
+            "the Manager's approval."
+        )
+    undecided = list(
+        ThirdParty.objects.filter(request=request, reasonable_to_disclose="")
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    if undecided:
+        reasons.append(
+            f"{_plural(len(undecided), 'third party has', 'third parties have')} no decision on whether it is "
+            f"reasonable to disclose their information: {_names(undecided)}."
+        )
+    return reasons
+
+
+def approval_check(request: RightsRequest) -> str | None:
+    """The state machine's condition for "submit_for_sign_off" and "approve" (registered in DisclosureConfig.ready)."""
+    from requests_app.guards import today_for
+
+    reasons = approval_blockers(request, today=today_for(request))
+    return " ".join(reasons) if reasons else None
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The overview page
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    document: Document
+    redaction_counts: dict[str, int]
+    redaction_total: int
+    ncnd: bool
+
+
+@dataclass(frozen=True)
+class OpinionRow:
+    opinion: SeriousHarmOpinion
+    current: bool
+    last_day: dt.date
+
+
+@dataclass(frozen=True)
+class Overview:
+    request: RightsRequest
+    agency_requests: list[AgencyRequest]
+    overdue_agency_requests: list[AgencyRequest]
+    documents: list[DocumentRow]
+    third_parties: list[ThirdParty]
+    opinions: list[OpinionRow]
+    ncnd_flags: list[NcndFlag]
+    blockers: list[str] = field(default_factory=list)
+
+
+def disclosure_overview(request: RightsRequest, *, today: dt.date | None = None) -> Overview:
+    """Everything the disclosure page of a request shows, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    agency_requests = list(
+        AgencyRequest.objects.filter(request=request)
+        .select_related("agency", "chaser_letter", "requested_by")
+        .order_by("requested_on", "pk")
+    )
+    documents = list(documents_for_request(request))
+    rows = [
+        DocumentRow(
+            document=d,
+            redaction_counts=redaction_counts(d),
+            redaction_total=len(d.redactions.all()),
+            ncnd=document_is_ncnd(d),
+        )
+        for d in documents
+    ]
+    opinions = [
+        OpinionRow(o, opinion_is_current(o.opinion_date, today), opinion_last_day(o.opinion_date))
+        for o in SeriousHarmOpinion.objects.filter(request=request).select_related("recorded_by")
+    ]
+    return Overview(
+        request=request,
+        agency_requests=agency_requests,
+        overdue_agency_requests=[a for a in agency_requests if a.is_overdue(today)],
+        documents=rows,
+        third_parties=list(
+            ThirdParty.objects.filter(request=request).select_related("document", "decided_by").order_by("name", "pk")
+        ),
+        opinions=opinions,
+        ncnd_flags=list(
+            NcndFlag.objects.filter(request=request)
+            .select_related("document", "redaction", "flagged_by", "approved_by")
+            .order_by("flagged_at", "pk")
+        ),
+        blockers=approval_blockers(request, today=today),
+    )

@@ -1,0 +1,461 @@
+"""Delivering a verified pack: a portal link the requester opens with the reference and the data subject's
+date of birth, or the post once a second person has checked the address.
+
+The first delivery of a pack releases it: the request moves to disclosed (requests_app's "disclose"
+step) and the covering letter is filed in the letters register, in the same transaction. Only a
+verified, non-preview pack whose file is intact and whose records have not changed can go out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from disclosure.models import (
+    PORTAL_MAX_TRIES,
+    Dispatch,
+    DispatchMethod,
+    DispatchStatus,
+    Pack,
+    PackStatus,
+    PortalAccess,
+    PortalEvent,
+    PortalLink,
+)
+from disclosure.pack.build import build_inputs
+from disclosure.pack.inputs import PackInputs
+from disclosure.pack.render import render_cover_letter
+from disclosure.services.common import WORKERS, log_event
+from disclosure.services.packs import RELEASABLE_REQUEST_STATUSES
+from requests_app.models import LetterDirection, LetterMethod, RightsRequest, Status
+from requests_app.services.letters import letter_log
+from requests_app.services.requests import require_role
+from requests_app.services.transitions import request_transition
+from rights import ApplicationError
+
+DEFAULT_PORTAL_LINK_DAYS = 28
+USER_AGENT_LENGTH = 500
+# What the covering letter goes as, in the letters register.
+LETTER_METHODS: dict[str, str] = {
+    DispatchMethod.POST: LetterMethod.POST,
+    DispatchMethod.RECORDED_DELIVERY: LetterMethod.RECORDED_DELIVERY,
+    DispatchMethod.SPECIAL_DELIVERY: LetterMethod.RECORDED_DELIVERY,
+    DispatchMethod.COURIER: LetterMethod.RECORDED_DELIVERY,
+    DispatchMethod.HAND: LetterMethod.HAND,
+}
+TRACKED_METHODS = frozenset({DispatchMethod.RECORDED_DELIVERY, DispatchMethod.SPECIAL_DELIVERY, DispatchMethod.COURIER})
+
+
+def portal_link_days() -> int:
+    """How long a portal link lasts (setting PORTAL_LINK_DAYS, default 28 days)."""
+    return int(getattr(settings, "PORTAL_LINK_DAYS", DEFAULT_PORTAL_LINK_DAYS))
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _file_sha256(pack: Pack) -> str:
+    hasher = hashlib.sha256()
+    with pack.file.open("rb") as handle:
+        for block in iter(lambda: handle.read(1024 * 1024), b""):
+            hasher.update(block)
+    return hasher.hexdigest()
+
+
+def _lock_pack(pack: Pack) -> Pack:
+    return Pack.objects.select_for_update(of=("self",)).select_related("request").get(pk=pack.pk)
+
+
+def releasable_inputs(pack: Pack) -> PackInputs:
+    """The pack's inputs, if it may go to the requester; otherwise a plain-words refusal.
+
+    Only a verified (never a failed or preview) pack of a signed-off request, whose file is the one
+    verified and whose records have not changed since, can be released.
+    """
+    if pack.preview:
+        raise ApplicationError("A preview is watermarked 'not for disclosure' and can never be sent.")
+    if pack.status not in {PackStatus.VERIFIED, PackStatus.RELEASED}:
+        raise ApplicationError(
+            f"Only a verified pack can be sent; this one is {PackStatus(pack.status).label.lower()}."
+        )
+    request = RightsRequest.objects.select_related("subject", "requester", "assigned_to").get(pk=pack.request_id)
+    if request.status not in RELEASABLE_REQUEST_STATUSES:
+        raise ApplicationError(
+            f"{request.reference} is {Status(request.status).label.lower()}: only a signed-off request's pack can be sent."
+        )
+    if not pack.file or not pack.sha256 or _file_sha256(pack) != pack.sha256:
+        raise ApplicationError("The pack's file is not the one that was verified. Make the pack again.")
+    if pack.letter_date is None:
+        raise ApplicationError("The pack has no letter date. Make the pack again.")
+    inputs = build_inputs(request, preview=False, letter_date=pack.letter_date, by=pack.created_by)
+    if inputs.fingerprint() != pack.inputs_hash:
+        raise ApplicationError(
+            "The records, redactions or the requester's details have changed since this pack was made. Make it again."
+        )
+    newer = Pack.objects.filter(request=request, preview=False, created_at__gt=pack.created_at).exclude(
+        status=PackStatus.FAILED
+    )
+    if newer.exists():
+        raise ApplicationError("A newer pack has been made for this request: send that one instead.")
+    return inputs
+
+
+def _release(*, pack: Pack, inputs: PackInputs, by: User, letter_method: str, how: str, today: dt.date) -> None:
+    """The first delivery of a pack: file the covering letter, mark the pack released, and record disclosure."""
+    if pack.status == PackStatus.RELEASED:
+        return
+    cover = render_cover_letter(inputs, pages_total=pack.page_count)
+    letter = letter_log(
+        request=pack.request,
+        by=by,
+        direction=LetterDirection.OUT,
+        date=today,
+        method=letter_method,
+        addressee=pack.addressee_name,
+        summary=f"Disclosure covering letter, with the disclosure pack ({pack.page_count} pages) sent {how}.",
+        file=ContentFile(cover, name=f"{pack.request.reference}-disclosure-cover.pdf"),
+        today=today,
+    )
+    pack.status = PackStatus.RELEASED
+    pack.cover_letter = letter
+    pack.released_at = timezone.now()
+    pack.released_by = by
+    pack._change_reason = f"Released {how}"  # type: ignore[attr-defined]
+    pack._history_user = by  # type: ignore[attr-defined]
+    pack.save()
+    request = RightsRequest.objects.get(pk=pack.request_id)
+    if request.status == Status.APPROVED:
+        request_transition(
+            request_id=request.pk,
+            user=by,
+            transition="disclose",
+            expected_version=request.version,
+            data={"reason": f"Disclosure pack {pack.pk} sent {how}."},
+            today=today,
+        )
+    log_event(request=pack.request, action="pack_released", detail=f"Pack {pack.pk} sent {how}.", by=by)
+
+
+# The portal ----------------------------------------------------------------------------------------
+
+
+def portal_link_create(
+    *, pack: Pack, by: User, days: int | None = None, now: dt.datetime | None = None, today: dt.date | None = None
+) -> tuple[PortalLink, str]:
+    """A new portal link for a verified pack, and its token (shown once; only its hash is kept).
+
+    The first delivery releases the pack and records the disclosure.
+    """
+    require_role(by, *WORKERS, action="send a disclosure pack")
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    days = days if days is not None else portal_link_days()
+    if not 1 <= days <= 90:
+        raise ApplicationError("A portal link lasts from 1 to 90 days.", field="days")
+    with transaction.atomic():
+        locked = _lock_pack(pack)
+        inputs = releasable_inputs(locked)
+        if locked.request.subject.date_of_birth is None:
+            raise ApplicationError(
+                "The data subject's date of birth is not recorded, and the portal asks for it: send the pack by post."
+            )
+        token = secrets.token_urlsafe(32)
+        link = PortalLink(
+            pack=locked, token_hash=token_hash(token), expires_at=now + dt.timedelta(days=days), created_by=by
+        )
+        link.full_clean()
+        link._change_reason = "Created"  # type: ignore[attr-defined]
+        link.save()
+        _release(
+            pack=locked,
+            inputs=inputs,
+            by=by,
+            letter_method=LetterMethod.EMAIL,
+            how="by secure portal link",
+            today=today,
+        )
+        log_event(
+            request=locked.request,
+            action="portal_link_created",
+            detail=f"Portal link {link.pk} for pack {locked.pk}, valid until {timezone.localtime(link.expires_at):%d %B %Y %H:%M}.",
+            by=by,
+        )
+    return link, token
+
+
+def portal_link_revoke(*, link: PortalLink, by: User, reason: str, now: dt.datetime | None = None) -> PortalLink:
+    """Stop a portal link working, for good."""
+    require_role(by, *WORKERS, action="revoke a portal link")
+    if not reason.strip():
+        raise ApplicationError("Say why the link is revoked.", field="reason")
+    with transaction.atomic():
+        locked = PortalLink.objects.select_for_update(of=("self",)).select_related("pack__request").get(pk=link.pk)
+        if locked.revoked_at is not None:
+            raise ApplicationError("This link has already been revoked.")
+        locked.revoked_at = now or timezone.now()
+        locked.revoked_by = by
+        locked.revoked_reason = reason.strip()
+        locked._change_reason = "Revoked"  # type: ignore[attr-defined]
+        locked.save()
+        log_event(
+            request=locked.pack.request,
+            action="portal_link_revoked",
+            detail=f"Portal link {locked.pk}: {locked.revoked_reason}",
+            by=by,
+        )
+    return locked
+
+
+@dataclass(frozen=True)
+class PortalVisitor:
+    """Who is at the portal, as far as the web server can tell."""
+
+    ip_address: str | None
+    user_agent: str
+
+
+@dataclass(frozen=True)
+class PortalOutcome:
+    """What the requester's try came to: "ok", "wrong" (tries left), "locked", "expired", "revoked" or "unknown"."""
+
+    state: str
+    link: PortalLink | None = None
+    tries_left: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.state == "ok"
+
+
+def _log(link: PortalLink, event: str, visitor: PortalVisitor, now: dt.datetime) -> None:
+    PortalAccess.objects.create(
+        link=link,
+        event=event,
+        at=now,
+        ip_address=visitor.ip_address,
+        user_agent=visitor.user_agent[:USER_AGENT_LENGTH],
+    )
+
+
+def portal_link_by_token(token: str) -> PortalLink | None:
+    """The link a token opens, if any (looked up by the token's hash)."""
+    if not token or len(token) > 200:
+        return None
+    return PortalLink.objects.select_related("pack__request__subject").filter(token_hash=token_hash(token)).first()
+
+
+def _same_reference(given: str, reference: str) -> bool:
+    cleaned = re.sub(r"\s+", "", given).upper()
+    return hmac.compare_digest(cleaned.encode(), reference.upper().encode())
+
+
+def portal_unlock(
+    *, token: str, reference: str, date_of_birth: dt.date | None, visitor: PortalVisitor, now: dt.datetime | None = None
+) -> PortalOutcome:
+    """Check the reference and the data subject's date of birth; the fifth wrong try locks the link.
+
+    Every try is logged, and a wrong one counts even though nothing is raised: the count must be saved.
+    """
+    now = now or timezone.now()
+    found = portal_link_by_token(token)
+    if found is None:
+        return PortalOutcome("unknown")
+    with transaction.atomic():
+        link = (
+            PortalLink.objects.select_for_update(of=("self",)).select_related("pack__request__subject").get(pk=found.pk)
+        )
+        state = link.state(now)
+        if state != "active":
+            _log(link, PortalEvent.REFUSED, visitor, now)
+            return PortalOutcome(state, link)
+        request = link.pack.request
+        right = (
+            _same_reference(reference, request.reference)
+            and date_of_birth is not None
+            and date_of_birth == request.subject.date_of_birth
+        )
+        if right:
+            _log(link, PortalEvent.UNLOCKED, visitor, now)
+            return PortalOutcome("ok", link, PORTAL_MAX_TRIES - link.failed_attempts)
+        link.failed_attempts += 1
+        _log(link, PortalEvent.WRONG_DETAILS, visitor, now)
+        if link.failed_attempts >= PORTAL_MAX_TRIES:
+            link.locked_at = now
+            link._change_reason = f"Locked after {PORTAL_MAX_TRIES} wrong tries"  # type: ignore[attr-defined]
+            link.save()
+            _log(link, PortalEvent.LOCKED, visitor, now)
+            log_event(
+                request=request,
+                action="portal_link_locked",
+                detail=f"Portal link {link.pk} locked after {PORTAL_MAX_TRIES} wrong tries.",
+                by=None,
+            )
+            return PortalOutcome("locked", link)
+        link._change_reason = "Wrong reference or date of birth"  # type: ignore[attr-defined]
+        link.save()
+        return PortalOutcome("wrong", link, PORTAL_MAX_TRIES - link.failed_attempts)
+
+
+def portal_download(*, link_id: int, visitor: PortalVisitor, now: dt.datetime | None = None) -> PortalOutcome:
+    """Log a download of the pack, if the link still works (the caller has checked that it was unlocked)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        link = PortalLink.objects.select_for_update(of=("self",)).select_related("pack").get(pk=link_id)
+        state = link.state(now)
+        if state != "active" or link.pack.status != PackStatus.RELEASED or not link.pack.file:
+            _log(link, PortalEvent.REFUSED, visitor, now)
+            return PortalOutcome(state if state != "active" else "revoked", link)
+        _log(link, PortalEvent.DOWNLOADED, visitor, now)
+    return PortalOutcome("ok", link)
+
+
+# The post ------------------------------------------------------------------------------------------
+
+
+def _normal_address(address: str) -> str:
+    return " ".join(re.sub(r"[,\s]+", " ", address).split()).casefold()
+
+
+def dispatch_prepare(
+    *, pack: Pack, by: User, method: str, tracking_number: str = "", now: dt.datetime | None = None
+) -> Dispatch:
+    """Get a verified pack ready for the post; it cannot go until someone else checks the address."""
+    require_role(by, *WORKERS, action="send a disclosure pack")
+    if method not in DispatchMethod.values:
+        raise ApplicationError("Choose how the pack is sent.", field="method")
+    with transaction.atomic():
+        locked = _lock_pack(pack)
+        releasable_inputs(locked)
+        if Dispatch.objects.filter(pack=locked, status__in=[DispatchStatus.PREPARED, DispatchStatus.CHECKED]).exists():
+            raise ApplicationError("This pack is already waiting to be posted.")
+        dispatch = Dispatch(
+            pack=locked,
+            address=f"{locked.addressee_name}\n{locked.address}".strip(),
+            method=method,
+            tracking_number=tracking_number.strip(),
+            prepared_by=by,
+            prepared_at=now or timezone.now(),
+        )
+        dispatch.full_clean()
+        dispatch._change_reason = "Prepared"  # type: ignore[attr-defined]
+        dispatch.save()
+        log_event(
+            request=locked.request,
+            action="dispatch_prepared",
+            detail=f"Pack {locked.pk} prepared for the post ({dispatch.get_method_display()}).",
+            by=by,
+        )
+    return dispatch
+
+
+def _lock_dispatch(dispatch: Dispatch) -> Dispatch:
+    return (
+        Dispatch.objects.select_for_update(of=("self",))
+        .select_related("pack__request__subject", "pack__request__requester")
+        .get(pk=dispatch.pk)
+    )
+
+
+def dispatch_check_address(
+    *, dispatch: Dispatch, by: User, confirmed: bool, now: dt.datetime | None = None
+) -> Dispatch:
+    """A second person (not who prepared the dispatch, nor who made the pack) confirms that the address on the
+    pack is the requester's verified address."""
+    require_role(by, *WORKERS, action="check the address on a disclosure pack")
+    with transaction.atomic():
+        locked = _lock_dispatch(dispatch)
+        if locked.status != DispatchStatus.PREPARED:
+            raise ApplicationError(f"This dispatch is {DispatchStatus(locked.status).label.lower()}.")
+        if by.pk in {locked.prepared_by_id, locked.pack.created_by_id}:
+            raise ApplicationError(
+                "The address must be checked by a second person: someone other than whoever made the pack or "
+                "prepared it for the post."
+            )
+        if not confirmed:
+            raise ApplicationError(
+                "Confirm that the address on the pack matches the requester's verified address.", field="confirmed"
+            )
+        request = locked.pack.request
+        if request.identity_verified_at is None:
+            raise ApplicationError("The requester's identity and address have not been verified.")
+        verified = request.addressee.address
+        if _normal_address(locked.pack.address) != _normal_address(verified):
+            raise ApplicationError(
+                "The address on the pack is not the requester's address on record. Correct the address, then make "
+                "the pack again."
+            )
+        locked.verified_address = verified
+        locked.checked_by = by
+        locked.checked_at = now or timezone.now()
+        locked.status = DispatchStatus.CHECKED
+        locked._change_reason = "Address checked by a second person"  # type: ignore[attr-defined]
+        locked.save()
+        log_event(request=request, action="dispatch_checked", detail=f"Dispatch {locked.pk}: address checked.", by=by)
+    return locked
+
+
+def dispatch_send(
+    *,
+    dispatch: Dispatch,
+    by: User,
+    tracking_number: str = "",
+    now: dt.datetime | None = None,
+    today: dt.date | None = None,
+) -> Dispatch:
+    """Record that the pack went in the post; the first delivery of a pack releases it."""
+    require_role(by, *WORKERS, action="send a disclosure pack")
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    with transaction.atomic():
+        locked = _lock_dispatch(dispatch)
+        if locked.status != DispatchStatus.CHECKED:
+            raise ApplicationError("A second person must check the address before the pack is posted.")
+        tracking = tracking_number.strip() or locked.tracking_number
+        if locked.method in TRACKED_METHODS and not tracking:
+            raise ApplicationError("Enter the tracking number.", field="tracking_number")
+        pack = _lock_pack(locked.pack)
+        inputs = releasable_inputs(pack)
+        locked.tracking_number = tracking
+        locked.status = DispatchStatus.DISPATCHED
+        locked.dispatched_by = by
+        locked.dispatched_at = now
+        locked._change_reason = "Dispatched"  # type: ignore[attr-defined]
+        locked.save()
+        how = f"by {locked.get_method_display().lower()}" + (f" (tracking {tracking})" if tracking else "")
+        _release(pack=pack, inputs=inputs, by=by, letter_method=LETTER_METHODS[locked.method], how=how, today=today)
+        log_event(
+            request=pack.request, action="dispatched", detail=f"Dispatch {locked.pk}: pack {pack.pk} sent {how}.", by=by
+        )
+    return locked
+
+
+def dispatch_cancel(*, dispatch: Dispatch, by: User, reason: str) -> Dispatch:
+    require_role(by, *WORKERS, action="cancel a dispatch")
+    if not reason.strip():
+        raise ApplicationError("Say why the dispatch is cancelled.", field="reason")
+    with transaction.atomic():
+        locked = _lock_dispatch(dispatch)
+        if locked.status not in {DispatchStatus.PREPARED, DispatchStatus.CHECKED}:
+            raise ApplicationError(f"This dispatch is {DispatchStatus(locked.status).label.lower()}.")
+        locked.status = DispatchStatus.CANCELLED
+        locked.cancelled_reason = reason.strip()
+        locked._change_reason = "Cancelled"  # type: ignore[attr-defined]
+        locked.save()
+        log_event(
+            request=locked.pack.request,
+            action="dispatch_cancelled",
+            detail=f"Dispatch {locked.pk}: {reason.strip()}",
+            by=by,
+        )
+    return locked

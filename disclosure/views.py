@@ -1,0 +1,748 @@
+"""Disclosure pages: agencies and their returns, documents and their review, third parties, serious harm.
+
+Thin views: each reaches the request through requests_app.access (Http404 for a request the user
+may not open, and for anything not of that request), parses a form, calls one service, and
+redirects; a refusal is shown beside the field it concerns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+from PIL import ImageDraw
+
+from disclosure import access, selectors
+from disclosure.extract import REVIEW_DPI, page_image
+from disclosure.forms import (
+    AgencyAskForm,
+    AgencyForm,
+    AgencyReturnForm,
+    DocumentAddForm,
+    DocumentDetailsForm,
+    NcndDocumentForm,
+    NcndRedactionForm,
+    OpinionForm,
+    PhraseRedactionForm,
+    RectangleRedactionForm,
+    RemoveForm,
+    SpanRedactionForm,
+    ThirdPartyDecisionForm,
+    ThirdPartyForm,
+    WithholdForm,
+)
+from disclosure.models import Document, ThirdParty
+from disclosure.services import documents as document_services
+from disclosure.services import records as record_services
+from disclosure.services import redaction as redaction_services
+from disclosure.services import review as review_services
+from requests_app import roles
+from requests_app.forms import GovukForm
+from requests_app.models import RightsRequest
+from requests_app.services.views_log import request_view_record
+from rights import ApplicationError
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _user(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _rr(request: HttpRequest, pk: int) -> RightsRequest:
+    """The request, if this user may open it (else Http404), with what every disclosure page heads with."""
+    return access.request_get_for_user(
+        user=_user(request), pk=pk, queryset=RightsRequest.objects.select_related("subject", "assigned_to")
+    )
+
+
+def _document(request: HttpRequest, pk: int, document_id: int) -> tuple[RightsRequest, Document]:
+    rr = _rr(request, pk)
+    return rr, access.document_get_for_user(user=_user(request), pk=document_id, request_pk=rr.pk)
+
+
+def _overview_url(rr: RightsRequest) -> str:
+    return reverse("disclosure:request", args=[rr.pk])
+
+
+def _document_url(document: Document, **query: Any) -> str:
+    url = reverse("disclosure:document", args=[document.request_id, document.pk])
+    if query:
+        params = QueryDict(mutable=True)
+        params.update({k: str(v) for k, v in query.items()})
+        url = f"{url}?{params.urlencode()}"
+    return url
+
+
+def _agencies(request: HttpRequest) -> Any:
+    return access.agencies_visible_to(_user(request))
+
+
+def _form_page(
+    request: HttpRequest, rr: RightsRequest, form: GovukForm, *, heading: str, submit: str, **extra: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "disclosure/form.html",
+        {"rr": rr, "form": form, "heading": heading, "submit": submit, **extra},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The overview
+
+
+def request_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    """Disclosure for one request: agencies asked, documents and their review, third parties, serious harm."""
+    user = _user(request)
+    rr = _rr(request, pk)
+    request_view_record(request=rr, user=user)
+    overview = selectors.disclosure_overview(rr, today=_today())
+    return render(
+        request,
+        "disclosure/overview.html",
+        {"rr": rr, "overview": overview, "today": _today(), "is_manager": roles.is_manager(user)},
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Agencies
+
+
+@require_http_methods(["GET", "POST"])
+def agency_new(request: HttpRequest, pk: int) -> HttpResponse:
+    rr = _rr(request, pk)
+    form = AgencyForm(request.POST or None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            agency = record_services.agency_create(
+                by=_user(request),
+                name=data["name"],
+                kind=data["kind"],
+                data_owner=data["data_owner"],
+                contact_email=data["contact_email"],
+                contact_address=data["contact_address"],
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, f"{agency.name} added.")
+            return redirect("disclosure:agency_ask", pk=rr.pk)
+    return _form_page(request, rr, form, heading="Add an agency", submit="Add the agency")
+
+
+@require_http_methods(["GET", "POST"])
+def agency_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    rr = _rr(request, pk)
+    user = _user(request)
+    form = AgencyAskForm(request.POST or None, agencies=_agencies(request))
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            agency = data["agency"] or record_services.agency_get_or_create_by_name(by=user, name=data["new_agency"])
+            asked = record_services.agency_request_create(
+                by=user,
+                request=rr,
+                agency=agency,
+                requested_on=data.get("requested_on"),
+                notes=data.get("notes") or "",
+                today=_today(),
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(
+                request, f"{asked.agency.name} asked for its records; due by {asked.due_on.day} {asked.due_on:%B %Y}."
+            )
+            return redirect(_overview_url(rr))
+    return _form_page(
+        request,
+        rr,
+        form,
+        heading="Ask an agency for its records",
+        submit="Record the request",
+        intro=f"The agency has {record_services.agency_return_working_days()} working days to return its records.",
+        add_agency_url=reverse("disclosure:agency_new", args=[rr.pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def agency_return(request: HttpRequest, pk: int, agency_request_id: int) -> HttpResponse:
+    rr = _rr(request, pk)
+    asked = access.agency_request_get_for_user(user=_user(request), pk=agency_request_id)
+    if asked.request_id != rr.pk:
+        raise Http404("No such agency request.")
+    form = AgencyReturnForm(request.POST or None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_services.agency_request_receive(
+                by=_user(request),
+                agency_request=asked,
+                received_on=data["received_on"],
+                nil_return=data["outcome"] == "nil_return",
+                notes=data.get("notes") or "",
+                today=_today(),
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, f"{asked.agency.name}'s return recorded.")
+            return redirect(_overview_url(rr))
+    return _form_page(request, rr, form, heading=f"Record {asked.agency.name}'s return", submit="Record the return")
+
+
+@require_POST
+def agency_chase(request: HttpRequest, pk: int, agency_request_id: int) -> HttpResponse:
+    rr = _rr(request, pk)
+    asked = access.agency_request_get_for_user(user=_user(request), pk=agency_request_id)
+    if asked.request_id != rr.pk:
+        raise Http404("No such agency request.")
+    try:
+        record_services.agency_request_chase(by=_user(request), agency_request=asked, today=_today())
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{asked.agency.name} chased; the chaser is filed in the letters register.")
+    return redirect(_overview_url(rr))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Documents
+
+
+def _details(data: dict[str, Any]) -> document_services.DocumentDetails:
+    return document_services.DocumentDetails(
+        title=data["title"],
+        agency=data.get("agency"),
+        document_date=data.get("document_date"),
+        holds_health_data=bool(data.get("holds_health_data")),
+        holds_social_work_data=bool(data.get("holds_social_work_data")),
+        holds_education_data=bool(data.get("holds_education_data")),
+        harm_concern=bool(data.get("harm_concern")),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    rr = _rr(request, pk)
+    form = DocumentAddForm(request.POST or None, request.FILES or None, agencies=_agencies(request))
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data.get("file"):
+                upload = data["file"]
+                document = document_services.document_add_upload(
+                    by=_user(request),
+                    request=rr,
+                    details=_details(data),
+                    data=upload.read(),
+                    name=upload.name or "",
+                    today=_today(),
+                )
+            else:
+                document = document_services.document_add_text(
+                    by=_user(request), request=rr, details=_details(data), text=data["text"], today=_today()
+                )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, f"“{document.title}” added ({document.get_source_kind_display().lower()}).")
+            return redirect(_document_url(document))
+    return _form_page(request, rr, form, heading="Add a document", submit="Add the document", multipart=True)
+
+
+@require_http_methods(["GET", "POST"])
+def document_edit(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    rr, document = _document(request, pk, document_id)
+    initial = {
+        "title": document.title,
+        "agency": document.agency,
+        "document_date": document.document_date,
+        "holds_health_data": document.holds_health_data,
+        "holds_social_work_data": document.holds_social_work_data,
+        "holds_education_data": document.holds_education_data,
+        "harm_concern": document.harm_concern,
+    }
+    form = DocumentDetailsForm(request.POST or None, initial=initial, agencies=_agencies(request))
+    if form.is_bound and form.is_valid():
+        try:
+            document_services.document_update_details(
+                by=_user(request), document=document, details=_details(form.cleaned_data), today=_today()
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, "Details saved.")
+            return redirect(_document_url(document))
+    return _form_page(
+        request, rr, form, heading=f"Details of “{document.title}”", submit="Save", back_url=_document_url(document)
+    )
+
+
+def _corner(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) and number >= 0 else None
+
+
+def _rectangle_initial(request: HttpRequest, page: int) -> dict[str, Any]:
+    """Two clicks on the page image (a no-JavaScript image button) give the rectangle's opposite corners."""
+    scale = 72 / REVIEW_DPI
+    click_x, click_y = _corner(request.GET.get("corner.x")), _corner(request.GET.get("corner.y"))
+    first_x, first_y = _corner(request.GET.get("fx")), _corner(request.GET.get("fy"))
+    initial: dict[str, Any] = {"page": page}
+    if click_x is None or click_y is None:
+        return initial
+    x, y = round(click_x * scale, 1), round(click_y * scale, 1)
+    if first_x is None or first_y is None:
+        initial["first_corner"] = (x, y)
+        return initial
+    initial.update(x0=min(first_x, x), top=min(first_y, y), x1=max(first_x, x), bottom=max(first_y, y))
+    return initial
+
+
+def _review_page(
+    request: HttpRequest, rr: RightsRequest, document: Document, *, bound: dict[str, GovukForm] | None = None
+) -> HttpResponse:
+    document = selectors.document_for_review(document)
+    bound = bound or {}
+    page_numbers = list(range(1, document.page_count + 1)) if document.has_pages else []
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    if page_numbers and page not in page_numbers:
+        page = 1
+    rect_initial = _rectangle_initial(request, page) if page_numbers else {}
+    first_corner = rect_initial.pop("first_corner", None)
+    forms: dict[str, GovukForm] = {
+        "phrase_form": PhraseRedactionForm(),
+        "span_form": SpanRedactionForm(),
+        "rect_form": RectangleRedactionForm(initial=rect_initial),
+        "withhold_form": WithholdForm(),
+        "ncnd_form": NcndDocumentForm(),
+        **bound,
+    }
+    page_info = document.page(page) if page_numbers else None
+    redactions = list(document.redactions.all())
+    ncnd_ids = {flag.redaction_id for flag in document.ncnd_flags.all() if flag.redaction_id}
+    return render(
+        request,
+        "disclosure/document_review.html",
+        {
+            "rr": rr,
+            "document": document,
+            "segments": selectors.text_segments(document.text, redactions) if document.text else [],
+            "redactions": [(r, r.pk in ncnd_ids) for r in redactions],
+            "counts": selectors.redaction_counts(document),
+            "ncnd": selectors.document_is_ncnd(document),
+            "page_numbers": page_numbers,
+            "page": page,
+            "page_info": page_info,
+            "page_boxes": [box for box, _ in selectors.boxes_on_page(document, page)] if page_numbers else [],
+            "first_corner": first_corner,
+            "image_width": round(float(page_info["width"]) * REVIEW_DPI / 72) if page_info else None,
+            "image_height": round(float(page_info["height"]) * REVIEW_DPI / 72) if page_info else None,
+            "is_manager": roles.is_manager(_user(request)),
+            **forms,
+        },
+        status=400 if any(f.is_bound and f.errors for f in bound.values()) else 200,
+    )
+
+
+def document_review(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    rr, document = _document(request, pk, document_id)
+    request_view_record(request=rr, user=_user(request))
+    return _review_page(request, rr, document)
+
+
+def page_image_view(request: HttpRequest, pk: int, document_id: int, number: int) -> HttpResponse:
+    """A page drawn at 100 dpi with the redaction boxes outlined, served only to those who may open the request."""
+    _, document = _document(request, pk, document_id)
+    if not document.has_pages or not document.original or not 1 <= number <= document.page_count:
+        raise Http404("No such page.")
+    with document.original.open("rb") as source:
+        data = source.read()
+    image = page_image(data, is_pdf=document.media_type == "application/pdf", number=number, dpi=REVIEW_DPI)
+    if request.GET.get("boxes") != "0":
+        draw = ImageDraw.Draw(image, "RGBA")
+        scale = REVIEW_DPI / 72
+        for box, _ in selectors.boxes_on_page(selectors.document_for_review(document), number):
+            draw.rectangle(
+                (box.x0 * scale, box.top * scale, box.x1 * scale, box.bottom * scale),
+                fill=(255, 221, 0, 110),
+                outline=(212, 53, 28, 255),
+                width=3,
+            )
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    response = HttpResponse(out.getvalue(), content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _redaction_post(
+    request: HttpRequest, pk: int, document_id: int, form_name: str, form: GovukForm, act: Any
+) -> HttpResponse:
+    rr, document = _document(request, pk, document_id)
+    if form.is_valid():
+        try:
+            message = act(document, form.cleaned_data)
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, message)
+            return redirect(_document_url(document, page=request.POST.get("page_view", "1")))
+    return _review_page(request, rr, document, bound={form_name: form})
+
+
+@require_POST
+def redact_phrase(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    def act(document: Document, data: dict[str, Any]) -> str:
+        created = redaction_services.redact_phrase(
+            by=_user(request),
+            document=document,
+            phrase=data["phrase"],
+            exemption=data["exemption"],
+            reason=data["reason"],
+        )
+        return f"{len(created)} occurrence{'s' if len(created) != 1 else ''} redacted."
+
+    return _redaction_post(request, pk, document_id, "phrase_form", PhraseRedactionForm(request.POST), act)
+
+
+@require_POST
+def redact_span(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    def act(document: Document, data: dict[str, Any]) -> str:
+        redaction_services.redaction_add_span(
+            by=_user(request),
+            document=document,
+            start=data["start"],
+            end=data["end"],
+            exemption=data["exemption"],
+            reason=data["reason"],
+        )
+        return "Redaction added."
+
+    return _redaction_post(request, pk, document_id, "span_form", SpanRedactionForm(request.POST), act)
+
+
+@require_POST
+def redact_rectangle(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    def act(document: Document, data: dict[str, Any]) -> str:
+        redaction_services.redaction_add_rectangle(
+            by=_user(request),
+            document=document,
+            page=data["page"],
+            x0=data["x0"],
+            top=data["top"],
+            x1=data["x1"],
+            bottom=data["bottom"],
+            exemption=data["exemption"],
+            reason=data["reason"],
+        )
+        return f"Area of page {data['page']} redacted."
+
+    return _redaction_post(request, pk, document_id, "rect_form", RectangleRedactionForm(request.POST), act)
+
+
+@require_POST
+def document_withhold(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    def act(document: Document, data: dict[str, Any]) -> str:
+        document_services.document_withhold(
+            by=_user(request), document=document, exemption=data["exemption"], reason=data["reason"]
+        )
+        return "The whole document is withheld."
+
+    return _redaction_post(request, pk, document_id, "withhold_form", WithholdForm(request.POST), act)
+
+
+@require_POST
+def document_ncnd(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    def act(document: Document, data: dict[str, Any]) -> str:
+        review_services.ncnd_flag_document(
+            by=_user(request), document=document, exemption=data["exemption"], reason=data["reason"]
+        )
+        return "Flagged neither confirm nor deny; a Manager must approve it."
+
+    return _redaction_post(request, pk, document_id, "ncnd_form", NcndDocumentForm(request.POST), act)
+
+
+def _simple_post(request: HttpRequest, back: str, act: Any) -> HttpResponse:
+    try:
+        message = act()
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, message)
+    return redirect(back)
+
+
+@require_POST
+def document_reviewed(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    _, document = _document(request, pk, document_id)
+
+    def act() -> str:
+        document_services.document_mark_reviewed(by=_user(request), document=document)
+        return f"“{document.title}” marked reviewed."
+
+    return _simple_post(request, _document_url(document), act)
+
+
+@require_POST
+def document_release(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    _, document = _document(request, pk, document_id)
+
+    def act() -> str:
+        document_services.document_release(by=_user(request), document=document, reason=request.POST.get("reason", ""))
+        return "The document is no longer withheld in full."
+
+    return _simple_post(request, _document_url(document), act)
+
+
+@require_http_methods(["GET", "POST"])
+def redaction_remove(request: HttpRequest, pk: int, redaction_id: int) -> HttpResponse:
+    rr = _rr(request, pk)
+    redaction = access.redaction_get_for_user(user=_user(request), pk=redaction_id)
+    if redaction.document.request_id != rr.pk:
+        raise Http404("No such redaction.")
+    form = RemoveForm(request.POST or None)
+    if form.is_bound and form.is_valid():
+        try:
+            redaction_services.redaction_remove(
+                by=_user(request), redaction=redaction, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, "Redaction removed; the document needs review again.")
+            return redirect(_document_url(redaction.document))
+    return _form_page(
+        request,
+        rr,
+        form,
+        heading="Remove a redaction",
+        submit="Remove the redaction",
+        intro=f"“{redaction.text[:200]}” ({redaction.exemption_code}) will be disclosed.",
+        back_url=_document_url(redaction.document),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def redaction_ncnd(request: HttpRequest, pk: int, redaction_id: int) -> HttpResponse:
+    rr = _rr(request, pk)
+    redaction = access.redaction_get_for_user(user=_user(request), pk=redaction_id)
+    if redaction.document.request_id != rr.pk:
+        raise Http404("No such redaction.")
+    form = NcndRedactionForm(request.POST or None)
+    if form.is_bound and form.is_valid():
+        try:
+            review_services.ncnd_flag_redaction(
+                by=_user(request), redaction=redaction, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, "Flagged neither confirm nor deny; a Manager must approve it.")
+            return redirect(_document_url(redaction.document))
+    return _form_page(
+        request,
+        rr,
+        form,
+        heading="Neither confirm nor deny this redaction",
+        submit="Flag it",
+        intro="It will be left out of every count and schedule the requester sees.",
+        back_url=_document_url(redaction.document),
+    )
+
+
+@require_POST
+def ncnd_approve(request: HttpRequest, pk: int, flag_id: int) -> HttpResponse:
+    rr = _rr(request, pk)
+    flag = access.ncnd_flag_get_for_user(user=_user(request), pk=flag_id)
+    if flag.request_id != rr.pk:
+        raise Http404("No such flag.")
+
+    def act() -> str:
+        review_services.ncnd_approve(by=_user(request), flag=flag)
+        return "Neither-confirm-nor-deny flag approved."
+
+    return _simple_post(request, _overview_url(rr), act)
+
+
+@require_http_methods(["GET", "POST"])
+def ncnd_remove(request: HttpRequest, pk: int, flag_id: int) -> HttpResponse:
+    rr = _rr(request, pk)
+    flag = access.ncnd_flag_get_for_user(user=_user(request), pk=flag_id)
+    if flag.request_id != rr.pk:
+        raise Http404("No such flag.")
+    form = RemoveForm(request.POST or None)
+    if form.is_bound and form.is_valid():
+        try:
+            review_services.ncnd_remove(by=_user(request), flag=flag, reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, "Neither-confirm-nor-deny flag removed.")
+            return redirect(_overview_url(rr))
+    return _form_page(request, rr, form, heading="Remove a neither-confirm-nor-deny flag", submit="Remove the flag")
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Third parties and serious harm
+
+
+def _third_party_details(data: dict[str, Any]) -> review_services.ThirdPartyDetails:
+    return review_services.ThirdPartyDetails(
+        name=data["name"],
+        description=data.get("description") or "",
+        is_professional_in_role=bool(data.get("is_professional_in_role")),
+        consent=data["consent"],
+        consent_reason=data.get("consent_reason") or "",
+        consent_asked_on=data.get("consent_asked_on"),
+        consent_answered_on=data.get("consent_answered_on"),
+        document=data.get("document"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def third_party_add(request: HttpRequest, pk: int) -> HttpResponse:
+    rr = _rr(request, pk)
+    form = ThirdPartyForm(request.POST or None, documents=Document.objects.filter(request=rr))
+    if form.is_bound and form.is_valid():
+        try:
+            review_services.third_party_add(
+                by=_user(request), request=rr, details=_third_party_details(form.cleaned_data), today=_today()
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, "Third party recorded.")
+            return redirect(_overview_url(rr))
+    return _form_page(request, rr, form, heading="Record a third party", submit="Record them")
+
+
+@require_http_methods(["GET", "POST"])
+def third_party_edit(request: HttpRequest, pk: int, third_party_id: int) -> HttpResponse:
+    rr = _rr(request, pk)
+    party = access.third_party_get_for_user(user=_user(request), pk=third_party_id)
+    if party.request_id != rr.pk:
+        raise Http404("No such third party.")
+    documents = Document.objects.filter(request=rr)
+    details_form = ThirdPartyForm(
+        request.POST if request.POST.get("form") == "details" else None,
+        documents=documents,
+        initial=_third_party_initial(party),
+        prefix="details",
+    )
+    decision_form = ThirdPartyDecisionForm(
+        request.POST if request.POST.get("form") == "decision" else None,
+        initial={"reasonable_to_disclose": party.reasonable_to_disclose, "decision_reasons": party.decision_reasons},
+        prefix="decision",
+    )
+    if details_form.is_bound and details_form.is_valid():
+        try:
+            review_services.third_party_update(
+                by=_user(request),
+                third_party=party,
+                details=_third_party_details(details_form.cleaned_data),
+                today=_today(),
+            )
+        except ApplicationError as error:
+            details_form.add_application_error(error)
+        else:
+            messages.success(request, "Third party details saved.")
+            return redirect(_overview_url(rr))
+    if decision_form.is_bound and decision_form.is_valid():
+        try:
+            review_services.third_party_decide(
+                by=_user(request),
+                third_party=party,
+                reasonable_to_disclose=decision_form.cleaned_data["reasonable_to_disclose"] == "yes",
+                reasons=decision_form.cleaned_data["decision_reasons"],
+            )
+        except ApplicationError as error:
+            decision_form.add_application_error(error)
+        else:
+            messages.success(request, "Decision recorded.")
+            return redirect(_overview_url(rr))
+    bound_with_errors = any(f.is_bound and f.errors for f in (details_form, decision_form))
+    return render(
+        request,
+        "disclosure/third_party.html",
+        {"rr": rr, "party": party, "details_form": details_form, "decision_form": decision_form},
+        status=400 if bound_with_errors else 200,
+    )
+
+
+def _third_party_initial(party: ThirdParty) -> dict[str, Any]:
+    return {
+        "name": party.name,
+        "description": party.description,
+        "document": party.document,
+        "is_professional_in_role": party.is_professional_in_role,
+        "consent": party.consent,
+        "consent_reason": party.consent_reason,
+        "consent_asked_on": party.consent_asked_on,
+        "consent_answered_on": party.consent_answered_on,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def opinion_add(request: HttpRequest, pk: int) -> HttpResponse:
+    rr = _rr(request, pk)
+    form = OpinionForm(request.POST or None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            review_services.serious_harm_opinion_record(
+                by=_user(request),
+                request=rr,
+                details=review_services.OpinionDetails(
+                    professional_name=data["professional_name"],
+                    professional_role=data["professional_role"],
+                    opinion_date=data["opinion_date"],
+                    opinion=data["opinion"],
+                    conclusion=data["conclusion"],
+                    area=data["area"],
+                ),
+                today=_today(),
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, "Serious-harm opinion recorded.")
+            return redirect(_overview_url(rr))
+    return _form_page(
+        request,
+        rr,
+        form,
+        heading="Record a serious-harm opinion",
+        submit="Record the opinion",
+        intro="The opinion of an appropriate professional on whether disclosure would be likely to cause serious "
+        "harm (DPA 2018 Schedule 3). It can be relied on for six months; after that it must be renewed.",
+    )

@@ -1,0 +1,273 @@
+"""Delivery of a verified pack: the portal link (hashed token, expiry, tries, revocation, logging) and the post
+(a second person checks the address); the first delivery records the disclosure and files the covering letter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+
+import pypdf
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from disclosure.models import (
+    Dispatch,
+    DispatchStatus,
+    Pack,
+    PackStatus,
+    PortalAccess,
+    PortalEvent,
+    PortalLink,
+)
+from disclosure.services.delivery import (
+    PortalVisitor,
+    dispatch_cancel,
+    dispatch_check_address,
+    dispatch_prepare,
+    dispatch_send,
+    portal_download,
+    portal_link_create,
+    portal_link_revoke,
+    portal_unlock,
+    token_hash,
+)
+from disclosure.services.packs import pack_request
+from requests_app.models import Letter, LetterDirection, Person, RightsRequest, Status, TransitionEvent
+from rights import ApplicationError
+from tests.factories import PACK_SUBJECT_DOB, caseworker, celery_eager, pack_case
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 3, 16)
+VISITOR = PortalVisitor(ip_address="203.0.113.7", user_agent="Mozilla/5.0 (iPhone) Safari")
+
+
+@pytest.fixture
+def pack(staff: dict[str, User], django_capture_on_commit_callbacks) -> Pack:  # type: ignore[no-untyped-def]
+    request = pack_case(manager_user=staff["manager"], caseworker_user=staff["caseworker"], today=TODAY)
+    with celery_eager(), django_capture_on_commit_callbacks(execute=True):
+        made = pack_request(request=request, by=staff["caseworker"], today=TODAY)
+    made.refresh_from_db()
+    assert made.status == PackStatus.VERIFIED, made.failure_reason
+    return made
+
+
+# The portal ---------------------------------------------------------------------------------------
+
+
+def test_a_portal_link_releases_the_pack_discloses_the_request_and_files_the_cover_letter(
+    staff: dict[str, User], pack: Pack
+) -> None:
+    link, token = portal_link_create(pack=pack, by=staff["caseworker"], today=TODAY)
+    assert len(token) >= 43  # secrets.token_urlsafe(32)
+    assert link.token_hash == hashlib.sha256(token.encode()).hexdigest() and token not in link.token_hash
+    assert not PortalLink.objects.filter(token_hash=token).exists()
+    pack.refresh_from_db()
+    assert pack.status == PackStatus.RELEASED and pack.released_by == staff["caseworker"]
+    request = RightsRequest.objects.get(pk=pack.request_id)
+    assert request.status == Status.DISCLOSED
+    assert TransitionEvent.objects.filter(request=request, transition="disclose").exists()
+    letter = pack.cover_letter
+    assert letter is not None and letter.direction == LetterDirection.OUT and letter.addressee == "Sam Example"
+    cover = letter.file.read()
+    assert letter.sha256 == hashlib.sha256(cover).hexdigest()
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(cover)).pages)
+    assert "Dear Sam Example" in text and "0303 123 1113" in text and "Alex Example" in text
+    assert pack.history.filter(status=PackStatus.RELEASED).exists()
+
+
+def test_a_link_expires_after_28_days_by_default_and_the_setting_changes_it(
+    staff: dict[str, User], pack: Pack, settings
+) -> None:  # type: ignore[no-untyped-def]
+    now = timezone.now()
+    link, _ = portal_link_create(pack=pack, by=staff["caseworker"], now=now, today=TODAY)
+    assert link.expires_at == now + dt.timedelta(days=28)
+    settings.PORTAL_LINK_DAYS = 7
+    second, _ = portal_link_create(pack=pack, by=staff["manager"], now=now, today=TODAY)
+    assert second.expires_at == now + dt.timedelta(days=7)
+    assert (
+        Letter.objects.filter(
+            request_id=pack.request_id, direction=LetterDirection.OUT, summary__startswith="Disclosure covering"
+        ).count()
+        == 1
+    )
+
+
+def test_the_right_reference_and_date_of_birth_unlock_and_every_try_is_logged(
+    staff: dict[str, User], pack: Pack
+) -> None:
+    link, token = portal_link_create(pack=pack, by=staff["caseworker"], today=TODAY)
+    wrong = portal_unlock(
+        token=token, reference=pack.request.reference, date_of_birth=dt.date(2000, 1, 1), visitor=VISITOR
+    )
+    assert (wrong.state, wrong.tries_left) == ("wrong", 4)
+    right = portal_unlock(
+        token=token, reference=f" {pack.request.reference.lower()} ", date_of_birth=PACK_SUBJECT_DOB, visitor=VISITOR
+    )
+    assert right.ok
+    events = list(PortalAccess.objects.filter(link=link).values_list("event", "ip_address", "user_agent"))
+    assert events == [
+        (PortalEvent.WRONG_DETAILS, "203.0.113.7", VISITOR.user_agent),
+        (PortalEvent.UNLOCKED, "203.0.113.7", VISITOR.user_agent),
+    ]
+
+
+def test_five_wrong_tries_lock_the_link_for_good(staff: dict[str, User], pack: Pack) -> None:
+    link, token = portal_link_create(pack=pack, by=staff["caseworker"], today=TODAY)
+    reference = pack.request.reference
+    outcomes = [
+        portal_unlock(token=token, reference=reference, date_of_birth=dt.date(2001, 1, n), visitor=VISITOR).state
+        for n in range(1, 6)
+    ]
+    assert outcomes == ["wrong", "wrong", "wrong", "wrong", "locked"]
+    link.refresh_from_db()
+    assert link.failed_attempts == 5 and link.locked_at is not None
+    after = portal_unlock(token=token, reference=reference, date_of_birth=PACK_SUBJECT_DOB, visitor=VISITOR)
+    assert after.state == "locked"  # even the right answer
+    assert portal_download(link_id=link.pk, visitor=VISITOR).state == "locked"
+    assert PortalAccess.objects.filter(link=link, event=PortalEvent.LOCKED).count() == 1
+
+
+def test_a_wrong_reference_with_the_right_date_of_birth_counts_as_wrong(staff: dict[str, User], pack: Pack) -> None:
+    _, token = portal_link_create(pack=pack, by=staff["caseworker"], today=TODAY)
+    assert (
+        portal_unlock(token=token, reference="RR-2026-9999", date_of_birth=PACK_SUBJECT_DOB, visitor=VISITOR).state
+        == "wrong"
+    )
+
+
+def test_an_expired_link_refuses(staff: dict[str, User], pack: Pack) -> None:
+    now = timezone.now()
+    _, token = portal_link_create(pack=pack, by=staff["caseworker"], now=now, today=TODAY)
+    later = now + dt.timedelta(days=28, seconds=1)
+    outcome = portal_unlock(
+        token=token, reference=pack.request.reference, date_of_birth=PACK_SUBJECT_DOB, visitor=VISITOR, now=later
+    )
+    assert outcome.state == "expired"
+    just_before = now + dt.timedelta(days=27, hours=23)
+    assert portal_unlock(
+        token=token, reference=pack.request.reference, date_of_birth=PACK_SUBJECT_DOB, visitor=VISITOR, now=just_before
+    ).ok
+
+
+def test_a_revoked_link_refuses_and_downloads_stop(staff: dict[str, User], pack: Pack) -> None:
+    link, token = portal_link_create(pack=pack, by=staff["caseworker"], today=TODAY)
+    assert portal_download(link_id=link.pk, visitor=VISITOR).ok
+    with pytest.raises(ApplicationError, match="Say why"):
+        portal_link_revoke(link=link, by=staff["manager"], reason=" ")
+    portal_link_revoke(link=link, by=staff["manager"], reason="Sent to the wrong email address")
+    assert (
+        portal_unlock(
+            token=token, reference=pack.request.reference, date_of_birth=PACK_SUBJECT_DOB, visitor=VISITOR
+        ).state
+        == "revoked"
+    )
+    assert portal_download(link_id=link.pk, visitor=VISITOR).state == "revoked"
+    assert list(PortalAccess.objects.filter(link=link).values_list("event", flat=True)) == [
+        PortalEvent.DOWNLOADED,
+        PortalEvent.REFUSED,
+        PortalEvent.REFUSED,
+    ]
+
+
+def test_an_unknown_token_opens_nothing(pack: Pack) -> None:
+    assert portal_unlock(token="not-a-token", reference="x", date_of_birth=None, visitor=VISITOR).state == "unknown"
+    assert token_hash("a") != token_hash("b")
+
+
+def test_no_portal_link_without_the_subjects_date_of_birth(staff: dict[str, User], pack: Pack) -> None:
+    subject = Person.objects.get(pk=pack.request.subject_id)
+    subject.date_of_birth = None
+    subject.save()
+    with pytest.raises(ApplicationError):
+        portal_link_create(pack=pack, by=staff["caseworker"], today=TODAY)
+    assert not PortalLink.objects.exists()
+
+
+def test_a_pack_whose_file_was_altered_is_not_sent(staff: dict[str, User], pack: Pack) -> None:
+    name = pack.file.name
+    pack.file.storage.delete(name)
+    pack.file.storage.save(name, ContentFile(b"%PDF-1.7 something else"))
+    with pytest.raises(ApplicationError, match="not the one that was verified"):
+        portal_link_create(pack=pack, by=staff["caseworker"], today=TODAY)
+
+
+def test_a_pack_made_before_the_records_changed_is_not_sent(staff: dict[str, User], pack: Pack) -> None:
+    requester = Person.objects.get(pk=pack.request.requester_id)
+    requester.address = "99 Other Road, Manchester M1 1AA"
+    requester.save()
+    with pytest.raises(ApplicationError, match="changed since this pack was made"):
+        portal_link_create(pack=pack, by=staff["caseworker"], today=TODAY)
+    assert RightsRequest.objects.get(pk=pack.request_id).status == Status.APPROVED
+
+
+def test_only_the_newest_pack_can_be_sent(
+    staff: dict[str, User], pack: Pack, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    with celery_eager(), django_capture_on_commit_callbacks(execute=True):
+        newer = pack_request(request=pack.request, by=staff["manager"], today=TODAY)
+    with pytest.raises(ApplicationError, match="newer pack"):
+        portal_link_create(pack=pack, by=staff["caseworker"], today=TODAY)
+    portal_link_create(pack=Pack.objects.get(pk=newer.pk), by=staff["caseworker"], today=TODAY)
+
+
+# The post -----------------------------------------------------------------------------------------
+
+
+def test_posting_needs_a_second_person_to_check_the_address(staff: dict[str, User], pack: Pack) -> None:
+    preparer = staff["caseworker"]  # who also made the pack
+    dispatch = dispatch_prepare(pack=pack, by=preparer, method="recorded_delivery")
+    assert dispatch.address.startswith("Sam Example\n1 High Street")
+    with pytest.raises(ApplicationError, match="second person must check the address"):
+        dispatch_send(dispatch=dispatch, by=preparer, tracking_number="AB123456789GB")
+    with pytest.raises(ApplicationError, match="checked by a second person"):
+        dispatch_check_address(dispatch=dispatch, by=preparer, confirmed=True)
+    other = caseworker("caseworker2")
+    with pytest.raises(ApplicationError, match="Confirm that the address"):
+        dispatch_check_address(dispatch=dispatch, by=other, confirmed=False)
+    checked = dispatch_check_address(dispatch=dispatch, by=other, confirmed=True)
+    assert checked.status == DispatchStatus.CHECKED and checked.checked_by == other
+    assert checked.verified_address == "1 High Street, Stockport SK1 1AA"
+    with pytest.raises(ApplicationError, match="tracking number"):
+        dispatch_send(dispatch=checked, by=preparer)
+    sent = dispatch_send(dispatch=checked, by=preparer, tracking_number="AB123456789GB", today=TODAY)
+    assert sent.status == DispatchStatus.DISPATCHED and sent.tracking_number == "AB123456789GB"
+    pack.refresh_from_db()
+    assert pack.status == PackStatus.RELEASED
+    assert pack.cover_letter is not None and pack.cover_letter.method == "recorded_delivery"
+    assert RightsRequest.objects.get(pk=pack.request_id).status == Status.DISCLOSED
+    assert Dispatch.history.filter(id=sent.pk, status=DispatchStatus.CHECKED).exists()
+
+
+def test_the_pack_maker_cannot_be_the_second_person(staff: dict[str, User], pack: Pack) -> None:
+    dispatch = dispatch_prepare(pack=pack, by=staff["manager"], method="post")
+    with pytest.raises(ApplicationError, match="second person"):
+        dispatch_check_address(dispatch=dispatch, by=staff["caseworker"], confirmed=True)  # made the pack
+    assert Dispatch.objects.get(pk=dispatch.pk).status == DispatchStatus.PREPARED
+
+
+def test_an_address_that_changed_since_the_pack_was_made_is_not_confirmed(staff: dict[str, User], pack: Pack) -> None:
+    dispatch = dispatch_prepare(pack=pack, by=staff["manager"], method="post")
+    requester = Person.objects.get(pk=pack.request.requester_id)
+    requester.address = "2 New Street, Stockport SK2 2BB"
+    requester.save()
+    with pytest.raises(ApplicationError, match="not the requester's address"):
+        dispatch_check_address(dispatch=dispatch, by=caseworker("caseworker2"), confirmed=True)
+
+
+def test_a_second_dispatch_waits_for_the_first(staff: dict[str, User], pack: Pack) -> None:
+    first = dispatch_prepare(pack=pack, by=staff["manager"], method="post")
+    with pytest.raises(ApplicationError, match="already waiting"):
+        dispatch_prepare(pack=pack, by=staff["manager"], method="post")
+    dispatch_cancel(dispatch=first, by=staff["manager"], reason="Printer jammed")
+    assert dispatch_prepare(pack=pack, by=staff["manager"], method="hand").status == DispatchStatus.PREPARED
+
+
+def test_a_preview_cannot_be_posted(staff: dict[str, User], pack: Pack, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    with celery_eager(), django_capture_on_commit_callbacks(execute=True):
+        preview = pack_request(request=pack.request, by=staff["manager"], preview=True, today=TODAY)
+    with pytest.raises(ApplicationError, match="never be sent"):
+        dispatch_prepare(pack=Pack.objects.get(pk=preview.pk), by=staff["manager"], method="post")

@@ -1,0 +1,403 @@
+"""The pack renderer on plain inputs (no database): redaction by construction, injection printed as text,
+the preview watermark, "Page X of Y" across chunks, tagging, clean metadata, and the same bytes every time."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import re
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+import pypdf
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from disclosure.pack import chunks, raster, render
+from disclosure.pack.inputs import (
+    Addressee,
+    BoxRedaction,
+    FindRedaction,
+    Organisation,
+    PackDocument,
+    PackInputs,
+    PagedContent,
+    Secret,
+    SpanRedaction,
+    TextContent,
+    WithheldDocument,
+)
+from disclosure.pack.redact import Segment, SpanError, merge_spans, paragraphs, redacted_segments
+from disclosure.pack.verify import WATERMARK, fold, verify_pdf
+
+SECRETS = ("Jane Doe", "12 Acacia Avenue", "Bob Smith-Jones", "Carol Quill")
+INJECTION = '<img src="file:///etc/passwd">'
+CODE = "S2 P3 para16"
+
+
+def _org() -> Organisation:
+    return Organisation(
+        "Test Partnership", "Data Manager", ("1 Road", "Town", "AB1 2CD"), "0100 000 0000", "x@example.org"
+    )
+
+
+def source_pdf() -> bytes:
+    import weasyprint
+
+    return weasyprint.HTML(
+        string="<p style='font-size:12pt'>Visit notes. Information from Bob Smith-Jones about the family.</p>"
+        "<p style='font-size:12pt; break-before: page'>Later bob smith-jones rang again.</p>"
+    ).write_pdf()
+
+
+def scan_png() -> bytes:
+    image = Image.new("RGB", (900, 600), "white")
+    ImageDraw.Draw(image).text((60, 80), "Note by Carol Quill", font=ImageFont.load_default(size=30), fill="black")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def text_document(number: int = 1, *, title: str = "Referral", repeat: int = 1) -> PackDocument:
+    text = (
+        "Referral received.\n\nThe caller, Jane Doe, of 12 Acacia Avenue, reported concerns.\n"
+        "She asked not to be named.\n\n" + ("Ordinary words about the child and the visit. " * 30 + "\n\n") * repeat
+    )
+    spans = tuple(
+        SpanRedaction(start, start + len(secret), CODE)
+        for secret in ("Jane Doe", "12 Acacia Avenue")
+        for start in [text.index(secret)]
+    )
+    return PackDocument(number, title, "Police", dt.date(2026, 2, 1), TextContent(text, spans), ((CODE, 2),))
+
+
+def pdf_document(number: int = 2, data: bytes | None = None) -> PackDocument:
+    data = data or source_pdf()
+    content = PagedContent(
+        data, "pdf", 2, hashlib.sha256(data).hexdigest(), finds=(FindRedaction("Bob Smith-Jones", CODE),)
+    )
+    return PackDocument(number, "Health visitor notes", "Health", dt.date(2026, 2, 10), content, ((CODE, 2),))
+
+
+def image_document(number: int = 3) -> PackDocument:
+    data = scan_png()
+    # The words are drawn at about (60, 80)-(330, 115) px; at 150 dpi a pixel is 0.48 pt.
+    box = BoxRedaction(1, 25, 30, 170, 60, CODE)
+    content = PagedContent(data, "image", 1, hashlib.sha256(data).hexdigest(), boxes=(box,))
+    return PackDocument(number, "Photo of a note", "Health", None, content, ((CODE, 1),))
+
+
+def make_inputs(*documents: PackDocument, preview: bool = False, **extra: object) -> PackInputs:
+    values: dict[str, object] = {
+        "reference": "RR-2026-0042",
+        "letter_date": dt.date(2026, 4, 1),
+        "received": dt.date(2026, 3, 2),
+        "organisation": _org(),
+        "addressee": Addressee("Sam Example", ("1 High Street", "Stockport", "SK1 1AA")),
+        "subject_name": "Alex Example",
+        "on_behalf": True,
+        "documents": documents or (text_document(repeat=8), pdf_document(), image_document()),
+        "withheld": (WithheldDocument("Legal advice", "Council", dt.date(2026, 1, 5), "S2 P4 para19"),),
+        "secrets": tuple(Secret(f"secret {n}", s) for n, s in enumerate(SECRETS)),
+        "preview": preview,
+        "staff_names": ("Casey Worker",),
+    }
+    values.update(extra)
+    return PackInputs(**values)  # type: ignore[arg-type]
+
+
+def render_bytes(inputs: PackInputs, tmp_path: Path, *, chunk_pages: int = chunks.CHUNK_PAGES) -> bytes:
+    out = tmp_path / f"pack-{len(list(tmp_path.iterdir()))}.pdf"
+    render.render_all(inputs, out, chunk_pages=chunk_pages)
+    return out.read_bytes()
+
+
+def page_texts(data: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
+def every_text(data: bytes) -> str:
+    """pypdf and pdfplumber text, and every decompressed stream and string object, as one folded string."""
+    parts = page_texts(data)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        parts += [page.extract_text() or "" for page in pdf.pages]
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    parts.append(repr(dict(reader.metadata or {})))
+    for number in range(1, int(reader.trailer["/Size"])):
+        try:
+            obj = reader.get_object(number)
+        except Exception:  # noqa: S112 - free object numbers have nothing behind them
+            continue
+        if isinstance(obj, pypdf.generic.StreamObject):
+            if obj.get("/Subtype") != "/Image":  # pixels are not text
+                parts.append(obj.get_data().decode("latin-1"))
+        elif obj is not None:
+            parts.append(str(obj))
+    parts.append(data.decode("latin-1"))
+    return fold("\n".join(parts))
+
+
+@pytest.fixture(scope="module")
+def pack_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """One pack of every kind of source, rendered in chunks of two pages (so there are several)."""
+    return render_bytes(make_inputs(), tmp_path_factory.mktemp("pack"), chunk_pages=2)
+
+
+# Text: redaction by construction ---------------------------------------------------------------------
+
+
+def test_spans_are_replaced_by_their_code_and_the_text_is_gone() -> None:
+    text = "Jane Doe rang. Jane Doe came."
+    segments = redacted_segments(text, [SpanRedaction(0, 8, CODE), SpanRedaction(15, 23, "S3 P2 para5")])
+    assert segments == [
+        Segment(code=CODE),
+        Segment(text=" rang. "),
+        Segment(code="S3 P2 para5"),
+        Segment(text=" came."),
+    ]
+    assert "Jane" not in "".join(s.text for s in segments)
+
+
+def test_overlapping_spans_merge_and_keep_both_codes() -> None:
+    merged = merge_spans(30, [SpanRedaction(0, 10, CODE), SpanRedaction(5, 20, "S3 P2 para5")])
+    assert merged == [SpanRedaction(0, 20, f"{CODE} / S3 P2 para5")]
+
+
+def test_a_neither_confirm_nor_deny_span_leaves_no_box_and_no_code() -> None:
+    segments = redacted_segments("Before SECRET after", [SpanRedaction(7, 13, CODE, silent=True)])
+    assert segments == [Segment(text="Before "), Segment(text=" after")]
+
+
+def test_a_span_outside_the_text_is_refused() -> None:
+    with pytest.raises(SpanError):
+        merge_spans(5, [SpanRedaction(3, 9, CODE)])
+
+
+def test_paragraphs_split_at_blank_lines_and_keep_boxes() -> None:
+    result = paragraphs(redacted_segments("One Jane.\n\nTwo\nlines.", [SpanRedaction(4, 8, CODE)]))
+    assert result == [(Segment(text="One "), Segment(code=CODE), Segment(text=".")), (Segment(text="Two\nlines."),)]
+
+
+def test_no_redacted_string_anywhere_in_the_pack(pack_bytes: bytes) -> None:
+    everything = every_text(pack_bytes)
+    for secret in SECRETS:
+        assert fold(secret) not in everything
+        assert fold(secret).replace(" ", "") not in everything.replace(" ", "")
+    assert fold(CODE) in everything  # each box is labelled
+
+
+def test_the_renderers_own_verification_passes(pack_bytes: bytes) -> None:
+    inputs = make_inputs()
+    report = verify_pdf(
+        pack_bytes, secrets=inputs.secrets, reference=inputs.reference, preview=False, staff_names=["Casey Worker"]
+    )
+    assert report["ok"], report["hits"]
+    assert report["page_count"] == len(page_texts(pack_bytes))
+
+
+# Scans and PDFs: boxes painted into pixels, no text layer --------------------------------------------
+
+
+def _char_box_px(data: bytes, word: str, offset: int) -> tuple[int, int, int, int]:
+    """Where a letter of a word sits on page 1, in pixels at the rasteriser's resolution."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+        textpage = document[0].get_textpage()
+        start = textpage.get_text_range().index(word)
+        left, bottom, right, top = textpage.get_charbox(start + offset)
+        height = document[0].get_height()
+    finally:
+        document.close()
+    scale = raster.SCALE
+    return int(left * scale), int((height - top) * scale), int(right * scale) + 1, int((height - bottom) * scale) + 1
+
+
+def test_pdf_pages_become_images_with_the_found_words_painted_over() -> None:
+    data = source_pdf()
+    plain = PagedContent(data, "pdf", 2, "x")
+    labelled = PagedContent(data, "pdf", 2, "x", finds=(FindRedaction("Bob Smith-Jones", CODE),))
+    silent = PagedContent(data, "pdf", 2, "x", finds=(FindRedaction("Bob Smith-Jones", CODE, silent=True),))
+    (before,) = raster.rasterise(plain, [0], prefix="d1")
+    (boxed,) = raster.rasterise(labelled, [0], prefix="d1")
+    (erased,) = raster.rasterise(silent, [0], prefix="d1")
+    assert (boxed.boxes_found, erased.boxes_found) == (1, 1)
+    letter = _char_box_px(data, "Bob", 4)  # the S of Smith
+    ink = Image.open(io.BytesIO(before.data)).convert("L").crop(letter).tobytes()
+    assert min(ink) < 100  # the letter was there
+    assert min(Image.open(io.BytesIO(erased.data)).convert("L").crop(letter).tobytes()) > 240  # and is gone
+    word = _char_box_px(data, "Bob", 0)[:2] + _char_box_px(data, "Bob", 14)[2:]
+    region = Image.open(io.BytesIO(boxed.data)).convert("L").crop(word).tobytes()
+    assert sum(1 for p in region if p < 60) / len(region) > 0.6  # a black box, with its white label
+
+
+def test_a_pdf_page_in_the_pack_has_no_text_layer_of_its_own(pack_bytes: bytes) -> None:
+    texts = page_texts(pack_bytes)
+    notes_pages = [t for t in texts if "Document 2, page" in t]
+    assert len(notes_pages) == 2
+    for text in notes_pages:
+        assert "Visit notes" not in text and "rang again" not in text  # only our caption and furniture
+
+
+def test_image_boxes_are_drawn_where_review_put_them() -> None:
+    content = PagedContent(scan_png(), "image", 1, "x", boxes=(BoxRedaction(1, 25, 30, 170, 60, CODE),))
+    (page,) = raster.rasterise(content, [0], prefix="d3")
+    image = Image.open(io.BytesIO(page.data)).convert("L")
+    # 25-170 pt by 30-60 pt at 150 dpi is about (52, 62)-(354, 125) px: the drawn words are inside it.
+    region = image.crop((70, 70, 330, 120)).tobytes()
+    assert sum(1 for p in region if p < 60) / len(region) > 0.6  # a black box (with its white label)
+    assert max(image.crop((70, 70, 330, 74)).tobytes()) < 60  # above the label: all black
+    assert page.boxes_drawn == 1
+
+
+def test_a_silent_box_is_painted_white_with_no_label() -> None:
+    content = PagedContent(scan_png(), "image", 1, "x", boxes=(BoxRedaction(1, 25, 30, 170, 60, CODE, silent=True),))
+    (page,) = raster.rasterise(content, [0], prefix="d3")
+    image = Image.open(io.BytesIO(page.data)).convert("L")
+    assert min(image.crop((70, 70, 330, 120)).tobytes()) > 240
+
+
+# Injection ----------------------------------------------------------------------------------------
+
+
+def test_markup_in_a_title_prints_as_text_and_loads_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from requests_app import pdf as pdf_module
+
+    asked: list[str] = []
+    original = pdf_module.SafeURLFetcher.fetch
+
+    def spy(self: pdf_module.SafeURLFetcher, url: str, headers: object = None) -> object:
+        asked.append(url)
+        return original(self, url, headers)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pdf_module.SafeURLFetcher, "fetch", spy)
+    inputs = make_inputs(
+        text_document(title=f"Referral {INJECTION}"),
+        addressee=Addressee(f"Sam {INJECTION}", ("1 High Street",)),
+        withheld=(),
+    )
+    data = render_bytes(inputs, tmp_path)
+    text = "\n".join(page_texts(data))
+    assert INJECTION in text.replace("\n", "")
+    assert not any(url.startswith("file:") or "passwd" in url for url in asked)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        images = [
+            name
+            for page in pdf.pages
+            for name, xobject in page.resources.get("/XObject", {}).items()
+            if xobject.get("/Subtype") == "/Image"
+        ]
+    assert images == []  # a text document only: no image of any kind was loaded
+
+
+# Preview, page numbers, structure, metadata, determinism ----------------------------------------------
+
+
+def test_preview_is_watermarked_on_every_page(tmp_path: Path) -> None:
+    data = render_bytes(make_inputs(preview=True), tmp_path, chunk_pages=2)
+    texts = page_texts(data)
+    assert len(texts) > 5
+    for number, text in enumerate(texts, start=1):
+        assert WATERMARK in text, f"page {number} has no watermark"
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            assert "PREVIEW" in (page.extract_text() or "")
+
+
+def test_a_pack_that_is_not_a_preview_has_no_watermark(pack_bytes: bytes) -> None:
+    assert not any("PREVIEW" in text for text in page_texts(pack_bytes))
+
+
+def test_page_x_of_y_runs_across_every_chunk(pack_bytes: bytes) -> None:
+    texts = page_texts(pack_bytes)
+    total = len(texts)
+    planned = chunks.plan(make_inputs(), chunk_pages=2)
+    assert len(planned) >= 3  # several chunks were joined
+    for number, text in enumerate(texts, start=1):
+        assert f"Page {number} of {total}" in text
+        assert "RR-2026-0042" in text and "OFFICIAL-SENSITIVE" in text
+        assert len(re.findall(r"Page \d+ of \d+", text)) == 1
+
+
+def test_the_schedule_gives_each_documents_pages_in_the_pack(pack_bytes: bytes) -> None:
+    texts = page_texts(pack_bytes)
+    schedule = next(t for t in texts if "Schedule of documents" in t)
+    starts = {number: next(i for i, t in enumerate(texts, 1) if f"Document {number}:" in t) for number in (1, 2, 3)}
+    assert f"{starts[2]} to {starts[2] + 1}" in schedule  # the two-page PDF
+    assert re.search(rf"Photo of a note.*\b{starts[3]}\b", schedule.replace("\n", " "))
+    assert "Legal advice" in schedule and "S2 P4 para19" in schedule  # withheld in full, with its code
+    key = fold(next(t for t in texts if "Key to the exemption codes" in t))
+    assert fold("Third-party information") in key and fold("Legal professional privilege") in key
+
+
+def test_the_joined_pack_is_still_tagged(pack_bytes: bytes) -> None:
+    with pikepdf.open(io.BytesIO(pack_bytes)) as pdf:
+        assert pdf.Root.MarkInfo.Marked is True
+        assert str(pdf.Root.Lang) == "en-GB"
+        tree = pdf.Root.StructTreeRoot
+        keys = [int(page.obj.StructParents) for page in pdf.pages]
+        assert len(set(keys)) == len(keys)  # every page has its own entry in the parent tree
+        nums = tree.ParentTree.Nums
+        assert set(keys) <= {int(nums[i]) for i in range(0, len(nums), 2)}
+        document = tree.K[0]
+        assert document.S == "/Document"
+        page_ids = {page.obj.objgen for page in pdf.pages}
+
+        def pages_of(element: pikepdf.Object) -> set[tuple[int, int]]:
+            found = {element.Pg.objgen} if "/Pg" in element else set()
+            kids = element.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else []:
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") != "/MCR":
+                    found |= pages_of(kid)
+            return found
+
+        assert pages_of(document) == page_ids  # the structure covers every page, and only the pack's pages
+        with pdf.open_outline() as outline:
+            titles = [item.title for item in outline.root]
+        assert titles[0].startswith("Your request") and any(t.startswith("Document 3:") for t in titles)
+
+
+def test_metadata_names_no_staff_and_no_path(pack_bytes: bytes) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(pack_bytes))
+    info = dict(reader.metadata or {})
+    assert set(info) <= {"/Title", "/Producer", "/CreationDate", "/ModDate"}
+    assert info["/Title"] == "Disclosure RR-2026-0042"
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert "pdfuaid:part" in xmp
+    for forbidden in ("Casey Worker", "WeasyPrint", "Sam Example", "Alex Example"):
+        assert forbidden not in repr(info) and forbidden not in xmp
+    for value in [*info.values(), xmp]:
+        assert not re.search(r"(?<![<\w])/[\w.-]+/[\w.-]+", str(value).replace("http://", "")), value
+
+
+def test_the_same_inputs_give_the_same_bytes(tmp_path: Path, pack_bytes: bytes) -> None:
+    assert render_bytes(make_inputs(), tmp_path, chunk_pages=2) == pack_bytes
+
+
+def test_different_inputs_give_a_different_fingerprint() -> None:
+    assert make_inputs().fingerprint() == make_inputs().fingerprint()
+    assert make_inputs().fingerprint() != make_inputs(preview=True).fingerprint()
+    assert make_inputs().fingerprint() != make_inputs(letter_date=dt.date(2026, 4, 2)).fingerprint()
+
+
+def test_a_pack_with_no_documents_is_just_the_letter_schedule_and_key(tmp_path: Path) -> None:
+    inputs = dataclasses.replace(make_inputs(), documents=(), withheld=())
+    data = render_bytes(inputs, tmp_path)
+    text = "\n".join(page_texts(data))
+    assert "no documents" in text and "No exemption codes are used in this pack." in text
+
+
+def test_plan_splits_long_documents_and_scans_into_chunks() -> None:
+    long_text = text_document(repeat=80)
+    scans = PackDocument(2, "Scans", "", None, PagedContent(b"", "pdf", 7, "x"), ())
+    planned = chunks.plan(make_inputs(long_text, scans), chunk_pages=3)
+    scan_pieces = [p for c in planned for p in c.pieces if p.document == 1]
+    assert [(p.start, p.end) for p in scan_pieces][-1][1] == 7
+    assert sum(p.end - p.start for p in scan_pieces) == 7
+    assert all(c.estimated_pages <= 3 for c in planned)
+    text_pieces = [p for c in planned for p in c.pieces if p.document == 0]
+    assert len(text_pieces) > 1 and text_pieces[0].first and text_pieces[-1].last
