@@ -11,3 +11,5 @@ from .settings import *  # noqa: F403
 MEDIA_ROOT = BASE_DIR / "var" / "test-files"  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing for tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STATIC_ROOT = BASE_DIR / "build" / "test-static"  # noqa: F405 - exists, so whitenoise has nothing to warn about
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

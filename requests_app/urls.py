@@ -1,7 +1,35 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from requests_app import views
 
-urlpatterns = [
+urlpatterns: list[URLPattern] = [
     path("", views.dashboard, name="dashboard"),
+    path("requests/", views.request_list, name="request_list"),
+    path("requests/new/", views.request_new, name="request_new"),
+    path("requests/<int:pk>/", views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/steps/<slug:name>/", views.request_step, name="request_step"),
+    path("requests/<int:pk>/letters/new/", views.letter_new, name="letter_new"),
+    path("requests/<int:pk>/evidence/new/", views.evidence_new, name="evidence_new"),
+    path("requests/<int:pk>/assign/", views.request_assign_view, name="request_assign"),
+    path("requests/<int:pk>/restrict/", views.request_restrict_view, name="request_restrict"),
+    path("letters/<int:pk>/file/", views.letter_file, name="letter_file"),
+    path("evidence/<int:pk>/scan/", views.evidence_scan, name="evidence_scan"),
+]
+
+# Notices of the deadline sweep (engineer G).
+from requests_app import views_notices  # noqa: E402
+
+urlpatterns += [
+    path("notices/", views_notices.notices, name="notices"),
+    path("notices/<int:pk>/read/", views_notices.notice_read, name="notice_read"),
+    path("notices/read-all/", views_notices.notices_read_all, name="notices_read_all"),
+]
+
+# Performance reporting for the Manager (issue 8, reporting).
+from requests_app import views_reports  # noqa: E402
+
+urlpatterns += [
+    path("reports/", views_reports.reports, name="reports"),
+    path("reports/export/", views_reports.reports_export, name="reports_export"),
+    path("reports/board.pdf", views_reports.reports_board_pdf, name="reports_board_pdf"),
 ]

@@ -180,13 +180,22 @@ def request_create(
     return request
 
 
-def request_assign(*, request: RightsRequest, by: User | None, assignee: User | None) -> RightsRequest:
+def _check_version(locked: RightsRequest, expected_version: int | None) -> None:
+    from requests_app.services.transitions import check_version  # imported late: transitions imports this module
+
+    check_version(locked, expected_version)
+
+
+def request_assign(
+    *, request: RightsRequest, by: User | None, assignee: User | None, expected_version: int | None = None
+) -> RightsRequest:
     """Give the request to a caseworker (Manager only)."""
     require_role(by, roles.MANAGER, action="assign requests")
     if assignee is not None and not (roles.is_caseworker(assignee) or roles.is_manager(assignee)):
         raise ApplicationError("Requests can only be assigned to a caseworker or the Manager.", field="assigned_to")
     with transaction.atomic():
         locked = RightsRequest.objects.select_for_update().get(pk=request.pk)
+        _check_version(locked, expected_version)
         locked.assigned_to = assignee
         locked.version += 1
         locked._change_reason = f"Assigned to {assignee.get_username() if assignee else 'nobody'}"  # type: ignore[attr-defined]
@@ -195,7 +204,12 @@ def request_assign(*, request: RightsRequest, by: User | None, assignee: User | 
 
 
 def request_set_restricted(
-    *, request: RightsRequest, by: User | None, restricted: bool, reason: str = ""
+    *,
+    request: RightsRequest,
+    by: User | None,
+    restricted: bool,
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> RightsRequest:
     """Mark a request as restricted (a colleague's own request, a case involving staff): Manager only."""
     require_role(by, roles.MANAGER, action="restrict who can open a request")
@@ -203,6 +217,7 @@ def request_set_restricted(
         raise ApplicationError("Say why the request is restricted.", field="restricted_reason")
     with transaction.atomic():
         locked = RightsRequest.objects.select_for_update().get(pk=request.pk)
+        _check_version(locked, expected_version)
         locked.is_restricted = restricted
         locked.restricted_reason = reason.strip() if restricted else ""
         locked.version += 1

@@ -1,0 +1,199 @@
+"""The admin: every model with its history, read-only where the services own the writes.
+
+The case's records (requests, letters, evidence, clock and transition events, views) change only
+through requests_app.services, which keep the event log, the clock and the version in step; here
+they can be read, with their history, but not added, edited, reverted or deleted. Personal data is
+never lost: nothing of the case has a delete permission. What a user sees is narrowed by the same
+access functions as the workspace, so a restricted request stays hidden here too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from requests_app.access import people_visible_to, requests_visible_to
+from requests_app.admin_calendar import BankHolidayAdminMixin
+from requests_app.models import (
+    ClockEvent,
+    Evidence,
+    ExtraBankHoliday,
+    Letter,
+    Notice,
+    Person,
+    ReferenceCounter,
+    RequestView,
+    RightsRequest,
+    TransitionEvent,
+)
+
+
+class AuditedAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
+    """History is shown but never reverted (a revert would bypass the services); nothing is deleted."""
+
+    def revert_disabled(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return True
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if request.method != "GET":
+            raise PermissionDenied
+        response: HttpResponse = super().history_form_view(request, object_id, version_id, extra_context)
+        return response
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(AuditedAdmin):
+    """Records written only by the services: viewable, with history, never added or changed here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+        hidden = set(self.exclude or ())
+        names = [f.name for f in self.model._meta.fields if f.name not in hidden]
+        return [*names, *(name for name in self.readonly_fields if name not in names)]
+
+
+class RequestScopedAdmin(ReadOnlyAdmin):
+    """Rows that belong to a request: only those of requests the user may open."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset: QuerySet[Any] = super().get_queryset(request)
+        return queryset.filter(request__in=requests_visible_to(request.user)).select_related("request")
+
+
+@admin.register(RightsRequest)
+class RightsRequestAdmin(ReadOnlyAdmin):
+    list_display = ("reference", "kind", "status", "received", "due_date", "assigned_to", "is_restricted")
+    list_filter = ("kind", "status", "channel", "is_restricted", "extended", "processing_restricted")
+    search_fields = ("reference", "subject__full_name", "requester__full_name")
+    date_hierarchy = "received"
+    list_select_related = ("assigned_to",)
+    readonly_fields = ("status", "workspace_link")
+    fieldsets = (
+        (None, {"fields": ("reference", "workspace_link", "kind", "channel", "received", "summary", "status")}),
+        ("People", {"fields": ("subject", "requester", "representative_role", "authority", "assigned_to")}),
+        ("Clock", {"fields": ("due_date", "first_month_due", "clock_started", "extended")}),
+        (
+            "Verification",
+            {"fields": ("identity_verified_at", "authority_verified_at", "child_competence", "child_consented_on")},
+        ),
+        (
+            "Outcome",
+            {"fields": ("processing_restricted", "refusal_ground", "decision_reasons", "supplementary_statement")},
+        ),
+        ("Access", {"fields": ("is_restricted", "restricted_reason")}),
+        ("Record", {"fields": ("paused_from", "closed_at", "version", "created_at", "updated_at")}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RightsRequest]:
+        return requests_visible_to(request.user).select_related("subject", "assigned_to")
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        known = {f.name for f in RightsRequest._meta.get_fields()} | {"workspace_link"}
+        return [(name, {"fields": [f for f in opts["fields"] if f in known]}) for name, opts in self.fieldsets]
+
+    @admin.display(description="In the workspace")
+    def workspace_link(self, obj: RightsRequest) -> str:
+        return format_html('<a href="{}">Open {} in the workspace</a>', reverse("request_detail", args=[obj.pk]), obj)
+
+
+@admin.register(Person)
+class PersonAdmin(AuditedAdmin):
+    """People's details may be corrected here (with history); they are added only by logging a request."""
+
+    list_display = ("full_name", "date_of_birth", "created_at")
+    search_fields = ("full_name", "previous_names")
+    readonly_fields = ("created_at",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
+        return people_visible_to(request.user)
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(Letter)
+class LetterAdmin(RequestScopedAdmin):
+    list_display = ("request", "direction", "date", "method", "addressee", "template")
+    list_filter = ("direction", "method", "template")
+    search_fields = ("request__reference", "addressee", "summary")
+    exclude = ("file",)
+    readonly_fields = ("download",)
+
+    @admin.display(description="File")
+    def download(self, obj: Letter) -> str:
+        if not obj.file:
+            return "None"
+        return format_html('<a href="{}">Download</a>', reverse("letter_file", args=[obj.pk]))
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(RequestScopedAdmin):
+    list_display = ("request", "kind", "seen_on", "seen_by")
+    list_filter = ("kind",)
+    search_fields = ("request__reference",)
+    exclude = ("scan",)
+    readonly_fields = ("download",)
+
+    @admin.display(description="Scan")
+    def download(self, obj: Evidence) -> str:
+        if not obj.scan:
+            return "None"
+        return format_html('<a href="{}">Download</a>', reverse("evidence_scan", args=[obj.pk]))
+
+
+@admin.register(ClockEvent)
+class ClockEventAdmin(RequestScopedAdmin):
+    list_display = ("request", "event", "date", "recorded_by")
+    list_filter = ("event",)
+    search_fields = ("request__reference",)
+
+
+@admin.register(TransitionEvent)
+class TransitionEventAdmin(RequestScopedAdmin):
+    list_display = ("request", "transition", "from_status", "to_status", "by", "at")
+    list_filter = ("transition", "to_status")
+    search_fields = ("request__reference",)
+
+
+@admin.register(RequestView)
+class RequestViewAdmin(RequestScopedAdmin):
+    list_display = ("request", "user", "at")
+    search_fields = ("request__reference", "user__username")
+    list_filter = ("at",)
+
+
+@admin.register(Notice)
+class NoticeAdmin(RequestScopedAdmin):
+    """Notices the deadline sweep wrote: sent once, kept as the record of who was told what."""
+
+    list_display = ("request", "kind", "recipient", "due_date", "created_at", "emailed_at", "read_at")
+    list_filter = ("kind",)
+    search_fields = ("request__reference", "recipient__username")
+
+
+@admin.register(ReferenceCounter)
+class ReferenceCounterAdmin(ReadOnlyAdmin):
+    list_display = ("year", "last")
+
+
+@admin.register(ExtraBankHoliday)
+class ExtraBankHolidayAdmin(BankHolidayAdminMixin, AuditedAdmin):
+    """One-off bank holidays (a state funeral, say): adding or removing one recomputes open requests' due dates."""
+
+    list_display = ("date", "name")

@@ -1,0 +1,580 @@
+"""Forms of the staff workspace: they parse and check input in plain English; the services decide.
+
+Rendered with GOV.UK Frontend markup by templates/includes/field.html; errors appear in the
+GOV.UK error-summary pattern, each linked to its field.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from pathlib import Path
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from requests_app.models import (
+    Channel,
+    EvidenceKind,
+    LetterDirection,
+    LetterMethod,
+    RefusalGround,
+    Status,
+)
+from requests_app.models.core import AUTHORITY_CHOICES, COMPETENCE_CHOICES, KIND_CHOICES
+from requests_app.selectors import RequestFilters
+from rights import ApplicationError, RepresentativeRole
+
+ALLOWED_UPLOAD_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
+ROLE_CHOICES = [
+    (RepresentativeRole.SELF.value, "The data subject, for themselves"),
+    (RepresentativeRole.PARENT.value, "A parent or carer"),
+    (RepresentativeRole.SOLICITOR.value, "A solicitor"),
+    (RepresentativeRole.DEPUTY.value, "A deputy appointed by the Court of Protection"),
+    (RepresentativeRole.ATTORNEY.value, "An attorney (lasting power of attorney)"),
+    (RepresentativeRole.OTHER.value, "Someone else acting for them"),
+]
+
+
+# Widgets and fields
+
+
+class GovukDateWidget(forms.Widget):
+    """Three inputs (day, month, year) named <name>_day, <name>_month, <name>_year, as GOV.UK advises."""
+
+    use_fieldset = True
+    parts = ("day", "month", "year")
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        return [str(data.get(f"{name}_{part}", "")).strip() for part in self.parts]
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return not any(f"{name}_{part}" in data for part in self.parts)
+
+
+class GovukDateField(forms.Field):
+    """A date entered as day, month and year, with the GOV.UK pattern's error messages."""
+
+    widget = GovukDateWidget
+
+    def __init__(self, *, not_future: bool = False, **kwargs: Any) -> None:
+        self.not_future = not_future
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> list[str]:
+        if isinstance(value, dt.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        if isinstance(value, list | tuple) and len(value) == 3:
+            return [str(part) for part in value]
+        return ["", "", ""]
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if isinstance(value, dt.date):
+            return value
+        parts = self.prepare_value(value)
+        name = str(self.label or "The date").replace(" (optional)", "")
+        if not any(parts):
+            return None
+        missing = [label for label, part in zip(("a day", "a month", "a year"), parts, strict=True) if not part]
+        if missing:
+            raise forms.ValidationError(f"{name} must include {' and '.join(missing)}", code="incomplete")
+        try:
+            day, month, year = (int(part) for part in parts)
+        except ValueError:
+            raise forms.ValidationError(f"{name} must be a real date, in numbers", code="invalid") from None
+        if year < 1000:
+            raise forms.ValidationError(f"Year must include 4 numbers, for example {timezone.localdate().year}")
+        try:
+            day_value = dt.date(year, month, day)
+        except ValueError:
+            raise forms.ValidationError(f"{name} must be a real date", code="invalid") from None
+        if self.not_future and day_value > timezone.localdate():
+            raise forms.ValidationError(f"{name} must be today or in the past", code="future")
+        return day_value
+
+
+class ScanField(forms.FileField):
+    """A scanned or generated document: PDF or image, no larger than the configured limit."""
+
+    widget = forms.FileInput
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        upload = super().clean(data, initial)
+        if isinstance(upload, UploadedFile):
+            if Path(upload.name or "").suffix.lower() not in ALLOWED_UPLOAD_SUFFIXES:
+                raise forms.ValidationError("The selected file must be a PDF, JPG or PNG")
+            if upload.size is not None and upload.size > settings.MAX_UPLOAD_BYTES:
+                limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+                raise forms.ValidationError(f"The selected file must be smaller than {limit}MB")
+        return upload
+
+
+def _radios(
+    choices: Any, *, label: str, required: bool = True, help_text: str = "", **kwargs: Any
+) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        choices=choices, widget=forms.RadioSelect, label=label, required=required, help_text=help_text, **kwargs
+    )
+
+
+# The GOV.UK form base
+
+WIDGET_CLASSES: dict[type[forms.Widget], str] = {
+    forms.TextInput: "govuk-input",
+    forms.EmailInput: "govuk-input",
+    forms.NumberInput: "govuk-input",
+    forms.Textarea: "govuk-textarea",
+    forms.Select: "govuk-select",
+    forms.FileInput: "govuk-file-upload",
+}
+
+
+class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A choice of staff member, shown by full name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
+class GovukForm(forms.Form):
+    """GOV.UK classes on every widget, error classes where a field has errors, and the error summary."""
+
+    use_required_attribute = False
+    field_order: list[str] | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self._style()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        if field is not None and field not in self.fields:
+            field = None
+        super().add_error(field, error)
+        self._style()
+
+    def add_application_error(self, error: ApplicationError, *, field_map: dict[str, str] | None = None) -> None:
+        """Show a service's refusal beside the field it names (via field_map), else at the top."""
+        name = (field_map or {}).get(error.field or "", error.field)
+        self.add_error(name if name in self.fields else None, error.message)
+
+    def _style(self) -> None:
+        errors = getattr(self, "_errors", None) or {}
+        for name, field in self.fields.items():
+            widget = field.widget
+            base = WIDGET_CLASSES.get(type(widget))
+            if base is None:
+                continue
+            width = widget.attrs.get("data-width", "")
+            classes = [base, *([width] if width else [])]
+            if name in errors:
+                classes.append(f"{base}--error")
+            widget.attrs["class"] = " ".join(classes)
+
+    def anchor(self, name: str) -> str:
+        """The id the error summary links to: the field itself, or its first radio."""
+        bound = self[name]
+        if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            return f"{bound.auto_id}_0"
+        return str(bound.auto_id)
+
+    @property
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(href, message) pairs in page order, for the GOV.UK error summary."""
+        items: list[tuple[str, str]] = []
+        for message in self.non_field_errors():
+            items.append(("#main-form", str(message)))
+        for name in self.fields:
+            for message in self.errors.get(name, []):
+                items.append((f"#{self.anchor(name)}", str(message)))
+        return items
+
+
+class VersionForm(GovukForm):
+    """Every POST that changes a request carries the version the user saw (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+# Logging a new request from a letter
+
+SUBJECT_FIELDS = {
+    "subject_name": "full_name",
+    "subject_previous_names": "previous_names",
+    "subject_date_of_birth": "date_of_birth",
+    "subject_address": "address",
+    "subject_email": "email",
+    "subject_phone": "phone",
+}
+REQUESTER_FIELDS = {
+    "requester_name": "full_name",
+    "requester_address": "address",
+    "requester_email": "email",
+    "requester_phone": "phone",
+}
+
+
+class RequestCreateForm(GovukForm):
+    kind = _radios(
+        KIND_CHOICES,
+        label="Which right are they using?",
+        error_messages={"required": "Select which right they are using"},
+    )
+    channel = _radios(
+        Channel.choices,
+        label="How did the request arrive?",
+        initial=Channel.LETTER,
+        error_messages={"required": "Select how the request arrived"},
+    )
+    letter_method = _radios(
+        [
+            (LetterMethod.POST.value, "Post"),
+            (LetterMethod.RECORDED_DELIVERY.value, "Recorded delivery"),
+            (LetterMethod.HAND.value, "By hand"),
+        ],
+        label="If it came as a letter, how was it delivered?",
+        required=False,
+        initial=LetterMethod.POST,
+    )
+    received = GovukDateField(
+        label="Date received",
+        not_future=True,
+        help_text="The day it arrived is day one of the clock. For example, 27 3 2026",
+        error_messages={"required": "Enter the date the request was received"},
+    )
+    summary = forms.CharField(
+        label="What are they asking for?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="In their words, from the letter.",
+        error_messages={"required": "Enter what they are asking for"},
+    )
+    subject_name = forms.CharField(
+        label="Full name", max_length=200, error_messages={"required": "Enter the data subject's full name"}
+    )
+    subject_previous_names = forms.CharField(
+        label="Previous names (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One name per line, for example a name before adoption or marriage.",
+    )
+    subject_date_of_birth = GovukDateField(
+        label="Date of birth (optional)", required=False, not_future=True, help_text="For example, 1 5 2012"
+    )
+    subject_address = forms.CharField(
+        label="Address (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    subject_email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        error_messages={
+            "invalid": "Enter the data subject's email address in the correct format, like name@example.com"
+        },
+    )
+    subject_phone = forms.CharField(label="Phone number (optional)", required=False, max_length=40)
+    representative_role = _radios(
+        ROLE_CHOICES,
+        label="Who is asking?",
+        initial=RepresentativeRole.SELF.value,
+        error_messages={"required": "Select who is asking"},
+    )
+    requester_name = forms.CharField(label="Their full name", required=False, max_length=200)
+    requester_address = forms.CharField(label="Their address", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    requester_email = forms.EmailField(
+        label="Their email address (optional)",
+        required=False,
+        error_messages={"invalid": "Enter the requester's email address in the correct format, like name@example.com"},
+    )
+    requester_phone = forms.CharField(label="Their phone number (optional)", required=False, max_length=40)
+    authority = _radios(
+        [("", "Not seen yet"), *AUTHORITY_CHOICES],
+        label="What authority do they act under?",
+        required=False,
+        help_text="Leave as 'Not seen yet' if it is still to come: the month starts when it arrives.",
+    )
+    assigned_to = UserChoiceField(
+        queryset=User.objects.none(), required=False, label="Assign to (optional)", empty_label="Not assigned yet"
+    )
+    acknowledge = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Send the acknowledgement letter now",
+        help_text="It is filed in the letters register.",
+    )
+
+    def __init__(self, *args: Any, assignees: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(UserChoiceField, self.fields["assigned_to"]).queryset = assignees
+
+    def clean(self) -> dict[str, Any] | None:
+        super().clean()
+        data = self.cleaned_data
+        role = data.get("representative_role")
+        has_requester = any(data.get(name) for name in REQUESTER_FIELDS)
+        if role == RepresentativeRole.SELF.value:
+            if has_requester:
+                self.add_error(
+                    "representative_role",
+                    "You entered someone else's details: choose who is asking, or clear their details",
+                )
+            if data.get("authority"):
+                self.add_error("authority", "The data subject needs no authority to ask for themselves")
+        elif role and not data.get("requester_name"):
+            self.add_error("requester_name", "Enter the full name of the person asking for the data subject")
+        if data.get("channel") == Channel.LETTER and not data.get("letter_method"):
+            data["letter_method"] = LetterMethod.POST.value
+        return data
+
+
+# Letters, evidence, assignment, restriction, transitions
+
+
+class LetterForm(VersionForm):
+    direction = _radios(
+        LetterDirection.choices,
+        label="Is the letter coming in or going out?",
+        error_messages={"required": "Select in or out"},
+    )
+    date = GovukDateField(
+        label="Date of the letter",
+        not_future=True,
+        help_text="The day it arrived or was sent. For example, 27 3 2026",
+        error_messages={"required": "Enter the date of the letter"},
+    )
+    method = _radios(
+        LetterMethod.choices,
+        label="How was it sent or delivered?",
+        initial=LetterMethod.POST,
+        error_messages={"required": "Select how it was sent or delivered"},
+    )
+    addressee = forms.CharField(
+        label="From or to whom",
+        max_length=200,
+        required=False,
+        help_text="Who sent it (in) or who it is addressed to (out).",
+    )
+    summary = forms.CharField(
+        label="What does it say?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter what the letter says"},
+    )
+    file = ScanField(label="Scan of the letter (optional)", required=False, help_text="PDF, JPG or PNG.")
+
+
+class EvidenceForm(VersionForm):
+    kind = _radios(
+        EvidenceKind.choices,
+        label="What is it evidence of?",
+        error_messages={"required": "Select what it is evidence of"},
+    )
+    description = forms.CharField(
+        label="What was seen",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: passport, number ending 123. Do not copy the full number.",
+        error_messages={"required": "Enter what was seen"},
+    )
+    seen_on = GovukDateField(
+        label="Date seen",
+        not_future=True,
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date the evidence was seen"},
+    )
+    received_on = GovukDateField(
+        label="Date it arrived (optional)",
+        required=False,
+        not_future=True,
+        help_text="If it came by post or email: the clock starts from the day it arrived.",
+    )
+    authority = _radios(
+        [("", "As already recorded"), *AUTHORITY_CHOICES],
+        label="For authority evidence: what authority does it show?",
+        required=False,
+        help_text="Only for evidence of a representative's authority to act.",
+    )
+    competence = _radios(
+        [("", "Not applicable"), *COMPETENCE_CHOICES],
+        label="The professional's judgement of the child's understanding",
+        required=False,
+        help_text="Only for a professional judgement of a child's competence.",
+    )
+    scan = ScanField(label="Scan (optional)", required=False, help_text="PDF, JPG or PNG.")
+
+    def clean(self) -> dict[str, Any] | None:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("kind") == EvidenceKind.COMPETENCE and not data.get("competence"):
+            self.add_error("competence", "Select the professional's judgement of the child's understanding")
+        if data.get("kind") and data.get("kind") != EvidenceKind.COMPETENCE and data.get("competence"):
+            self.add_error("competence", "A judgement of understanding only goes with competence evidence")
+        if data.get("kind") and data.get("kind") != EvidenceKind.AUTHORITY and data.get("authority"):
+            self.add_error("authority", "An authority only goes with evidence of authority to act")
+        seen_on, received_on = data.get("seen_on"), data.get("received_on")
+        if seen_on and received_on and received_on > seen_on:
+            self.add_error("received_on", "Date it arrived must be on or before the date it was seen")
+        return data
+
+
+class AssignForm(VersionForm):
+    assigned_to = UserChoiceField(
+        queryset=User.objects.none(), required=False, label="Assign to", empty_label="Nobody (unassign)"
+    )
+
+    def __init__(self, *args: Any, assignees: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(UserChoiceField, self.fields["assigned_to"]).queryset = assignees
+
+
+class RestrictForm(VersionForm):
+    restricted = _radios(
+        [
+            ("yes", "Yes, only the Manager and the assigned caseworker can open it"),
+            ("no", "No, the whole team can open it"),
+        ],
+        label="Restrict who can open this request?",
+        error_messages={"required": "Select whether to restrict the request"},
+    )
+    reason = forms.CharField(
+        label="Why is it restricted?",
+        required=False,
+        max_length=200,
+        help_text="For example: a colleague's own request, or a case involving staff.",
+    )
+
+    def clean(self) -> dict[str, Any] | None:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("restricted") == "yes" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Enter why the request is restricted")
+        return data
+
+
+TRANSITION_INPUTS: dict[str, forms.Field] = {
+    "reason": forms.CharField(
+        label="Reason, for the record",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason"},
+    ),
+    "refusal_ground": forms.ChoiceField(
+        choices=RefusalGround.choices,
+        widget=forms.RadioSelect,
+        label="On what ground?",
+        error_messages={"required": "Select the ground"},
+    ),
+    "decision_reasons": forms.CharField(
+        label="Reasons given to the requester",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="These go in the letter, in plain words.",
+        error_messages={"required": "Enter the reasons given to the requester"},
+    ),
+    "supplementary_statement": forms.CharField(
+        label="The requester's supplementary statement",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Their own words, to be kept with the data (UK GDPR Article 16).",
+        error_messages={"required": "Enter the requester's supplementary statement"},
+    ),
+    "clarification_question": forms.CharField(
+        label="What needs clarifying, and why?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The clock stops until the answer arrives. Only ask when it is really needed.",
+        error_messages={"required": "Enter what needs clarifying"},
+    ),
+    "extension_reason": forms.CharField(
+        label="Why is more time needed?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The request must be complex, or one of numerous requests (UK GDPR Article 12(3)).",
+        error_messages={"required": "Enter why more time is needed"},
+    ),
+    "method": forms.ChoiceField(
+        choices=LetterMethod.choices,
+        widget=forms.RadioSelect,
+        label="How will the letter be sent?",
+        initial=LetterMethod.POST,
+        error_messages={"required": "Select how the letter will be sent"},
+    ),
+}
+
+
+class TransitionForm(VersionForm):
+    """Asks for exactly what one step needs, plus the version the user saw; `required` ones must be filled in."""
+
+    def __init__(
+        self,
+        *args: Any,
+        needs: tuple[str, ...],
+        required: tuple[str, ...] = (),
+        grounds: tuple[tuple[str, str], ...] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name in needs:
+            template = TRANSITION_INPUTS.get(name)
+            if template is None:
+                continue
+            field = copy.deepcopy(template)
+            field.required = name in required
+            if not field.required and isinstance(field.widget, forms.Textarea):
+                field.label = f"{field.label} (optional)"
+            if name == "refusal_ground" and grounds:
+                cast(forms.ChoiceField, field).choices = list(grounds)
+            self.fields[name] = field
+        self._style()
+
+    @property
+    def data_for_service(self) -> dict[str, str]:
+        return {name: str(value) for name, value in self.cleaned_data.items() if name != "version" and value}
+
+
+# The list's filters (GET)
+
+
+class RequestFilterForm(GovukForm):
+    q = forms.CharField(label="Reference or name", required=False, max_length=200)
+    kind = forms.ChoiceField(choices=[("", "Any right"), *KIND_CHOICES], required=False, label="Right")
+    status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False, label="Status")
+    caseworker = forms.ChoiceField(required=False, label="Caseworker")
+    due_from = GovukDateField(label="Due from", required=False)
+    due_to = GovukDateField(label="Due by", required=False)
+    open_only = forms.BooleanField(label="Open requests only", required=False)
+    overdue = forms.BooleanField(label="Overdue only", required=False)
+    waiting = forms.BooleanField(label="Waiting on the requester only", required=False)
+
+    def __init__(self, *args: Any, assignees: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["caseworker"])
+        field.choices = [
+            ("", "Anyone"),
+            ("none", "Not assigned"),
+            *((str(user.pk), user.get_full_name() or user.get_username()) for user in assignees),
+        ]
+
+    def clean(self) -> dict[str, Any] | None:
+        super().clean()
+        data = self.cleaned_data
+        due_from, due_to = data.get("due_from"), data.get("due_to")
+        if due_from and due_to and due_from > due_to:
+            self.add_error("due_to", "Due by must be the same as or after Due from")
+        return data
+
+    def filters(self, *, today: dt.date) -> RequestFilters:
+        """The valid form as the selector's filters."""
+        data = self.cleaned_data
+        caseworker = data.get("caseworker") or ""
+        return RequestFilters(
+            q=data.get("q") or "",
+            kind=data.get("kind") or "",
+            status=data.get("status") or "",
+            caseworker=int(caseworker) if caseworker.isdigit() else None,
+            unassigned=caseworker == "none",
+            due_from=data.get("due_from"),
+            due_to=data.get("due_to"),
+            open_only=bool(data.get("open_only")),
+            overdue_on=today if data.get("overdue") else None,
+            waiting_only=bool(data.get("waiting")),
+        )
