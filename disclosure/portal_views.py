@@ -65,7 +65,9 @@ ResponseT = TypeVar("ResponseT", bound=HttpResponseBase)
 def _private(response: ResponseT) -> ResponseT:
     """Not cached, not indexed, and the token in the address never sent on as a referrer."""
     response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
+    # Never sent to another site. Not "no-referrer": then the browser sends "Origin: null" with the unlock form,
+    # and Django's CSRF check refuses every requester.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

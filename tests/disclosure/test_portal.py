@@ -72,7 +72,7 @@ def test_the_portal_opens_without_a_login_and_shows_no_staff_pages(issued: tuple
         assert staff_only not in page
     assert "<script" not in page  # nothing on the page needs JavaScript
     assert response["Cache-Control"].startswith("no-store")
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "noindex" in response["X-Robots-Tag"]
 
 

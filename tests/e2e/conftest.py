@@ -1,0 +1,97 @@
+"""End-to-end fixtures: Playwright driving Debian's Chromium against pytest-django's live server.
+
+Chromium comes from Debian (/usr/bin/chromium), never from `playwright install`. When it is missing the set-up
+installs it with apt-get if it runs as root; otherwise every test here is skipped with the reason printed.
+Screenshots of each page visited go to tests/artifacts/ (ignored by git).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run in a thread with a
+# running loop unless told it is safe. Only these tests need it: the browser fixture sets it while a browser is
+# open and puts it back afterwards, so the rest of the suite keeps Django's check.
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-dev-shm-usage",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+PASSWORD = "correct horse battery staple"  # tests/factories.UserFactory's password
+
+
+def _ensure_chromium() -> str | None:
+    """None when Chromium is there (installing it with apt-get as root if need be), else why it is not."""
+    if CHROMIUM.exists():
+        return None
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        for command in (
+            ["apt-get", "update"],
+            ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
+        ):
+            done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+            if done.returncode != 0:
+                return f"{' '.join(command)} failed: {done.stderr.strip()[-500:]}"
+        if CHROMIUM.exists():
+            return None
+        return "apt-get installed chromium but /usr/bin/chromium is still missing"
+    return "/usr/bin/chromium is missing and this is not root, so it cannot be installed with apt-get"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium for one test module (closed after it, so no Playwright event loop outlives the e2e tests)."""
+    reason = _ensure_chromium()
+    if reason:
+        print(f"\nSKIPPING end-to-end tests: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    saved = os.environ.get(ASYNC_UNSAFE)
+    os.environ.setdefault(ASYNC_UNSAFE, "true")
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        playwright.stop()
+        if saved is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = saved
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+def login(context: Any, base_url: str, username: str) -> Any:
+    """A new page in `context`, signed in as `username` through the real login page."""
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{base_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert "/login/" not in page.url, f"{username} could not sign in: {page.inner_text('main')[:500]}"
+    return page

@@ -1,0 +1,142 @@
+"""The staff pages and the requester's portal pass axe-core's WCAG 2.2 AA rules with no serious or critical
+violation (UK public bodies must meet WCAG 2.2 AA).
+
+axe-core comes from the npm registry (package.json); the set-up copies it to build/frontend/vendor/axe.min.js
+and it is injected into each page. Each page is also saved as tests/artifacts/a11y-<name>.png.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from disclosure.services.delivery import portal_link_create
+from disclosure.services.packs import pack_request
+from tests import factories
+from tests.e2e.conftest import login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+AXE = Path(settings.BASE_DIR) / "build" / "frontend" / "vendor" / "axe.min.js"
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
+BLOCKING = {"serious", "critical"}
+
+
+def _axe(page: Any) -> list[dict[str, Any]]:
+    """axe-core's violations on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async (options) => await axe.run(document, options)", AXE_OPTIONS)
+    return list(result["violations"])
+
+
+def _describe(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        targets = [", ".join(map(str, node.get("target", []))) for node in violation.get("nodes", [])][:5]
+        lines.append(f"  {violation['id']} ({violation['impact']}): {violation['help']} -> {json.dumps(targets)}")
+    return "\n".join(lines)
+
+
+class Checker:
+    """Visit pages, run axe on each, and keep the serious and critical violations by page name."""
+
+    def __init__(self, artifacts: Path) -> None:
+        self.artifacts = artifacts
+        self.failures: dict[str, list[dict[str, Any]]] = {}
+        self.checked: list[str] = []
+
+    def check(self, page: Any, name: str, url: str | None = None, expect_status: int | None = 200) -> None:
+        if url is not None:
+            response = page.goto(url)
+            if expect_status is not None:
+                assert response is not None and response.status == expect_status, f"{name}: {url} gave {response}"
+        page.screenshot(path=str(self.artifacts / f"a11y-{name}.png"), full_page=True)
+        blocking = [v for v in _axe(page) if v.get("impact") in BLOCKING]
+        self.checked.append(name)
+        if blocking:
+            self.failures[name] = blocking
+
+    def report(self) -> str:
+        return "\n".join(f"{name}:\n{_describe(found)}" for name, found in self.failures.items())
+
+
+def test_staff_pages_and_portal_have_no_serious_accessibility_violations(
+    browser: Any, live_server: Any, artifacts: Path
+) -> None:
+    assert AXE.exists(), f"axe-core is missing at {AXE}: run the front-end set-up (npm ci)"
+    base = live_server.url
+    boss = factories.manager("a11y-manager")
+    worker = factories.caseworker("a11y-caseworker")
+    # An approved access request with redacted documents, rendered, with a portal link (service layer: the
+    # journey test drives these steps through the browser; here only the pages matter).
+    rights_request = factories.pack_case(manager_user=boss, caseworker_user=worker)
+    with factories.celery_eager():
+        pack = pack_request(request=rights_request, by=worker)
+    pack.refresh_from_db()
+    _link, token = portal_link_create(pack=pack, by=worker)
+    checker = Checker(artifacts)
+
+    anonymous = browser.new_context()
+    anonymous.set_default_timeout(10_000)
+    page = anonymous.new_page()
+    checker.check(page, "login", f"{base}/login/")
+    # The portal: the unlock form, its error state, a link that does not exist, and the download page.
+    checker.check(page, "portal-unlock", f"{base}/disclosure/portal/{token}/")
+    page.fill("[name=reference]", "RR-0000-0000")
+    page.fill("[name=date_of_birth_day]", "31")
+    page.fill("[name=date_of_birth_month]", "2")
+    page.fill("[name=date_of_birth_year]", "2016")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    assert page.locator(".govuk-error-summary").count() == 1
+    checker.check(page, "portal-error")
+    checker.check(page, "portal-unknown-link", f"{base}/disclosure/portal/no-such-token/", expect_status=404)
+    page.goto(f"{base}/disclosure/portal/{token}/")
+    page.fill("[name=reference]", rights_request.reference)
+    dob = factories.PACK_SUBJECT_DOB
+    page.fill("[name=date_of_birth_day]", str(dob.day))
+    page.fill("[name=date_of_birth_month]", str(dob.month))
+    page.fill("[name=date_of_birth_year]", str(dob.year))
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    assert page.locator("a[href$='/download/']").count(), page.inner_text("body")[:1000]
+    checker.check(page, "portal-download")
+    anonymous.close()
+
+    staff = browser.new_context()
+    staff.set_default_timeout(10_000)
+    page = login(staff, base, "a11y-manager")
+    pk = rights_request.pk
+    checker.check(page, "dashboard", f"{base}/")
+    checker.check(page, "request-list", f"{base}/requests/")
+    checker.check(page, "request-page", f"{base}/requests/{pk}/")
+    checker.check(page, "new-request-form", f"{base}/requests/new/")
+    page.locator("form:has([name=subject_name]) button[type=submit]").last.click()  # empty: the error state
+    page.wait_for_load_state()
+    checker.check(page, "new-request-form-errors")
+    checker.check(page, "disclosure-overview", f"{base}/disclosure/{pk}/")
+    checker.check(page, "pack-status", f"{base}/disclosure/{pk}/packs/{pack.pk}/")
+    checker.check(page, "reports", f"{base}/reports/")
+    staff.close()
+
+    assert len(checker.checked) == 13
+    assert not checker.failures, "Serious or critical accessibility violations:\n" + checker.report()
+
+
+@pytest.mark.e2e
+def test_the_check_finds_a_serious_violation(browser: Any) -> None:
+    """The check can fail: an image without alternative text and an unlabelled input are caught."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content(
+        '<html lang="en"><head><title>Bad</title></head><body><main>'
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><input type="text"></main></body></html>'
+    )
+    found = {v["id"]: v["impact"] for v in _axe(page)}
+    context.close()
+    assert found.get("image-alt") == "critical"
+    assert found.get("label") in BLOCKING

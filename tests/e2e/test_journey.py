@@ -1,0 +1,261 @@
+"""The whole journey of an access request in a real browser (issue 8).
+
+The Manager logs the letter; the caseworker verifies identity, starts work, asks an agency, adds a document
+naming a third party, redacts the third party and marks the document reviewed; a professional reviewer records
+a serious-harm opinion; the caseworker submits for sign-off and the Manager approves; the pack renders (Celery
+eager) and a portal link is made; the requester opens the link in a fresh browser with no login, gives the
+reference and date of birth, and downloads the pack. The PDF holds none of the redacted words.
+
+Every page visited is saved as tests/artifacts/NN-name.png.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from requests_app.models import RightsRequest
+from tests import factories
+from tests.e2e.conftest import login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+SECRETS = ("Jane Doe", "12 Acacia Avenue")
+SUBJECT_DOB = (1, 5, 1998)  # a care leaver asking for their own file
+DOCUMENT_TEXT = (
+    "Referral received by telephone.\n\n"
+    "The caller, Jane Doe, of 12 Acacia Avenue, reported concerns about Robin.\n"
+    "She asked that her name is not shared.\n\n"
+    "Jane Doe rang again the next day. The duty social worker, Pat Lee, visited.\n"
+)
+
+
+class Shots:
+    """Numbered full-page screenshots: tests/artifacts/01-login.png, 02-dashboard.png, ..."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.count = 0
+
+    def __call__(self, page: Any, name: str) -> None:
+        self.count += 1
+        page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
+
+
+def _fill_date(page: Any, name: str, day: int, month: int, year: int) -> None:
+    page.fill(f"[name={name}_day]", str(day))
+    page.fill(f"[name={name}_month]", str(month))
+    page.fill(f"[name={name}_year]", str(year))
+
+
+def _submit(page: Any, field: str) -> None:
+    """Press the submit button of the form holding the field named `field`, and wait for the next page."""
+    page.locator(f"form:has([name='{field}']) button[type=submit]").last.click()
+    page.wait_for_load_state()
+
+
+def _no_errors(page: Any, what: str) -> None:
+    summary = page.locator(".govuk-error-summary")
+    assert summary.count() == 0, f"{what} was refused: {summary.first.inner_text()}"
+
+
+def _take_step(page: Any, pk: int, name: str) -> None:
+    """Press the request page's button for one step of the state machine (a form, or a link to the step's form)."""
+    page.goto(re.sub(r"^(https?://[^/]+).*$", r"\1", page.url) + f"/requests/{pk}/")
+    button = page.locator(f"form[action$='/steps/{name}/'] button[type=submit]")
+    if button.count():
+        button.first.click()
+    else:
+        link = page.locator(f"a[href$='/steps/{name}/']")
+        assert link.count(), f"The request page offers no '{name}' step: {page.inner_text('main')[:2000]}"
+        link.first.click()
+        page.wait_for_load_state()
+        page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    _no_errors(page, f"The step '{name}'")
+    assert re.search(rf"/requests/{pk}/$", page.url), f"After '{name}' the browser is at {page.url}"
+
+
+def test_letter_to_download_in_the_browser(browser: Any, live_server: Any, artifacts: Path, tmp_path: Path) -> None:
+    base = live_server.url
+    factories.manager("e2e-manager")
+    worker = factories.caseworker("e2e-caseworker")
+    factories.reviewer("e2e-reviewer")
+    today = timezone.localdate()
+    shot = Shots(artifacts)
+
+    # The Manager signs in and logs the letter.
+    manager_context = browser.new_context()
+    manager_context.set_default_timeout(10_000)
+    page = manager_context.new_page()
+    page.goto(f"{base}/login/")
+    shot(page, "login")
+    page.close()
+    page = login(manager_context, base, "e2e-manager")
+    shot(page, "manager-dashboard")
+    page.goto(f"{base}/requests/new/")
+    page.check("input[name=kind][value=access]")
+    page.check("input[name=channel][value=letter]")
+    page.check("input[name=letter_method][value=post]")
+    _fill_date(page, "received", today.day, today.month, today.year)
+    page.fill("[name=summary]", "A copy of everything held about me from my time in care.")
+    page.fill("[name=subject_name]", "Robin Carter")
+    _fill_date(page, "subject_date_of_birth", *SUBJECT_DOB)
+    page.fill("[name=subject_address]", "4 Mill Lane, Stockport SK1 2AB")
+    page.check("input[name=representative_role][value=self]")
+    page.select_option("[name=assigned_to]", str(worker.pk))
+    shot(page, "new-request-form")
+    _submit(page, "subject_name")
+    _no_errors(page, "Logging the request")
+    match = re.search(r"/requests/(\d+)/$", page.url)
+    assert match, f"Logging the request did not open its page: {page.url}"
+    pk = int(match.group(1))
+    reference = RightsRequest.objects.get(pk=pk).reference
+    assert reference in page.inner_text("main")
+    shot(page, "request-logged")
+
+    # The caseworker verifies identity and starts work.
+    worker_context = browser.new_context()
+    worker_context.set_default_timeout(10_000)
+    wpage = login(worker_context, base, "e2e-caseworker")
+    wpage.goto(f"{base}/requests/{pk}/")
+    wpage.click(f"a[href$='/requests/{pk}/evidence/new/']")
+    wpage.wait_for_load_state()
+    wpage.check("input[name=kind][value=identity]")
+    wpage.fill("[name=description]", "Passport ending 4471, seen at the front desk")
+    _fill_date(wpage, "seen_on", today.day, today.month, today.year)
+    shot(wpage, "evidence-form")
+    _submit(wpage, "description")
+    _no_errors(wpage, "Recording identity")
+    shot(wpage, "identity-verified")
+    _take_step(wpage, pk, "start_work")
+    _take_step(wpage, pk, "gather_records")
+    shot(wpage, "gathering-records")
+
+    # Records: ask an agency, add a document naming a third party.
+    wpage.goto(f"{base}/disclosure/{pk}/")
+    shot(wpage, "disclosure-overview")
+    wpage.click(f"a[href$='/disclosure/{pk}/agencies/ask/']")
+    wpage.wait_for_load_state()
+    wpage.fill("[name=new_agency]", "Greater Manchester Police")
+    wpage.fill("[name=notes]", "All records about Robin Carter, 2004 to 2016.")
+    shot(wpage, "agency-ask")
+    _submit(wpage, "new_agency")
+    _no_errors(wpage, "Asking the agency")
+    assert "Greater Manchester Police" in wpage.inner_text("main")
+
+    wpage.goto(f"{base}/disclosure/{pk}/documents/add/")
+    wpage.fill("[name=title]", "Referral")
+    wpage.select_option("[name=agency]", label="Greater Manchester Police")
+    wpage.fill("[name=text]", DOCUMENT_TEXT)
+    shot(wpage, "document-add")
+    _submit(wpage, "text")
+    _no_errors(wpage, "Adding the document")
+    _take_step(wpage, pk, "begin_review")
+
+    # Review: redact the third party, mark the document reviewed.
+    wpage.goto(f"{base}/disclosure/{pk}/")
+    wpage.locator(f"a[href*='/disclosure/{pk}/documents/']", has_text="Referral").first.click()
+    wpage.wait_for_load_state()
+    document_url = wpage.url
+    assert re.search(rf"/disclosure/{pk}/documents/\d+/", document_url), document_url
+    for secret in SECRETS:
+        wpage.fill("[name=phrase-phrase]", secret)
+        wpage.select_option("[name=phrase-exemption]", "third_party")
+        _submit(wpage, "phrase-phrase")
+        _no_errors(wpage, f"Redacting {secret!r}")
+        wpage.goto(document_url)
+    shot(wpage, "document-redacted")
+    wpage.locator("form[action$='/reviewed/'] button[type=submit]").click()
+    wpage.wait_for_load_state()
+    _no_errors(wpage, "Marking the document reviewed")
+    shot(wpage, "document-reviewed")
+
+    # The professional reviewer records a serious-harm opinion.
+    reviewer_context = browser.new_context()
+    reviewer_context.set_default_timeout(10_000)
+    rpage = login(reviewer_context, base, "e2e-reviewer")
+    rpage.goto(f"{base}/disclosure/{pk}/opinions/add/")
+    rpage.check("input[name=area][value=social_work]")
+    rpage.fill("[name=professional_name]", "Dr Priya Shah")
+    rpage.fill("[name=professional_role]", "Consultant clinical psychologist")
+    _fill_date(rpage, "opinion_date", today.day, today.month, today.year)
+    rpage.fill("[name=opinion]", "Disclosure with the third party redacted is not likely to cause serious harm.")
+    rpage.check("input[name=conclusion][value=disclose]")
+    shot(rpage, "opinion-form")
+    _submit(rpage, "professional_name")
+    _no_errors(rpage, "Recording the opinion")
+    assert "Dr Priya Shah" in rpage.inner_text("main")
+    shot(rpage, "opinion-recorded")
+    reviewer_context.close()
+
+    # Sign-off: the caseworker submits, the Manager approves.
+    _take_step(wpage, pk, "submit_for_sign_off")
+    shot(wpage, "submitted-for-sign-off")
+    _take_step(page, pk, "approve")
+    shot(page, "approved")
+    assert RightsRequest.objects.get(pk=pk).status == "approved"
+
+    # The pack renders (Celery in-process) and a portal link is made.
+    page.goto(f"{base}/disclosure/{pk}/packs/")
+    shot(page, "packs")
+    page.check("input[name=kind][value=pack]")
+    with factories.celery_eager():
+        _submit(page, "kind")
+    _no_errors(page, "Making the pack")
+    for _ in range(30):  # the status page refreshes itself while rendering; eager Celery has usually finished
+        if page.locator("a[href$='/download/']").count():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    shot(page, "pack-ready")
+    assert page.locator("a[href$='/download/']").count(), f"The pack did not render: {page.inner_text('main')}"
+    page.locator("form[action$='/portal-links/new/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    link_input = page.locator("input[id^=new-link-]")
+    assert link_input.count() == 1, f"No portal link was shown: {page.inner_text('main')}"
+    portal_url = link_input.input_value()
+    shot(page, "portal-link-created")
+    assert "/disclosure/portal/" in portal_url
+    portal_url = base + portal_url[portal_url.index("/disclosure/portal/") :]  # the live server's address
+
+    # The requester, in a fresh browser with no login, unlocks and downloads the pack.
+    requester_context = browser.new_context(accept_downloads=True)
+    requester_context.set_default_timeout(10_000)
+    ppage = requester_context.new_page()
+    ppage.goto(portal_url)
+    shot(ppage, "portal-unlock")
+    ppage.fill("[name=reference]", reference)
+    _fill_date(ppage, "date_of_birth", 2, 5, 1998)  # wrong date first: refused, with tries left
+    _submit(ppage, "reference")
+    assert ppage.locator(".govuk-error-summary").count() == 1
+    shot(ppage, "portal-wrong-answer")
+    ppage.fill("[name=reference]", reference)
+    _fill_date(ppage, "date_of_birth", *SUBJECT_DOB)
+    _submit(ppage, "reference")
+    _no_errors(ppage, "Unlocking the portal")
+    shot(ppage, "portal-download")
+    with ppage.expect_download() as download_info:
+        ppage.locator("a[href$='/download/']").first.click()
+    download = download_info.value
+    target = tmp_path / "pack.pdf"
+    download.save_as(str(target))
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF")
+
+    text = "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages)
+    squashed = re.sub(r"\s+", " ", text).lower()
+    assert reference in text
+    assert "Pat Lee" in re.sub(r"\s+", " ", text)  # the professional in role is not redacted
+    for secret in SECRETS:
+        assert secret.lower() not in squashed, f"{secret!r} is in the downloaded pack"
+        assert secret.lower().replace(" ", "") not in squashed.replace(" ", "")
+
+    for context in (requester_context, worker_context, manager_context):
+        context.close()
