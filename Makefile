@@ -7,8 +7,10 @@ UV := $(shell command -v uv 2>/dev/null || echo $(VENV)-tools/bin/uv)
 PY := $(VENV)/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Two processes: the suite is CPU-bound (PDF rendering) and our machines have two cores.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: help run test lint bench install install-dev system-packages frontend migrate demo clean
+.PHONY: help run test lint bench diagrams install install-dev system-packages frontend-files clean
 
 help:
 	@echo "make run    - set up, migrate, load demo data, serve on http://127.0.0.1:8000"
@@ -39,8 +41,9 @@ run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py demo --if-empty
 	@echo
-	@echo "Rights Desk is on http://127.0.0.1:8000/ - sign in as manager, caseworker or reviewer;"
-	@echo "the demo password for each is printed above (demo users exist only when DEBUG is on)."
+	@echo "Rights Desk is on http://127.0.0.1:8000/ - sign in as manager, caseworker or reviewer"
+	@echo "with the demo password printed when the demo was first loaded (forgotten it? run"
+	@echo "DEBUG=1 .venv/bin/python manage.py demo --new-password). Demo users exist only with DEBUG on."
 	@echo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
@@ -55,6 +58,10 @@ test: lint
 
 bench: install-dev
 	$(PY) manage.py bench
+
+diagrams: install-dev
+	$(PY) manage.py machine_diagram --write docs/state-machines.md
+	$(PY) scripts/sync_readme_diagrams.py
 
 clean:
 	rm -rf $(VENV) $(VENV)-tools build node_modules staticfiles .mypy_cache .pytest_cache .ruff_cache

@@ -180,6 +180,8 @@ ORGANISATION = {
 CHILD_CONSENT_AGE = env.int("CHILD_CONSENT_AGE", default=13)  # the seed notice's policy; law: Gillick competence
 # One-off bank holidays not yet in the `holidays` package (ISO dates, comma-separated); admins add more in the database.
 EXTRA_BANK_HOLIDAYS = env.list("EXTRA_BANK_HOLIDAYS", default=[])
+# How long a requester's portal link to their disclosure pack works (disclosure.services.delivery).
+PORTAL_LINK_DAYS = env.int("PORTAL_LINK_DAYS", default=28)
 
 # The deadline sweep (docs/sweep.md): run daily by Celery beat (a django-celery-beat PeriodicTask the
 # Manager can change in the admin) and on demand with `manage.py sweep_deadlines`.

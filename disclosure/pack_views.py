@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from disclosure.models import DispatchMethod, Pack, PackStatus
+from disclosure.models import DispatchMethod, DispatchStatus, Pack, PackStatus, PortalLink
 from disclosure.pack import selectors
 from disclosure.services import delivery, packs
 from disclosure.services.common import log_event
@@ -29,6 +29,7 @@ from requests_app.forms import GovukForm
 from requests_app.models import RightsRequest
 from rights import ApplicationError
 
+PENDING_DISPATCH = frozenset({DispatchStatus.PREPARED, DispatchStatus.CHECKED})
 TOKEN_SESSION_KEY = "disclosure_portal_token_{}"  # noqa: S105 - a session key name, not a secret
 
 
@@ -144,20 +145,23 @@ def pack_status(request: HttpRequest, pk: int, pack_id: int) -> HttpResponse:
     """One pack: progress (the page reloads itself while it renders), verification, and delivery."""
     rr, pack = _pack(request, pk, pack_id)
     tokens = {
-        link.pk: request.session.pop(TOKEN_SESSION_KEY.format(link.pk), None) for link in pack.portal_links.only("pk")
+        link_id: request.session.pop(TOKEN_SESSION_KEY.format(link_id), None)
+        for link_id in PortalLink.objects.filter(pack=pack).values_list("pk", flat=True)
     }
     new_links = {
         link_id: request.build_absolute_uri(reverse("disclosure:portal", args=[token]))
         for link_id, token in tokens.items()
         if token
     }
+    delivery_rows = selectors.pack_delivery(pack)
     return render(
         request,
         "disclosure/pack/status.html",
         {
             "rr": rr,
             "pack": pack,
-            "delivery": selectors.pack_delivery(pack),
+            "delivery": delivery_rows,
+            "dispatch_pending": any(d.status in PENDING_DISPATCH for d in delivery_rows.dispatches),
             "new_links": new_links,
             "dispatch_form": DispatchForm(initial={"method": DispatchMethod.RECORDED_DELIVERY}),
             "check_form": CheckForm(),

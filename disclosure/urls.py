@@ -54,7 +54,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="dispatch_check",
     ),
     path(
-        "<int:pk>/packs/<int:pack_id>/dispatches/<int:dispatch_id>/send/", pack_views.dispatch_send, name="dispatch_send"
+        "<int:pk>/packs/<int:pack_id>/dispatches/<int:dispatch_id>/send/",
+        pack_views.dispatch_send,
+        name="dispatch_send",
     ),
     path(
         "<int:pk>/packs/<int:pack_id>/dispatches/<int:dispatch_id>/cancel/",

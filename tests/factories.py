@@ -77,7 +77,9 @@ def make_request(
         by=by,
         kind=kind,
         received=received,
-        subject=PersonDetails(full_name=subject_name, date_of_birth=subject_dob, address="1 High Street, Stockport SK1 1AA"),
+        subject=PersonDetails(
+            full_name=subject_name, date_of_birth=subject_dob, address="1 High Street, Stockport SK1 1AA"
+        ),
         requester=PersonDetails(full_name=requester_name, address="1 High Street, Stockport SK1 1AA")
         if requester_name
         else None,

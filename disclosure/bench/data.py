@@ -161,7 +161,9 @@ class _Table:
         self.tail = tuple(_plain(f.get_default()) for f in rest)
         quote = connection.ops.quote_name
         names = [fields[c].column for c in columns] + [f.column for f in rest]
-        self.head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(n) for n in names)}) VALUES "  # noqa: S608 - the model's own names
+        target = f"{quote(model._meta.db_table)} ({', '.join(quote(n) for n in names)})"
+        self.head = f"INSERT INTO {target} VALUES "  # noqa: S608 - the model's own names
+        self.copy = f"COPY {target} FROM STDIN"
         self.width = len(names)
         # SQLite allows 32,766 parameters a statement (3.32+); PostgreSQL 65,535.
         self.rows_per_statement = max(1, 30_000 // self.width)
@@ -170,16 +172,27 @@ class _Table:
 
     def add(self, row: tuple[Any, ...]) -> None:
         self.pending.append(row + self.tail)
-        if len(self.pending) >= BATCH:
-            self.flush()
 
     def flush(self) -> None:
+        if connection.vendor == "postgresql":
+            self._copy()
+            return
         with connection.cursor() as cursor:
             for start in range(0, len(self.pending), self.rows_per_statement):
                 part = self.pending[start : start + self.rows_per_statement]
                 placeholders = "(" + ", ".join(["%s"] * self.width) + ")"
                 sql = self.head + ", ".join([placeholders] * len(part))
                 cursor.execute(sql, [value for row in part for value in row])
+        self.written += len(self.pending)
+        self.pending = []
+
+    def _copy(self) -> None:
+        """PostgreSQL: COPY, many times faster than INSERT for this many rows (psycopg 3's copy protocol)."""
+        with connection.cursor() as cursor:
+            raw: Any = cursor.cursor
+            with raw.copy(self.copy) as copy:
+                for row in self.pending:
+                    copy.write_row(row)
         self.written += len(self.pending)
         self.pending = []
 
@@ -331,7 +344,7 @@ def dataset_build(
     extra_total = max(0, spare - others_total)
     extra_each, extra_remainder = divmod(extra_total, max(1, requests))
 
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
         with connection.cursor() as cursor:  # a scratch database: durability is not the point while it is built
             cursor.execute("PRAGMA synchronous = OFF")
 
@@ -474,7 +487,7 @@ def dataset_build(
         for index in range(plan.letters):
             incoming = index == 0 or rng.random() < 0.3
             at = logged_at + dt.timedelta(days=index)
-            row = (
+            letter: tuple[Any, ...] = (
                 ids[Letter],
                 request_id,
                 LetterDirection.IN.value if incoming else LetterDirection.OUT.value,
@@ -487,13 +500,13 @@ def dataset_build(
             )
             first_letter = first_letter or ids[Letter]
             ids[Letter] += 1
-            letters.add(row)
-            created(Letter, row, at, clerk)
+            letters.add(letter)
+            created(Letter, letter, at, clerk)
 
         # Clock events: identity received, a clarification asked, the extension.
         for event in plan.events:
             day = received + dt.timedelta(days=EVENT_DAY[event])
-            row = (
+            clock: tuple[Any, ...] = (
                 ids[ClockEvent],
                 request_id,
                 event,
@@ -504,10 +517,10 @@ def dataset_build(
                 created_at,
             )
             ids[ClockEvent] += 1
-            clocks.add(row)
+            clocks.add(clock)
             created(
                 ClockEvent,
-                (row[0], event, row[3], row[4], created_at, request_id, first_letter, clerk),
+                (clock[0], event, clock[3], clock[4], created_at, request_id, first_letter, clerk),
                 logged_at,
                 clerk,
             )
@@ -518,7 +531,10 @@ def dataset_build(
     _reset_sequences(models_with_history)
     say("  analysing the tables")
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # As a long-lived database would be: statistics gathered, and on PostgreSQL the visibility map set by
+        # (auto)vacuum, so that counts can be answered from indexes alone.
+        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+        cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
     return BuildResult(
         requests=rights.written,
         people=people.written,

@@ -31,7 +31,7 @@ PAD_PT = 1.5  # boxes found in the text layer grow by this much on each side: gl
 MIN_LABEL_PX = 11  # about 5pt at 150 dpi: smaller than this, the box grows to fit its label
 MAX_LABEL_PX = 30
 JPEG_QUALITY = 85
-MAX_IMAGE_SIDE_PX = 2400  # a phone photo is scaled down to about 200 dpi on A4: the pack stays a sane size
+MAX_IMAGE_SIDE_PX = 2400  # no page image is bigger than this on its long side: memory and the pack stay bounded
 
 
 @dataclass(frozen=True)
@@ -78,10 +78,12 @@ def rasterise(content: PagedContent, pages: Sequence[int], *, prefix: str) -> It
 def _pdf_page(document: pdfium.PdfDocument, index: int, content: PagedContent, *, prefix: str) -> PageImage:
     page = document[index]
     try:
-        bitmap = page.render(scale=SCALE, may_draw_forms=False, draw_annots=False, fill_color=(255, 255, 255, 255))
+        # 150 dpi, less for a page so big that its image would not fit in bounded memory (a poster, a plan).
+        scale = min(SCALE, MAX_IMAGE_SIDE_PX / max(page.get_width(), page.get_height(), 1.0))
+        bitmap = page.render(scale=scale, may_draw_forms=False, draw_annots=False, fill_color=(255, 255, 255, 255))
         image = bitmap.to_pil().convert("RGB")
         # The page as drawn (rotation applied), in points: the frame the reviewer's boxes were drawn in.
-        width_pt, height_pt = _page_size(content, index, (image.width / SCALE, image.height / SCALE))
+        width_pt, height_pt = _page_size(content, index, (image.width / scale, image.height / scale))
         boxes = _given_boxes(content.boxes, index, image.size, (width_pt, height_pt))
         found = _found_boxes(page, content.finds, image.size) if content.finds else []
     finally:

@@ -362,8 +362,12 @@ def _pdfminer_check(source: Path | bytes, found: Sequence[Needle], *, first: int
     handle = source.open("rb") if isinstance(source, Path) else io.BytesIO(source)
     with handle:
         numbers = list(range(first - 1, last))
+        read = 0
         for number, page_text in zip(numbers, _pdfminer_pages(handle, numbers), strict=False):
             _search_text(check, found, fold(page_text), f"page {number + 1}")
+            read += 1
+    if read != len(numbers):
+        check.problem(f"pdfminer read {read} of pages {first} to {last}")
     return check
 
 

@@ -77,7 +77,11 @@ def pack_request(
     require_access_request(request)
     today = today or timezone.localdate()
     with transaction.atomic():
-        locked = RightsRequest.objects.select_for_update().select_related("subject", "requester").get(pk=request.pk)
+        locked = (
+            RightsRequest.objects.select_for_update(of=("self",))
+            .select_related("subject", "requester")
+            .get(pk=request.pk)
+        )
         if not preview and locked.status not in RELEASABLE_REQUEST_STATUSES:
             raise ApplicationError(
                 f"{locked.reference} is {Status(locked.status).label.lower()}: the pack can only be made once the "
@@ -117,7 +121,12 @@ def pack_request(
 def _enqueue(pack_id: int) -> None:
     from disclosure.tasks import render_pack
 
-    render_pack.delay(pack_id=pack_id)
+    result = render_pack.delay(pack_id=pack_id)
+    with transaction.atomic():  # kept for tracing the task in the worker's logs; not history
+        pack = _lock(pack_id)
+        pack.task_id = str(result.id or "")[:200]
+        pack.skip_history_when_saving = True  # type: ignore[attr-defined]
+        pack.save(update_fields=["task_id"])
 
 
 def check_inputs(inputs: PackInputs) -> None:
@@ -145,7 +154,7 @@ def check_inputs(inputs: PackInputs) -> None:
 
 
 def _lock(pack_id: int) -> Pack:
-    return Pack.objects.select_for_update().select_related("request").get(pk=pack_id)
+    return Pack.objects.select_for_update(of=("self",)).select_related("request").get(pk=pack_id)
 
 
 def _begin(pack_id: int) -> Pack | None:

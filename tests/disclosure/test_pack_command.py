@@ -79,3 +79,58 @@ def test_an_unknown_reference_or_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CommandError) as folder:
         run("RR-2026-9999", "--out", str(tmp_path / "missing" / "x.pdf"))
     assert folder.value.returncode == 2
+
+
+def test_a_whole_case_imported_from_json_renders_from_the_command_line(staff: dict[str, User], tmp_path: Path) -> None:
+    """The issue's case format with "documents" (text and a file), imported approved, then rendered."""
+    import json
+
+    import weasyprint
+
+    (tmp_path / "scans").mkdir()
+    (tmp_path / "scans" / "notes.pdf").write_bytes(
+        weasyprint.HTML(string="<p>Clinic notes: Bob Smith-Jones called about Alex.</p>").write_pdf()
+    )
+    case = {
+        "format": "rights-desk-case/1",
+        "reference": "RR-2026-0777",
+        "kind": "access",
+        "received": "2026-03-02",
+        "status": "approved",
+        "assigned_to": "caseworker",
+        "subject": {
+            "name": "Alex Example",
+            "date_of_birth": "2016-05-01",
+            "address": "1 High Street, Stockport SK1 1AA",
+        },
+        "evidence": [
+            {"kind": "identity", "description": "Passport ending 123", "seen_on": "2026-03-03", "seen_by": "caseworker"}
+        ],
+        "clock": [{"event": "identity_received", "date": "2026-03-03"}],
+        "documents": [
+            {
+                "title": "Referral",
+                "agency": "Police",
+                "date": "2026-02-01",
+                "text": "The caller, Jane Doe, rang about Alex. Jane Doe asked not to be named.",
+                "reviewed_by": "caseworker",
+                "redactions": [{"text": "Jane Doe", "exemption": "third_party"}],
+            },
+            {
+                "title": "Clinic notes",
+                "agency": "Health",
+                "file": "scans/notes.pdf",
+                "reviewed_by": "caseworker",
+                "redactions": [{"text": "Bob Smith-Jones", "exemption": "third_party"}],
+            },
+        ],
+    }
+    (tmp_path / "case.json").write_text(json.dumps(case), encoding="utf-8")
+    with celery_eager():
+        call_command("import_case", str(tmp_path / "case.json"), stdout=io.StringIO())
+    assert RightsRequest.objects.get(reference="RR-2026-0777").status == "approved"
+    line = run("RR-2026-0777", "--out", str(tmp_path / "pack.pdf"))
+    assert OUTPUT.match(line), line
+    text = " ".join(page.extract_text() or "" for page in pypdf.PdfReader(tmp_path / "pack.pdf").pages)
+    assert "Referral" in text and "Clinic notes" in text and "S2 P3 para16" in text
+    assert "Jane" not in text and "Smith-Jones" not in text

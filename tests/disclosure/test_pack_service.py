@@ -149,7 +149,7 @@ def test_a_planted_leak_fails_the_pack_and_it_is_never_released(
     assert pack.status == PackStatus.FAILED
     assert not pack.file  # the leaking PDF is not kept
     assert pack.verification["ok"] is False and pack.sha256
-    assert "redaction 1 in document" in pack.failure_reason and "found at page" in pack.failure_reason
+    assert re.search(r"redaction \d+ in document \d+.* found at page \d+", pack.failure_reason)
     assert "Jane" not in pack.failure_reason and "jane" not in json.dumps(pack.verification)
     with pytest.raises(ApplicationError, match="Only a verified pack can be sent"):
         portal_link_create(pack=pack, by=staff["caseworker"])
@@ -230,3 +230,38 @@ def test_a_task_that_fails_for_good_fails_its_pack(
     assert result.failed()
     pack.refresh_from_db()
     assert pack.status == PackStatus.FAILED and "repeated errors" in pack.failure_reason
+
+
+def test_neither_confirm_nor_deny_items_leave_no_trace_in_the_pack(
+    staff: dict[str, User], unapproved: RightsRequest, django_capture_on_commit_callbacks
+) -> None:
+    from disclosure.models import Redaction
+    from disclosure.services.review import ncnd_approve, ncnd_flag_document, ncnd_flag_redaction
+
+    hidden_document = Document.objects.get(request=unapproved, title="Scanned letter")
+    address = Redaction.objects.get(document__request=unapproved, text="12 Acacia Avenue")
+    flags = [
+        ncnd_flag_document(
+            by=staff["caseworker"],
+            document=hidden_document,
+            exemption="crime",
+            reason="Saying it exists would tip off.",
+        ),
+        ncnd_flag_redaction(by=staff["caseworker"], redaction=address, reason="Saying it was withheld would harm."),
+    ]
+    for flag in flags:
+        ncnd_approve(by=staff["manager"], flag=flag)
+    pack = make_pack(unapproved, staff["caseworker"], django_capture_on_commit_callbacks, preview=True)
+    assert pack.status == PackStatus.VERIFIED, pack.failure_reason
+    data = pack.file.read()
+    texts = [page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+    everything = _fold(" ".join(texts))
+    assert _fold("Scanned letter") not in everything  # not in the letter, the schedule or the pages
+    assert "3 documents" in everything and "4 documents" not in everything
+    assert _fold("12 Acacia Avenue") not in everything
+    referral = next(t for t in texts if "Document 1: Referral" in t)
+    assert referral.count("S2 P3 para16") == 2  # the two Jane Does; the NCND span leaves no box
+    assert "S2 P1 para2" not in " ".join(texts)  # the NCND document's exemption is in no key or count
+    schedule = _fold(next(t for t in texts if "Schedule of documents" in t))
+    assert _fold("S2 P3 para16 \u00d7 2") in schedule and _fold("\u00d7 3") not in schedule  # "code times n"
+    assert_no_secret(data)

@@ -239,3 +239,19 @@ def test_document_has_a_section_and_diagram_per_kind() -> None:
     assert text.count("```mermaid\nstateDiagram-v2\n") == len(MACHINES)
     assert "| `extend`: Extend by two months |" in text
     assert "awaiting_clarification --> in_progress : clarification_answered" in text
+
+
+def test_readme_draws_the_diagrams_generated_from_the_code() -> None:
+    """The README's diagrams are the docs file's, which the test above ties to the code."""
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("sync_readme_diagrams", root / "scripts" / "sync_readme_diagrams.py")
+    assert spec is not None and spec.loader is not None
+    sync = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sync)
+    readme = (root / "README.md").read_text()
+    docs = (root / "docs" / "state-machines.md").read_text()
+    assert readme.count("```mermaid") == docs.count("```mermaid") >= 8
+    assert sync.synced(readme, docs) == readme

@@ -1,0 +1,21 @@
+"""Template context for every page: the signed-in person's unread notices, counted only if the page shows it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.http import HttpRequest
+
+from requests_app.selectors_notices import notices_unread_count
+
+
+def notices(request: HttpRequest) -> dict[str, Any]:
+    """`notices_unread`: a callable the template calls (one query, at most once per page); 0 when signed out."""
+    user = getattr(request, "user", None)
+    if not isinstance(user, User) or not user.is_active:
+        return {"notices_unread": 0}
+    count: Callable[[], int] = cache(lambda: notices_unread_count(user))
+    return {"notices_unread": count}

@@ -1,0 +1,41 @@
+"""Reads of notices: a person's current notices, and the count in the header (one query).
+
+"Current" leaves out what no longer applies even before anything marks it superseded: a notice
+about an old due date, a request that has closed, or a closure flag on a request that is no longer
+waiting on the requester.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.db.models import F, Q, QuerySet
+
+from requests_app.models import DUE_DATE_KINDS, FINISHED_STATUSES, WAITING_ON_REQUESTER, Notice, NoticeKind
+
+NOTICES_SHOWN = 200
+
+
+def current_notices_q() -> Q:
+    finished = [s.value for s in FINISHED_STATUSES]
+    waiting = [s.value for s in WAITING_ON_REQUESTER]
+    return (
+        Q(superseded_at__isnull=True)
+        & ~Q(request__status__in=finished)
+        & (~Q(kind__in=[k.value for k in DUE_DATE_KINDS]) | Q(due_date=F("request__due_date")))
+        & ~(Q(kind=NoticeKind.CLOSURE_FLAG) & ~Q(request__status__in=waiting))
+    )
+
+
+def notices_for_user(user: User) -> QuerySet[Notice]:
+    """The user's current notices, unread first, newest first, with their requests joined."""
+    return (
+        Notice.objects.filter(recipient_id=user.pk)
+        .filter(current_notices_q())
+        .select_related("request")
+        .order_by(F("read_at").desc(nulls_first=True), "-created_at", "-pk")
+    )
+
+
+def notices_unread_count(user: User) -> int:
+    """How many current notices the user has not read: the number in the header."""
+    return Notice.objects.filter(recipient_id=user.pk, read_at__isnull=True).filter(current_notices_q()).count()

@@ -1,0 +1,313 @@
+"""Notices to staff: written once, emailed once, marked read, and superseded when they stop applying.
+
+Written once: rows go in with INSERT ... ON CONFLICT DO NOTHING (SQLite: INSERT OR IGNORE) against
+the unique constraint on what a notice is about, so of two sweeps (or two workers) exactly one
+writes each notice; each run then emails only the rows stamped with its own run id. Emailed
+once: the email task locks unsent rows (skipping rows another worker holds, on PostgreSQL) and
+stamps `emailed_at` in the same transaction. Field changes are recorded with history through
+simple-history's bulk helpers (never queryset.update()).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import smtplib
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from requests_app.models import (
+    DUE_DATE_KINDS,
+    FINISHED_STATUSES,
+    WAITING_ON_REQUESTER,
+    Notice,
+    NoticeKind,
+    RightsRequest,
+)
+from rights import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+EMAIL_BATCH_SIZE = 500
+
+
+class NoticeEmailError(ConnectionError):
+    """Some notice emails could not be sent; the task retries the ones still unsent."""
+
+
+class NoticeDraft(NamedTuple):
+    """A notice to write, if it has not been written before (sorted, it is the insert order: no deadlocks).
+
+    A tuple, so that tens of thousands of them hash and sort at C speed.
+    """
+
+    request_id: int
+    kind: str
+    threshold: int
+    recipient_id: int
+    due_date: dt.date
+    about: str
+    message: str
+
+
+@functools.lru_cache(maxsize=4096)
+def day_text(day: dt.date) -> str:
+    """A date as staff read it: 6 March 2026 (cached: a sweep prints the same few hundred dates many times)."""
+    return f"{day.day} {day:%B %Y}"
+
+
+class WrittenNotice(NamedTuple):
+    """A notice this call wrote: enough to count it (rows stay in the database, not in memory)."""
+
+    pk: int
+    request_id: int
+    kind: str
+    threshold: int
+    about: str
+
+
+# Columns written by notices_insert; the rest (the stamps) start empty.
+INSERT_FIELDS = ("request", "kind", "threshold", "recipient", "due_date", "about", "message", "run", "created_at")
+INSERT_ROWS = 1000  # rows per INSERT statement (SQLite takes fewer: at most 999 parameters)
+
+
+def notices_insert(*, drafts: Iterable[NoticeDraft], run: uuid.UUID, reason: str) -> list[WrittenNotice]:
+    """Write the drafts not already written, with a history record each; returns those this call wrote.
+
+    Rows go in as INSERT ... ON CONFLICT DO NOTHING built from tuples (model instances, for
+    thousands of rows, cost more than the database does): on PostgreSQL one statement over unnest()
+    of one array per column, elsewhere multi-row VALUES of up to a thousand rows (SQLite 3.24 or
+    later takes ON CONFLICT too). Then one INSERT ... SELECT of their history records and one
+    SELECT of what was written.
+    """
+    ordered = sorted(set(drafts))
+    if not ordered:
+        return []
+    now = timezone.now()
+    meta = Notice._meta
+    history_meta = Notice.history.model._meta
+    quote = connection.ops.quote_name
+    concrete = {f.name: f for f in meta.concrete_fields}
+    fields = [concrete[name] for name in INSERT_FIELDS]
+    due_field = concrete["due_date"]
+    run_value = concrete["run"].get_db_prep_save(run, connection)
+    now_value = concrete["created_at"].get_db_prep_save(now, connection)
+    rows = [
+        (
+            d.request_id,
+            d.kind,
+            d.threshold,
+            d.recipient_id,
+            due_field.get_db_prep_save(d.due_date, connection),
+            d.about,
+            d.message,
+            run_value,
+            now_value,
+        )
+        for d in ordered
+    ]
+    # Identifiers come from the model's own metadata, never from input; every value is a parameter.
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholder = f"({', '.join(['%s'] * len(fields))})"
+    per_statement = max(1, min(INSERT_ROWS, (connection.features.max_query_params or 65535) // len(fields)))
+    copied = [f.column for f in meta.concrete_fields]
+    history = (
+        f"INSERT INTO {quote(history_meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(c) for c in copied)}, {quote('history_date')}, {quote('history_change_reason')}, "
+        f"{quote('history_type')}) "
+        f"SELECT {', '.join(quote(c) for c in copied)}, %s, %s, '+' FROM {quote(meta.db_table)} "
+        f"WHERE {quote('run')} = %s AND {quote('id')} > %s"
+    )
+    with transaction.atomic():
+        before: int = Notice.objects.filter(run=run).aggregate(last=Max("pk"))["last"] or 0
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # One statement, one array per column: no query text that grows with the rows to parse.
+                arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+                cursor.execute(
+                    f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT * FROM unnest({arrays}) "  # noqa: S608
+                    "ON CONFLICT DO NOTHING",  # the unique constraint picks one winner; the loser's row is not written
+                    [list(column) for column in zip(*rows, strict=True)],
+                )
+            else:
+                for start in range(0, len(rows), per_statement):
+                    chunk = rows[start : start + per_statement]
+                    cursor.execute(
+                        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608
+                        f"{', '.join([placeholder] * len(chunk))} "
+                        "ON CONFLICT DO NOTHING",
+                        [value for row in chunk for value in row],
+                    )
+            cursor.execute(
+                history,
+                [
+                    {f.name: f for f in history_meta.concrete_fields}["history_date"].get_db_prep_save(now, connection),
+                    reason[:100],
+                    run_value,
+                    before,
+                ],
+            )
+        written = [
+            WrittenNotice(*row)
+            for row in Notice.objects.filter(run=run, pk__gt=before)
+            .order_by("pk")
+            .values_list("pk", "request_id", "kind", "threshold", "about")
+        ]
+    return written
+
+
+# Obsolete notices
+
+
+def notice_is_obsolete(notice: Notice, request: RightsRequest) -> bool:
+    """A notice stops applying when its request closes, its due date moves, or (a closure flag) it stops waiting."""
+    if request.status in FINISHED_STATUSES:
+        return True
+    if notice.kind in DUE_DATE_KINDS and notice.due_date != request.due_date:
+        return True
+    return notice.kind == NoticeKind.CLOSURE_FLAG and request.status not in WAITING_ON_REQUESTER
+
+
+def notices_clear_obsolete(*, request: RightsRequest, by: User | None = None) -> int:
+    """Mark superseded, with history, the request's notices that no longer apply; returns how many.
+
+    To be called in the same transaction as anything that moves the due date or closes the request.
+    """
+    now = timezone.now()
+    stale = [
+        notice
+        for notice in Notice.objects.filter(request_id=request.pk, superseded_at__isnull=True)
+        if notice_is_obsolete(notice, request)
+    ]
+    for notice in stale:
+        notice.superseded_at = now
+    if stale:
+        reason = (
+            f"Superseded: due date now {day_text(request.due_date)}"
+            if request.status not in FINISHED_STATUSES
+            else "Superseded: request finished"
+        )
+        bulk_update_with_history(stale, Notice, ["superseded_at"], default_user=by, default_change_reason=reason)
+    return len(stale)
+
+
+# Reading them
+
+
+def notice_mark_read(*, notice_id: int, user: User) -> Notice:
+    """Mark one of the user's own notices read (idempotent)."""
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().filter(pk=notice_id, recipient_id=user.pk).first()
+        if notice is None:
+            raise ApplicationError("There is no such notice for you.", field="notice")
+        if notice.read_at is None:
+            notice.read_at = timezone.now()
+            notice._change_reason = "Read"  # type: ignore[attr-defined]
+            notice._history_user = user  # type: ignore[attr-defined]
+            notice.save(update_fields=["read_at"])
+    return notice
+
+
+def notices_mark_all_read(*, user: User, notice_ids: Sequence[int] | None = None) -> int:
+    """Mark the user's unread notices read (all of them, or those listed); returns how many."""
+    now = timezone.now()
+    with transaction.atomic():
+        unread = Notice.objects.select_for_update().filter(recipient_id=user.pk, read_at__isnull=True)
+        if notice_ids is not None:
+            unread = unread.filter(pk__in=list(notice_ids))
+        notices = list(unread)
+        for notice in notices:
+            notice.read_at = now
+        if notices:
+            bulk_update_with_history(notices, Notice, ["read_at"], default_user=user, default_change_reason="Read")
+    return len(notices)
+
+
+# Email
+
+
+def _email_for(recipient: User, notices: list[Notice]) -> EmailMessage:
+    """One email per person per batch: the references and what is due, never a name from the case."""
+    context = {
+        "recipient": recipient,
+        "notices": notices,
+        "site_url": settings.SITE_URL.rstrip("/"),
+        "list_path": reverse("notices"),
+        "organisation": settings.ORGANISATION,
+    }
+    subject = " ".join(render_to_string("email/notices_subject.txt", context).split())
+    body = render_to_string("email/notices_body.txt", context)
+    return EmailMessage(subject=subject, body=body, to=[recipient.email])
+
+
+def notices_email(*, run: uuid.UUID | None = None, notice_ids: Sequence[int] | None = None) -> int:
+    """Email the unsent notices of a sweep run (or those listed), each once; returns how many were emailed.
+
+    Rows are locked while their email goes, and rows another worker holds are skipped (PostgreSQL;
+    SQLite runs one writer at a time). A recipient with no email address sees the notice in the
+    workspace only. If a send fails the others still go, and NoticeEmailError asks the task to retry.
+    """
+    if run is None and notice_ids is None:
+        raise ValueError("Say which notices to email: a sweep run or a list of ids.")
+    cursor = 0
+    emailed = 0
+    failed = 0
+    mailer = get_connection()
+    while True:
+        with transaction.atomic():
+            batch = Notice.objects.filter(emailed_at__isnull=True, pk__gt=cursor)
+            if run is not None:
+                batch = batch.filter(run=run)
+            if notice_ids is not None:
+                batch = batch.filter(pk__in=list(notice_ids))
+            notices = list(
+                batch.select_related("recipient", "request")
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("pk")[:EMAIL_BATCH_SIZE]
+            )
+            if not notices:
+                break
+            cursor = notices[-1].pk
+            by_recipient: dict[int, list[Notice]] = defaultdict(list)
+            for notice in notices:
+                usable = notice.recipient.email and notice.recipient.is_active
+                if usable and notice.superseded_at is None and not notice_is_obsolete(notice, notice.request):
+                    by_recipient[notice.recipient_id].append(notice)
+            sent: list[Notice] = []
+            now = timezone.now()
+            for items in by_recipient.values():
+                try:
+                    mailer.send_messages([_email_for(items[0].recipient, items)])
+                except (smtplib.SMTPException, OSError):
+                    logger.exception("Could not email %d notice(s) to user %s", len(items), items[0].recipient_id)
+                    failed += len(items)
+                    continue
+                for notice in items:
+                    notice.emailed_at = now
+                sent.extend(items)
+            if sent:
+                bulk_update_with_history(sent, Notice, ["emailed_at"], default_change_reason="Emailed")
+            emailed += len(sent)
+    if failed:
+        raise NoticeEmailError(f"{failed} notice email(s) could not be sent; {emailed} were.")
+    return emailed
+
+
+def notices_email_queue(*, run: uuid.UUID) -> None:
+    """Email the run's notices once the transaction that wrote them has committed (a Celery task)."""
+    from requests_app.tasks import notices_email_task  # tasks import the services: import here, not at the top
+
+    transaction.on_commit(lambda: notices_email_task.delay(run=str(run)))  # Task.delay_on_commit, typed
