@@ -52,7 +52,7 @@ class BenchResult:
 def bench_requests_create(count: int, *, today: dt.date) -> int:
     """Bulk-insert `count` open requests with due dates spread over the 60 days around today (no history: bench data)."""
     user, _ = User.objects.get_or_create(username=BENCH_USER, defaults={"first_name": "Bench", "is_active": True})
-    user.groups.add(Group.objects.get(name=roles.CASEWORKER))
+    user.groups.add(Group.objects.get_or_create(name=roles.CASEWORKER)[0])
     made = RightsRequest.objects.filter(reference__startswith=BENCH_PREFIX).count()
     for start in range(made, count, INSERT_BATCH):
         end = min(start + INSERT_BATCH, count)

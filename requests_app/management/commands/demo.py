@@ -602,7 +602,7 @@ class Command(BaseCommand):
                 user.set_password(password)
                 user.save()
                 created_any = True
-            user.groups.add(Group.objects.get(name=role))
+            user.groups.add(Group.objects.get_or_create(name=role)[0])  # a flushed test database has none
             users[username] = user
         if created_any:
             self.stdout.write(
