@@ -113,21 +113,20 @@ def _secrets_of(document: Document, redactions: list[Redaction]) -> list[Secret]
 
 
 def _staff_names(request: RightsRequest, documents: list[Document], extra: list[User | None]) -> tuple[str, ...]:
-    users: list[User | None] = [request.assigned_to, *extra]
+    """Everyone on the team who touched the case: their names must not reach the PDF's metadata (one query)."""
+    ids = {request.assigned_to_id, *(user.pk for user in extra if user is not None)}
     for document in documents:
-        users += [document.created_by, document.reviewed_by]
-        users += [redaction.created_by for redaction in document.redactions.all()]
+        ids.update((document.created_by_id, document.reviewed_by_id))
+        ids.update(redaction.created_by_id for redaction in document.redactions.all())
     names: set[str] = set()
-    for user in users:
-        if user is None:
-            continue
+    for user in User.objects.filter(pk__in=[i for i in ids if i is not None]):
         names.update(n for n in (user.get_full_name().strip(), user.get_username()) if n)
     return tuple(sorted(names))
 
 
 def build_inputs(request: RightsRequest, *, preview: bool, letter_date: dt.date, by: User | None = None) -> PackInputs:
     """Everything the pack is made from, as plain data; the same records give the same inputs."""
-    documents = sorted(requester_visible_documents(request).select_related("created_by"), key=_sort_key)
+    documents = sorted(requester_visible_documents(request), key=_sort_key)
     included: list[PackDocument] = []
     withheld: list[WithheldDocument] = []
     secrets: list[Secret] = []

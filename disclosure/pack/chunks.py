@@ -1,17 +1,20 @@
-"""Rendering a big pack in bounded pieces: plan the chunks, then join them into one tagged PDF and stamp
-the page furniture with numbers that run across the whole pack.
+"""Rendering a big pack in bounded pieces: plan the chunks, stamp each part's page furniture with
+numbers that run across the whole pack, then join them into one tagged PDF.
 
-A chunk holds about CHUNK_PAGES pages of documents (scan pages exactly; text estimated from its
-length), so memory stays bounded and chunks can be rendered on different workers. Every chunk is a
+A chunk holds about CHUNK_PAGES pages of documents (text estimated from its length; a page image
+counts twice), so memory stays bounded and chunks can be rendered on different workers. Every chunk is a
 complete tagged PDF from WeasyPrint; joining copies the pages with pikepdf and merges the structure
-trees (renumbering the parent-tree keys), so the joined pack is still tagged. Only when the total is
-known is each page stamped with the reference, the marking, "Page X of Y" and any preview watermark:
-the stamp is a form XObject marked as a pagination artifact, as PDF/UA expects.
+trees (renumbering the parent-tree keys), so the joined pack is still tagged. Once the total is known,
+each part's pages are stamped with the reference, the marking, "Page X of Y" and any preview
+watermark: the stamp is a form XObject marked as a pagination artifact, as PDF/UA expects.
 """
 
 from __future__ import annotations
 
+import argparse
 import math
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +26,8 @@ from disclosure.pack.inputs import PackInputs, PagedContent, TextContent
 from disclosure.pack.redact import Paragraph, paragraph_size, paragraphs, redacted_segments, split_long
 
 CHUNK_PAGES = 50
+# A page image costs WeasyPrint more memory than a page of text: a chunk holds half as many of them.
+IMAGE_PAGE_WEIGHT = 2
 CHARS_PER_PAGE = 3200  # 10.5pt text on A4 with our margins, paragraph spacing included (a rough guide only)
 BLOCK_BUDGET = 12 * CHARS_PER_PAGE  # no paragraph longer than this is rendered as one block
 
@@ -42,7 +47,7 @@ class Piece:
 class Chunk:
     index: int
     pieces: tuple[Piece, ...]
-    estimated_pages: int
+    estimated_pages: int  # its cost in pages: text by its length, a page image counting IMAGE_PAGE_WEIGHT
 
 
 @dataclass(frozen=True)
@@ -101,11 +106,11 @@ def plan(inputs: PackInputs, *, chunk_pages: int | None = None) -> list[Chunk]:
         if isinstance(content, PagedContent):
             page = 0
             while page < content.page_count:
-                if used >= chunk_pages:
+                if used + IMAGE_PAGE_WEIGHT > chunk_pages and used > 0:
                     flush()
-                take = min(chunk_pages - used, content.page_count - page)
+                take = max(1, min((chunk_pages - used) // IMAGE_PAGE_WEIGHT, content.page_count - page))
                 current.append(Piece(number, page, page + take, page == 0, page + take == content.page_count))
-                used += take
+                used += take * IMAGE_PAGE_WEIGHT
                 page += take
             continue
         sizes = [paragraph_size(block.segments) for block in text_blocks(content)]
@@ -171,8 +176,9 @@ def _named_destination(pdf: pikepdf.Pdf, name: Any, index_of: dict[tuple[int, in
     return -1
 
 
-def join(parts: Sequence[Path], out: Path) -> int:
-    """Join tagged PDFs into one, keeping one structure tree; the first part's catalogue and metadata win.
+def join(parts: Sequence[Path], out: Path, *, title: str, producer: str) -> int:
+    """Join tagged PDFs into one, keeping one structure tree; the first part's catalogue and XMP metadata win,
+    and the document information keeps only the title, the producer and the fixed dates.
 
     Returns the number of pages written.
     """
@@ -186,6 +192,7 @@ def join(parts: Sequence[Path], out: Path) -> int:
                 base.add_pages_from(part, forms="strip")
                 if tree is not None and "/StructTreeRoot" in part.Root:
                     _merge_structure(base, tree, part, first_new)
+        _clean_info(base, title=title, producer=producer)
         base.save(out, deterministic_id=True)
         return len(base.pages)
 
@@ -259,11 +266,8 @@ def _kids(node: Any) -> Any:
     return node.K
 
 
-def stamp(pack: Path, furniture: Sequence[Path], out: Path, *, title: str, producer: str) -> int:
-    """Overlay furniture page i on pack page i (as a pagination artifact), clean the metadata, save.
-
-    Returns the number of pages.
-    """
+def stamp(pack: Path, furniture: Sequence[Path], out: Path) -> int:
+    """Overlay furniture page i on pack page i (as a pagination artifact) and save; the number of pages."""
     with pikepdf.open(pack) as pdf:
         page_number = 0
         for path in furniture:
@@ -275,7 +279,6 @@ def stamp(pack: Path, furniture: Sequence[Path], out: Path, *, title: str, produ
                     page_number += 1
         if page_number != len(pdf.pages):
             raise ValueError(f"Furniture for {page_number} pages, but the pack has {len(pdf.pages)}.")
-        _clean_info(pdf, title=title, producer=producer)
         pdf.save(out, deterministic_id=True)
         return page_number
 
@@ -303,3 +306,41 @@ def _clean_info(pdf: pikepdf.Pdf, *, title: str, producer: str) -> None:
         pdf.docinfo[key] = value
     for key, value in dates.items():
         pdf.docinfo[key] = value
+
+
+def join_apart(parts: Sequence[Path], out: Path, *, title: str, producer: str, timeout: float = 1800) -> int:
+    """``join`` in a child process that loads nothing but pikepdf.
+
+    The join is the one step that holds every page of the pack at once; in a lean process of its own its
+    memory is not stacked on top of the worker's (Django, WeasyPrint, fonts), so no process of a pack
+    render goes much past 256 MiB, however long the pack.
+    """
+    root = Path(__file__).resolve().parents[2]
+    command = [sys.executable, "-m", "disclosure.pack.chunks", "--title", title, "--producer", producer, str(out)]
+    completed = subprocess.run(  # noqa: S603 - our own module, our own interpreter, no shell
+        [*command, *(str(part) for part in parts)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"Joining the pack failed: {completed.stderr.strip()[-500:]}")
+    return int(completed.stdout.strip())
+
+
+def _main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(description="Join a pack's stamped parts (used by join_apart).")
+    parser.add_argument("--title", required=True)
+    parser.add_argument("--producer", required=True)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("parts", type=Path, nargs="+")
+    arguments = parser.parse_args(argv)
+    pages = join(arguments.parts, arguments.out, title=arguments.title, producer=arguments.producer)
+    print(pages)  # the parent reads the page count from here
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main(sys.argv[1:]))

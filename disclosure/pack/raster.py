@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps
 
 from disclosure.pack.inputs import BoxRedaction, FindRedaction, PagedContent
 
@@ -89,7 +89,7 @@ def _pdf_page(document: pdfium.PdfDocument, index: int, content: PagedContent, *
     finally:
         page.close()
     _paint(image, boxes + found)
-    data = _encode_png(image)
+    data = _encode_png(_grey_if_grey(image))
     return PageImage(
         name=f"{prefix}-p{index + 1}.png",
         data=data,
@@ -117,7 +117,7 @@ def _image_page(content: PagedContent, *, prefix: str) -> PageImage:
     if source_format == "JPEG":
         data, mime, name = _encode_jpeg(image), "image/jpeg", f"{prefix}-p1.jpg"
     else:
-        data, mime, name = _encode_png(image), "image/png", f"{prefix}-p1.png"
+        data, mime, name = _encode_png(_grey_if_grey(image)), "image/png", f"{prefix}-p1.png"
     return PageImage(
         name=name,
         data=data,
@@ -289,6 +289,14 @@ def _label_font(code: str, width: int, height: int) -> tuple[ImageFont.FreeTypeF
         if label_w + 6 <= width or size <= MIN_LABEL_PX:
             return font, label_w, label_h
         size -= 1
+
+
+def _grey_if_grey(image: Image.Image) -> Image.Image:
+    """A page with no colour at all (most letters and forms) as one channel: a third of the bytes and memory."""
+    red, green, blue = image.split()
+    if ImageChops.difference(red, green).getbbox() is None and ImageChops.difference(green, blue).getbbox() is None:
+        return red.copy()
+    return image
 
 
 def _encode_png(image: Image.Image) -> bytes:

@@ -9,7 +9,9 @@ run the same steps (``render_chunk``, then ``assemble``) on as many workers as t
 
 from __future__ import annotations
 
+import gc
 import io
+import logging
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,10 +37,10 @@ HEADING_MM = 26.0
 SAFETY_MM = 3.0
 MM_PER_PT = 25.4 / 72
 SHORT_TITLE = 140  # a scan page's heading is cut to two lines; the schedule always has the full title
-FURNITURE_BATCH = 250
 FRONT_ATTEMPTS = 4
 
 Progress = Callable[[int, str], None]
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -132,9 +134,15 @@ def render_chunk(inputs: PackInputs, chunk: Chunk) -> tuple[bytes, ChunkResult]:
     """One chunk as a tagged PDF, and where each document that starts in it starts."""
     html, resources = chunk_html(inputs, chunk)
     data = render_pdf(html, title=inputs.title, document_date=inputs.letter_date, resources=resources or None)
+    del html, resources
+    gc.collect()  # WeasyPrint's box trees are full of cycles: free them now, not when the collector gets round to it
     with pikepdf.open(io.BytesIO(data)) as pdf:
         pages = len(pdf.pages)
         bookmarks = chunking.outline_starts(pdf)
+    if all(inputs.documents[piece.document].is_paged for piece in chunk.pieces):
+        images = sum(piece.end - piece.start for piece in chunk.pieces)
+        if pages != images:  # a page image spilled over: untidy (a near-empty page), not unsafe
+            logger.warning("Pack chunk %s: %s page images laid out on %s pages", chunk.index, images, pages)
     starting = [piece.document for piece in chunk.pieces if piece.first]
     if len(bookmarks) != len(starting) or any(page < 0 for page in bookmarks):
         raise RuntimeError(f"Chunk {chunk.index}: could not find where each document starts.")
@@ -259,7 +267,8 @@ def assemble(
     *,
     progress: Progress | None = None,
 ) -> RenderedPack:
-    """Front matter + chunks, joined and stamped into ``out``."""
+    """Front matter + chunks, each part stamped with its page furniture (numbered across the whole pack),
+    then joined into ``out``. Stamping part by part keeps memory down: only the join holds the whole pack."""
     with tempfile.TemporaryDirectory(prefix="pack-") as work:
         folder = Path(work)
         if progress:
@@ -268,22 +277,25 @@ def assemble(
         front.write_bytes(render_front(inputs, results))
         with pikepdf.open(front) as pdf:
             front_pages = len(pdf.pages)
-        joined = folder / "joined.pdf"
+        counts = [front_pages, *(result.pages for result in sorted(results, key=lambda r: r.index))]
+        total = sum(counts)
         if progress:
-            progress(88, "Joining the parts")
-        total = chunking.join([front, *chunk_files], joined)
-        if total != front_pages + sum(result.pages for result in results):
+            progress(88, "Numbering the pages")
+        stamped: list[Path] = []
+        first = 1
+        for number, (part, count) in enumerate(zip([front, *chunk_files], counts, strict=True)):
+            sheets = folder / f"furniture-{number:05d}.pdf"
+            sheets.write_bytes(render_furniture(inputs, total=total, first=first, count=count))
+            target = folder / f"part-{number:05d}.pdf"
+            chunking.stamp(part, [sheets], target)
+            sheets.unlink()
+            stamped.append(target)
+            first += count
+        if progress:
+            progress(90, "Joining the parts")
+        pages = chunking.join_apart(stamped, out, title=inputs.title, producer=PRODUCER)
+        if pages != total:
             raise RuntimeError("The joined pack has an unexpected number of pages.")
-        if progress:
-            progress(90, "Numbering the pages")
-        furniture: list[Path] = []
-        for first in range(1, total + 1, FURNITURE_BATCH):
-            path = folder / f"furniture-{first:06d}.pdf"
-            path.write_bytes(
-                render_furniture(inputs, total=total, first=first, count=min(FURNITURE_BATCH, total - first + 1))
-            )
-            furniture.append(path)
-        pages = chunking.stamp(joined, furniture, out, title=inputs.title, producer=PRODUCER)
     ranges = document_ranges(inputs, results, front_pages=front_pages)
     return RenderedPack(
         path=out,

@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pdfminer
 import pdfminer.high_level
@@ -32,6 +32,7 @@ import pypdf
 from disclosure.pack.inputs import Secret
 
 MIN_SEARCHABLE = 2
+READER_PAGES = 25  # pages read by one pypdf reader before a fresh one (bounded memory on a long pack)
 SHORT = 4  # folded length below which a secret is matched as whole words only
 BINARY_MIN = 6  # binary streams (images, font programs) are searched only for secrets this long and longer
 WATERMARK = "PREVIEW \u2013 NOT FOR DISCLOSURE"  # an en dash, as the issue writes it
@@ -186,15 +187,18 @@ def verify_pages(
 ) -> dict[str, Any]:
     """Text of pages first..last (1-based) by pypdf and by pdfminer.six, and each page's furniture."""
     found = needles(secrets)
-    reader = pypdf.PdfReader(str(source) if isinstance(source, Path) else io.BytesIO(source))
-    total = len(reader.pages)
-    last = min(last, total)
     pypdf_text = Check("extracted text", f"pypdf {pypdf.__version__}")
     furniture = Check(FURNITURE_CHECK + (", watermark" if preview else ""), f"pypdf {pypdf.__version__}")
-    for number in range(first, last + 1):
-        text = fold(reader.pages[number - 1].extract_text() or "")
-        _search_text(pypdf_text, found, text, f"page {number}")
-        _check_furniture(furniture, text, number=number, total=total, reference=reference, preview=preview)
+    with _opened(source) as handle:
+        total = len(pypdf.PdfReader(handle).pages)
+        last = min(last, total)
+        for start in range(first, last + 1, READER_PAGES):
+            reader = pypdf.PdfReader(handle)  # afresh every few pages: its cache of objects stays small
+            for number in range(start, min(last, start + READER_PAGES - 1) + 1):
+                text = fold(reader.pages[number - 1].extract_text() or "")
+                _search_text(pypdf_text, found, text, f"page {number}")
+                _check_furniture(furniture, text, number=number, total=total, reference=reference, preview=preview)
+            del reader
     miner = _pdfminer_check(source, found, first=first, last=last)
     checked = max(0, last - first + 1)
     for check in (pypdf_text, furniture, miner):
@@ -211,16 +215,15 @@ def verify_whole(source: Path | bytes, *, secrets: Sequence[Secret], staff_names
     """What is checked once per file: metadata, every object and stream, the raw bytes, the digest."""
     found = needles(secrets)
     digest, size = _digest(source)
-    reader = pypdf.PdfReader(str(source) if isinstance(source, Path) else io.BytesIO(source))
-    checks = [
-        _metadata_check(reader, found, staff_names),
-        *_object_checks(source, found),
-        _raw_bytes_check(source, found),
-    ]
+    with _opened(source) as handle:
+        reader = pypdf.PdfReader(handle)  # reads objects as it needs them, never the whole file
+        metadata = _metadata_check(reader, found, staff_names)
+        page_count = len(reader.pages)
+    checks = [metadata, *_object_checks(source, found), _raw_bytes_check(source, found)]
     return {
         "sha256": digest,
         "size_bytes": size,
-        "page_count": len(reader.pages),
+        "page_count": page_count,
         "searched": [{"label": n.label, "length": len(n.folded)} for n in found],
         "not_searchable": unsearchable(secrets),
         "checks": [c.as_json() for c in checks],
@@ -291,6 +294,11 @@ def combine(
         "checks": checks,
         "hits": [hit for check in checks for hit in check["hits"]],
     }
+
+
+def _opened(source: Path | bytes) -> BinaryIO:
+    """A file object, not a path: given a path, pypdf would read the whole file into memory."""
+    return source.open("rb") if isinstance(source, Path) else io.BytesIO(source)
 
 
 def _digest(source: Path | bytes) -> tuple[str, int]:

@@ -7,12 +7,13 @@ import datetime as dt
 import hashlib
 import os
 import time
+from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 
-from disclosure.models import Pack, PackStatus
+from disclosure.models import Document, Pack, PackStatus
 from disclosure.services.packs import pack_request
 from tests.factories import caseworker, manager, pack_case
 
@@ -32,8 +33,14 @@ pytestmark = [
 
 
 @pytest.fixture(autouse=True)
-def _private_media_root() -> None:
-    """The worker is another process with the test settings' MEDIA_ROOT: keep that one, so it finds the files."""
+def _private_media_root(transactional_db: None) -> Iterator[None]:
+    """The worker is another process with the test settings' MEDIA_ROOT: keep that one, so it finds the files;
+    remove what this test stored there afterwards."""
+    yield
+    for document in Document.objects.exclude(original=""):
+        document.original.delete(save=False)
+    for pack in Pack.objects.exclude(file=""):
+        pack.file.delete(save=False)
 
 
 def test_a_pack_renders_and_verifies_through_the_worker() -> None:

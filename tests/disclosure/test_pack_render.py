@@ -401,3 +401,12 @@ def test_plan_splits_long_documents_and_scans_into_chunks() -> None:
     assert all(c.estimated_pages <= 3 for c in planned)
     text_pieces = [p for c in planned for p in c.pieces if p.document == 0]
     assert len(text_pieces) > 1 and text_pieces[0].first and text_pieces[-1].last
+
+
+def test_every_page_image_sits_on_one_page_and_no_page_is_blank(pack_bytes: bytes) -> None:
+    texts = page_texts(pack_bytes)
+    for number, text in enumerate(texts, start=1):
+        body = re.sub(r"RR-2026-0042|OFFICIAL-SENSITIVE|Page \d+ of \d+", "", text).strip()
+        assert body, f"page {number} holds nothing but its furniture"
+    captions = [t for t in texts if re.search(r"Document [23], page \d of \d", t)]
+    assert len(captions) == 3  # the two-page PDF and the photo: one pack page each

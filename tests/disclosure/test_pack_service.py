@@ -265,3 +265,30 @@ def test_neither_confirm_nor_deny_items_leave_no_trace_in_the_pack(
     schedule = _fold(next(t for t in texts if "Schedule of documents" in t))
     assert _fold("S2 P3 para16 \u00d7 2") in schedule and _fold("\u00d7 3") not in schedule  # "code times n"
     assert_no_secret(data)
+
+
+def test_reading_the_inputs_takes_the_same_queries_however_many_documents(
+    staff: dict[str, User], unapproved: RightsRequest
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from disclosure.pack.build import build_inputs
+    from disclosure.services.documents import DocumentDetails, document_add_text
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            build_inputs(RightsRequest.objects.get(pk=unapproved.pk), preview=True, letter_date=TODAY)
+        return len(queries)
+
+    before = count()
+    for number in range(3):
+        extra = document_add_text(
+            by=staff["caseworker"],
+            request=unapproved,
+            details=DocumentDetails(title=f"Note {number}"),
+            text="Pat Lee and Jo Bloggs met.",
+            today=TODAY,
+        )
+        redaction_add_span(by=staff["reviewer"], document=extra, start=0, end=7, exemption="third_party")
+    assert count() == before
