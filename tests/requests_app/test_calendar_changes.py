@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from django.contrib import admin
@@ -18,19 +17,13 @@ from requests_app.models import ExtraBankHoliday, Notice, NoticeKind, RightsRequ
 from requests_app.services.calendar import bank_holiday_add, bank_holiday_remove
 from requests_app.services.notices import NoticeDraft, notices_insert
 from rights import ApplicationError
-from tests.factories import caseworker, celery_eager, make_request, manager, take_steps
+from tests.factories import caseworker, make_request, manager, take_steps
 
 pytestmark = pytest.mark.django_db
 
 RECEIVED = dt.date(2026, 3, 2)
 DUE = dt.date(2026, 4, 2)  # a Thursday; 3 April is Good Friday and 6 April Easter Monday
 MOVED = dt.date(2026, 4, 7)
-
-
-@pytest.fixture(autouse=True)
-def _eager() -> Iterator[None]:
-    with celery_eager():
-        yield
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
@@ -23,18 +22,12 @@ from requests_app.services.notices import (
     notices_mark_all_read,
 )
 from rights import ApplicationError
-from tests.factories import bulk_open_requests, caseworker, celery_eager, make_request, manager, verify_identity
+from tests.factories import bulk_open_requests, caseworker, make_request, manager, verify_identity
 
 pytestmark = pytest.mark.django_db
 
 RECEIVED = dt.date(2026, 3, 2)
 DUE = dt.date(2026, 4, 2)
-
-
-@pytest.fixture(autouse=True)
-def _eager() -> Iterator[None]:
-    with celery_eager():
-        yield
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pdfplumber
@@ -17,19 +16,13 @@ from disclosure.services.records import agency_create, agency_request_create, ag
 from requests_app.models import Letter, Notice, NoticeKind, RightsRequest
 from requests_app.services.sweep import sweep_run
 from requests_app.sweep_parts import sweep_parts
-from tests.factories import caseworker, celery_eager, make_request, manager, take_steps
+from tests.factories import caseworker, make_request, manager, take_steps
 
 pytestmark = pytest.mark.django_db
 
 RECEIVED = dt.date(2026, 3, 2)
 ASKED = dt.date(2026, 3, 3)
 RETURN_DUE = dt.date(2026, 3, 17)  # ten working days after 3 March 2026
-
-
-@pytest.fixture(autouse=True)
-def _eager() -> Iterator[None]:
-    with celery_eager():
-        yield
 
 
 @pytest.fixture

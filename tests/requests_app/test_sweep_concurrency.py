@@ -16,7 +16,7 @@ from django.db import connection, connections
 from requests_app.models import Notice, RightsRequest
 from requests_app.services import sweep as sweep_module
 from requests_app.services.sweep import SweepResult, sweep_run
-from tests.factories import bulk_open_requests, caseworker, celery_eager, manager
+from tests.factories import bulk_open_requests, caseworker, manager
 
 DUE = dt.date(2026, 4, 2)
 
@@ -28,12 +28,6 @@ pytestmark = [
         "(CI's second run uses PostgreSQL; on SQLite one writer at a time makes the race impossible)",
     ),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _eager() -> Iterator[None]:
-    with celery_eager():
-        yield
 
 
 @pytest.fixture
