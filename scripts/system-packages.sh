@@ -14,7 +14,7 @@ done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ]; then
   echo "system-packages: installing ${missing[*]}"
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}") >/dev/null \
+  (apt-get -o DPkg::Lock::Timeout=300 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}") >/dev/null \
     || echo "system-packages: apt-get failed; WeasyPrint may be slower or fail without: ${missing[*]}"
 else
   echo "system-packages: not root, so skipped: ${missing[*]} (install them with apt-get for faster, complete PDF rendering)"

@@ -7,14 +7,17 @@ Screenshots of each page visited go to tests/artifacts/ (ignored by git).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run in a thread with a
 # running loop unless told it is safe. Only these tests need it: the browser fixture sets it while a browser is
@@ -22,6 +25,7 @@ import pytest
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 CHROMIUM = Path("/usr/bin/chromium")
+INSTALL_LOCK = Path(tempfile.gettempdir()) / "rights-desk-chromium-install.lock"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -30,18 +34,32 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+# Generous: CI runs these beside PDF-heavy tests on two cores, where a page can take seconds to come back.
+TIMEOUT_MS = 60_000
 PASSWORD = "correct horse battery staple"  # tests/factories.UserFactory's password
 
 
 def _ensure_chromium() -> str | None:
-    """None when Chromium is there (installing it with apt-get as root if need be), else why it is not."""
+    """None when Chromium is there (installing it with apt-get as root if need be), else why it is not.
+
+    The suite runs in several processes and more than one may need Chromium at once: they take turns on a lock
+    file, and the one that comes second finds it installed (two apt-gets at once fail on dpkg's own lock).
+    """
+    if CHROMIUM.exists():
+        return None
+    with INSTALL_LOCK.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _install_chromium()
+
+
+def _install_chromium() -> str | None:
     if CHROMIUM.exists():
         return None
     if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         for command in (
-            ["apt-get", "update"],
-            ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
+            ["apt-get", "-o", "DPkg::Lock::Timeout=300", "update"],
+            ["apt-get", "-o", "DPkg::Lock::Timeout=300", "install", "-y", "--no-install-recommends", "chromium"],
         ):
             done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
             if done.returncode != 0:
@@ -52,9 +70,16 @@ def _ensure_chromium() -> str | None:
     return "/usr/bin/chromium is missing and this is not root, so it cannot be installed with apt-get"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser() -> Iterator[Any]:
-    """Chromium for one test module (closed after it, so no Playwright event loop outlives the e2e tests)."""
+    """Chromium for one test, started after the test's database is set up and closed before it is torn down.
+
+    Playwright's sync API runs its event loop in a greenlet of the test thread, and Django keeps a separate
+    database connection for code running under it. A browser that outlived one test (a module-scoped fixture)
+    would be running when pytest-django restores and flushes the database for the next test: the flush would
+    then miss the serialized-rollback set-up, recreate content types and permissions, and break every later
+    test that restores the database (they would fail on duplicate content types).
+    """
     reason = _ensure_chromium()
     if reason:
         print(f"\nSKIPPING end-to-end tests: {reason}")
@@ -71,6 +96,7 @@ def browser() -> Iterator[Any]:
         finally:
             chromium.close()
     finally:
+        connections.close_all()  # the connection the test body used under Playwright's loop: no session left open
         playwright.stop()
         if saved is None:
             os.environ.pop(ASYNC_UNSAFE, None)
@@ -87,7 +113,7 @@ def artifacts() -> Path:
 def login(context: Any, base_url: str, username: str) -> Any:
     """A new page in `context`, signed in as `username` through the real login page."""
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(TIMEOUT_MS)
     page.goto(f"{base_url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)

@@ -17,7 +17,7 @@ from django.conf import settings
 from disclosure.services.delivery import portal_link_create
 from disclosure.services.packs import pack_request
 from tests import factories
-from tests.e2e.conftest import login
+from tests.e2e.conftest import TIMEOUT_MS, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -81,7 +81,7 @@ def test_staff_pages_and_portal_have_no_serious_accessibility_violations(
     checker = Checker(artifacts)
 
     anonymous = browser.new_context()
-    anonymous.set_default_timeout(10_000)
+    anonymous.set_default_timeout(TIMEOUT_MS)
     page = anonymous.new_page()
     checker.check(page, "login", f"{base}/login/")
     # The portal: the unlock form, its error state, a link that does not exist, and the download page.
@@ -108,7 +108,7 @@ def test_staff_pages_and_portal_have_no_serious_accessibility_violations(
     anonymous.close()
 
     staff = browser.new_context()
-    staff.set_default_timeout(10_000)
+    staff.set_default_timeout(TIMEOUT_MS)
     page = login(staff, base, "a11y-manager")
     pk = rights_request.pk
     checker.check(page, "dashboard", f"{base}/")

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 from requests_app.models import RightsRequest
 from tests import factories
-from tests.e2e.conftest import login
+from tests.e2e.conftest import TIMEOUT_MS, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -92,7 +92,7 @@ def test_letter_to_download_in_the_browser(browser: Any, live_server: Any, artif
 
     # The Manager signs in and logs the letter.
     manager_context = browser.new_context()
-    manager_context.set_default_timeout(10_000)
+    manager_context.set_default_timeout(TIMEOUT_MS)
     page = manager_context.new_page()
     page.goto(f"{base}/login/")
     shot(page, "login")
@@ -122,7 +122,7 @@ def test_letter_to_download_in_the_browser(browser: Any, live_server: Any, artif
 
     # The caseworker verifies identity and starts work.
     worker_context = browser.new_context()
-    worker_context.set_default_timeout(10_000)
+    worker_context.set_default_timeout(TIMEOUT_MS)
     wpage = login(worker_context, base, "e2e-caseworker")
     wpage.goto(f"{base}/requests/{pk}/")
     wpage.click(f"a[href$='/requests/{pk}/evidence/new/']")
@@ -179,7 +179,7 @@ def test_letter_to_download_in_the_browser(browser: Any, live_server: Any, artif
 
     # The professional reviewer records a serious-harm opinion.
     reviewer_context = browser.new_context()
-    reviewer_context.set_default_timeout(10_000)
+    reviewer_context.set_default_timeout(TIMEOUT_MS)
     rpage = login(reviewer_context, base, "e2e-reviewer")
     rpage.goto(f"{base}/disclosure/{pk}/opinions/add/")
     rpage.check("input[name=area][value=social_work]")
@@ -227,7 +227,7 @@ def test_letter_to_download_in_the_browser(browser: Any, live_server: Any, artif
 
     # The requester, in a fresh browser with no login, unlocks and downloads the pack.
     requester_context = browser.new_context(accept_downloads=True)
-    requester_context.set_default_timeout(10_000)
+    requester_context.set_default_timeout(TIMEOUT_MS)
     ppage = requester_context.new_page()
     ppage.goto(portal_url)
     shot(ppage, "portal-unlock")
