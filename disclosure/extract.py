@@ -127,6 +127,18 @@ def extract_image(data: bytes) -> Extraction:
     return Extraction(text="", pages=[page], has_text_layer=False)
 
 
+def draw_pdf_page(page: pdfium.PdfPage, *, scale: float) -> Image.Image:
+    """A PDF page as the reviewer sees it and as the pack prints it: one way of drawing for both.
+
+    Annotations and form fields are left out: they can carry text that is not part of the page, and a box
+    drawn as an annotation (a common "redaction" by hand) would hide from the reviewer text the pack would
+    otherwise show. The reviewer sees, and redacts, exactly the pixels that go into the pack.
+    """
+    bitmap = page.render(scale=scale, may_draw_forms=False, draw_annots=False, fill_color=(255, 255, 255, 255))
+    image: Image.Image = bitmap.to_pil().convert("RGB")
+    return image
+
+
 def page_image(data: bytes, *, is_pdf: bool, number: int, dpi: int = REVIEW_DPI) -> Image.Image:
     """Page `number` (1-based) drawn at `dpi`, as an RGB image: never the original bytes."""
     if is_pdf:
@@ -136,8 +148,7 @@ def page_image(data: bytes, *, is_pdf: bool, number: int, dpi: int = REVIEW_DPI)
                 raise ValueError(f"no page {number}")
             page = pdf[number - 1]
             try:
-                bitmap = page.render(scale=dpi / 72, may_draw_forms=False)
-                image: Image.Image = bitmap.to_pil().convert("RGB")
+                image = draw_pdf_page(page, scale=dpi / 72)
             finally:
                 page.close()
         finally:

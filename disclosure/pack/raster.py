@@ -20,6 +20,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps
 
+from disclosure.extract import draw_pdf_page
 from disclosure.pack.inputs import BoxRedaction, FindRedaction, PagedContent
 
 DPI = 150
@@ -80,8 +81,7 @@ def _pdf_page(document: pdfium.PdfDocument, index: int, content: PagedContent, *
     try:
         # 150 dpi, less for a page so big that its image would not fit in bounded memory (a poster, a plan).
         scale = min(SCALE, MAX_IMAGE_SIDE_PX / max(page.get_width(), page.get_height(), 1.0))
-        bitmap = page.render(scale=scale, may_draw_forms=False, draw_annots=False, fill_color=(255, 255, 255, 255))
-        image = bitmap.to_pil().convert("RGB")
+        image = draw_pdf_page(page, scale=scale)
         # The page as drawn (rotation applied), in points: the frame the reviewer's boxes were drawn in.
         width_pt, height_pt = _page_size(content, index, (image.width / scale, image.height / scale))
         boxes = _given_boxes(content.boxes, index, image.size, (width_pt, height_pt))
@@ -300,12 +300,14 @@ def _grey_if_grey(image: Image.Image) -> Image.Image:
 
 
 def _encode_png(image: Image.Image) -> bytes:
+    image.info = {}  # Pillow writes some of a source's metadata (an ICC profile, text) back out from here
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=6)
     return out.getvalue()
 
 
 def _encode_jpeg(image: Image.Image) -> bytes:
+    image.info = {}  # a JPEG comment (a scanner's user name, a file path) would otherwise be written back out
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=False, progressive=False)
     return out.getvalue()

@@ -261,6 +261,61 @@ def test_a_silent_box_is_painted_white_with_no_label() -> None:
     assert min(image.crop((70, 70, 330, 120)).tobytes()) > 240
 
 
+def _annotated_pdf() -> bytes:
+    """A page of text with a black Square annotation over it: a "redaction" drawn by hand in a PDF viewer."""
+    data = source_pdf()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        page = pdf.pages[0]
+        square = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Square,
+            Rect=[0, 0, 595, 842],
+            C=[0, 0, 0],
+            IC=[0, 0, 0],
+            F=4,
+        )
+        page.obj["/Annots"] = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(square)]))
+        out = io.BytesIO()
+        pdf.save(out)
+    return out.getvalue()
+
+
+def test_the_reviewer_sees_the_same_pixels_the_pack_prints_even_under_an_annotation() -> None:
+    """A box drawn as an annotation must not hide from the reviewer the text the pack would show."""
+    from disclosure.extract import page_image
+
+    data = _annotated_pdf()
+    review = page_image(data, is_pdf=True, number=1, dpi=raster.DPI).convert("L")
+    (page,) = raster.rasterise(PagedContent(data, "pdf", 2, "x"), [0], prefix="d2")
+    printed = Image.open(io.BytesIO(page.data)).convert("L")
+    assert review.size == printed.size
+    assert min(review.tobytes()) < 60 and max(review.tobytes()) > 240  # text on white, not one black sheet
+    difference = sum(abs(a - b) for a, b in zip(review.tobytes(), printed.tobytes(), strict=True))
+    assert difference / len(review.tobytes()) < 1  # the same drawing, to within rounding
+
+
+def test_a_scans_comment_and_metadata_never_reach_the_pack() -> None:
+    image = Image.open(io.BytesIO(scan_png())).convert("RGB")
+    comment = b"Scanned by Officer Quill at /home/quill/scans"
+    out = io.BytesIO()
+    image.save(out, format="JPEG", comment=comment)
+    jpeg = out.getvalue()
+    assert comment in jpeg
+    png = io.BytesIO()
+    image.save(png, format="PNG", pnginfo=_png_text(comment.decode()))
+    for data in (jpeg, png.getvalue()):
+        (page,) = raster.rasterise(PagedContent(data, "image", 1, "x"), [0], prefix="d3")
+        assert b"Quill" not in page.data and b"/home/" not in page.data
+
+
+def _png_text(value: str) -> object:
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", value)
+    return info
+
+
 # Injection ----------------------------------------------------------------------------------------
 
 
