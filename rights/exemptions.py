@@ -38,12 +38,12 @@ EXEMPTIONS: dict[str, Exemption] = {
             "Health information whose disclosure would be likely to cause serious harm to someone's physical or mental health, in the opinion of a health professional.",
             True,
         ),
-        # DPA 2018 Sch 3 Pt 3 para 7: social work data likely to cause serious harm.
+        # DPA 2018 Sch 3 Pt 3 para 11 (the test in para 7(2)): social work data likely to cause serious harm.
         Exemption(
             "serious_harm_social_work",
-            "S3 P3 para7",
+            "S3 P3 para11",
             "Serious harm (social work data)",
-            "DPA 2018 Schedule 3 Part 3 paragraph 7",
+            "DPA 2018 Schedule 3 Part 3 paragraph 11",
             "Social work information whose disclosure would be likely to cause serious harm to someone's physical or mental health.",
             True,
         ),

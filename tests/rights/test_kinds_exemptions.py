@@ -85,6 +85,11 @@ def test_every_exemption_in_the_issue_exists(key: str) -> None:
         ("crime", "S2 P1 para2"),
         ("legal_privilege", "S2 P4 para19"),
         ("confidential_reference", "S2 P4 para24"),
+        ("serious_harm_health", "S3 P2 para5"),
+        # DPA 2018 Sch 3 Pt 3: para 7 defines the test, para 9 courts, para 10 expectations, para 11 serious harm.
+        ("serious_harm_social_work", "S3 P3 para11"),
+        ("serious_harm_education", "S3 P4 para19"),
+        ("expectations_and_wishes", "S3 P2 para4"),
     ],
 )
 def test_codes_follow_the_digest(key: str, code: str) -> None:
