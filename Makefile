@@ -56,8 +56,9 @@ lint: install-dev
 test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Synthetic data in a scratch database of its own (var/bench/, or beside a PostgreSQL DATABASE_URL), never yours.
 bench: install-dev
-	$(PY) manage.py bench
+	DEBUG=1 $(PY) manage.py bench $(BENCH_ARGS)
 
 diagrams: install-dev
 	$(PY) manage.py machine_diagram --write docs/state-machines.md

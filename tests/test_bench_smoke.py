@@ -33,9 +33,12 @@ LINE_PATTERNS = [
     r"list: median .* \d+ queries \(60 requests",
     r"list search: median .* queries \(60 requests",
     r"request page: median .* queries \(60 requests",
-    r"pack: \d+ pages in \d+\.\d s, peak \d+ MiB per process \(1 worker, multiprocessing pool; \d+ chunks of about 2 pages",
-    r"pack: \d+ pages in \d+\.\d s, peak \d+ MiB per process \(2 workers, multiprocessing pool;",
-    r"naive pack: \d+ pages in \d+\.\d s, peak \d+ MiB \(one HTML document, one WeasyPrint write_pdf\)",
+    r"web process: peak \d+ MiB after serving 16 pages \(one gunicorn worker's memory\)",
+    r"pack: \d+ pages in \d+\.\d s \(CPU \d+\.\d s\), peak \d+ MiB per process \(1 worker, multiprocessing pool; "
+    r"\d+ chunks of about 2 pages",
+    r"pack: \d+ pages in \d+\.\d s \(CPU \d+\.\d s\), peak \d+ MiB per process \(2 workers, multiprocessing pool;"
+    r".*; 2 processes ran plain CPU work \d+\.\dx as fast as one here\)",
+    r"naive pack: \d+ pages in \d+\.\d s \(CPU \d+\.\d s\), peak \d+ MiB \(one HTML document, one WeasyPrint write_pdf\)",
     r"pack/naive time ratio \(1 worker\): \d+\.\d\d",
     r"pack/naive time ratio \(2 workers\): \d+\.\d\d",
     r"targets: pages p95 <= 150 ms (met|MISSED .*); sweep <= 10 s (met|MISSED .*); pack <= 0.5x naive (met|MISSED); "
@@ -83,7 +86,10 @@ def test_a_tiny_bench_prints_one_line_per_figure(bench_folder: Path) -> None:
     assert [p.workers for p in report.packs] == [1, 2]
     assert report.packs[0].pages == report.packs[1].pages > 3  # the documents behind the front matter
     assert report.naive is not None and report.naive.pages >= 3
-    assert (bench_folder / f"pack-{TINY.pack_pages}-v1" / "manifest.json").is_file()
+    assert report.packs[0].cpu_seconds > 0 and report.naive.cpu_seconds > 0
+    assert report.web is not None and report.web.peak_mib > 0
+    assert run.pack_folder(TINY).parent == bench_folder
+    assert (run.pack_folder(TINY) / "manifest.json").is_file()
     assert any("data set built" in message for message in said)
 
 

@@ -226,9 +226,9 @@ def bench_team() -> tuple[User, list[User]]:
     manager, _ = User.objects.get_or_create(
         username=MANAGER_USERNAME, defaults={"first_name": "Bench", "last_name": "Manager", "password": unusable}
     )
-    manager.groups.add(Group.objects.get(name=roles.MANAGER))
+    manager.groups.add(Group.objects.get_or_create(name=roles.MANAGER)[0])
     workers = []
-    group = Group.objects.get(name=roles.CASEWORKER)
+    group = Group.objects.get_or_create(name=roles.CASEWORKER)[0]
     for number in range(1, CASEWORKERS + 1):
         user, _ = User.objects.get_or_create(
             username=f"bench-caseworker-{number:02d}",

@@ -96,6 +96,17 @@ class PageFigure:
 
 
 @dataclass(frozen=True)
+class ProcessFigure:
+    """The memory of the process that served the pages: what one gunicorn worker needs."""
+
+    peak_mib: float
+    pages_served: int
+
+    def line(self) -> str:
+        return f"web process: peak {_mib(self.peak_mib)} after serving {self.pages_served} pages (one gunicorn worker's memory)"
+
+
+@dataclass(frozen=True)
 class SweepFigure:
     first_day: bool  # the first sweep ever (every notice due at once), else an ordinary morning
     requests: int  # open requests swept
@@ -122,6 +133,7 @@ class SweepFigure:
 class PackFigure:
     pages: int
     seconds: float
+    cpu_seconds: float  # every process's CPU time, added up
     peak_mib: float  # the largest peak resident memory of any one process that took part
     workers: int
     how: str  # "multiprocessing pool" or "Celery worker on <broker>"
@@ -129,16 +141,23 @@ class PackFigure:
     chunk_pages: int
     render_seconds: float  # the chunks (in parallel)
     assemble_seconds: float  # front matter, join, page numbers (one process)
+    machine_speedup: float = 1.0  # how much faster `workers` processes ran plain CPU work than one, just before
 
     @property
     def label(self) -> str:
         return f"{self.workers} worker{'s' if self.workers != 1 else ''}"
 
     def line(self) -> str:
+        machine = (
+            f"; {self.workers} processes ran plain CPU work {self.machine_speedup:.1f}x as fast as one here"
+            if self.workers > 1
+            else ""
+        )
         return (
-            f"pack: {self.pages} pages in {_seconds(self.seconds)}, peak {_mib(self.peak_mib)} per process "
+            f"pack: {self.pages} pages in {_seconds(self.seconds)} (CPU {_seconds(self.cpu_seconds)}), "
+            f"peak {_mib(self.peak_mib)} per process "
             f"({self.label}, {self.how}; {self.chunks} chunks of about {self.chunk_pages} pages rendered in "
-            f"{_seconds(self.render_seconds)}, joined and numbered in {_seconds(self.assemble_seconds)})"
+            f"{_seconds(self.render_seconds)}, joined and numbered in {_seconds(self.assemble_seconds)}{machine})"
         )
 
 
@@ -146,11 +165,13 @@ class PackFigure:
 class NaiveFigure:
     pages: int
     seconds: float
+    cpu_seconds: float
     peak_mib: float
 
     def line(self) -> str:
         return (
-            f"naive pack: {self.pages} pages in {_seconds(self.seconds)}, peak {_mib(self.peak_mib)} "
+            f"naive pack: {self.pages} pages in {_seconds(self.seconds)} (CPU {_seconds(self.cpu_seconds)}), "
+            f"peak {_mib(self.peak_mib)} "
             "(one HTML document, one WeasyPrint write_pdf)"
         )
 
@@ -160,6 +181,7 @@ class Report:
     """Every figure of one run, in the order they are printed."""
 
     pages: list[PageFigure] = field(default_factory=list)
+    web: ProcessFigure | None = None
     sweeps: list[SweepFigure] = field(default_factory=list)
     packs: list[PackFigure] = field(default_factory=list)
     naive: NaiveFigure | None = None
@@ -202,22 +224,27 @@ class Report:
     def lines(self) -> list[str]:
         lines = [figure.line() for figure in self.sweeps]  # first: the pages then show the notices
         lines += [figure.line() for figure in self.pages]
+        if self.web is not None:
+            lines.append(self.web.line())
         lines += [figure.line() for figure in self.packs]
         if self.naive is not None:
             lines.append(self.naive.line())
         return lines + self.ratio_lines() + self.target_lines()
 
 
-def as_json(figure: PageFigure | SweepFigure | PackFigure | NaiveFigure) -> dict[str, Any]:
+Figure = PageFigure | ProcessFigure | SweepFigure | PackFigure | NaiveFigure
+
+
+def as_json(figure: Figure) -> dict[str, Any]:
     return {"type": type(figure).__name__, **asdict(figure)}
 
 
-FIGURE_TYPES: dict[str, type[PageFigure | SweepFigure | PackFigure | NaiveFigure]] = {
-    cls.__name__: cls for cls in (PageFigure, SweepFigure, PackFigure, NaiveFigure)
+FIGURE_TYPES: dict[str, type[Figure]] = {
+    cls.__name__: cls for cls in (PageFigure, ProcessFigure, SweepFigure, PackFigure, NaiveFigure)
 }
 
 
-def from_json(value: dict[str, Any]) -> PageFigure | SweepFigure | PackFigure | NaiveFigure:
+def from_json(value: dict[str, Any]) -> Figure:
     """A figure printed by a stage in a child process, read back by the command that started it."""
     data = dict(value)
     cls = FIGURE_TYPES[data.pop("type")]
@@ -227,9 +254,11 @@ def from_json(value: dict[str, Any]) -> PageFigure | SweepFigure | PackFigure | 
     return cls(**data)
 
 
-def report_add(report: Report, figure: PageFigure | SweepFigure | PackFigure | NaiveFigure) -> None:
+def report_add(report: Report, figure: Figure) -> None:
     if isinstance(figure, PageFigure):
         report.pages.append(figure)
+    elif isinstance(figure, ProcessFigure):
+        report.web = figure
     elif isinstance(figure, SweepFigure):
         report.sweeps.append(figure)
     elif isinstance(figure, PackFigure):

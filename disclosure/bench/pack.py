@@ -11,7 +11,9 @@ The naive render is what one would write first: every document in one HTML docum
 counters for "Page X of Y", and one WeasyPrint write_pdf (tagged, as the real pack is).
 
 Peak memory is each process's own peak resident set size (ru_maxrss), the largest of the processes
-that took part; a stage runs in a fresh process, so nothing before it counts.
+that took part (the stage's own, which joins; its workers; any process the renderer starts); a stage
+runs in a fresh process, so nothing before it counts. CPU time is added up over every process: on a
+machine shared with other work it says what the render costs when the wall clock cannot.
 """
 
 from __future__ import annotations
@@ -52,16 +54,57 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def children_peak_mib() -> float:
+    """The largest peak of any child process that has ended (pool workers, the renderer's own join process)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 # The work of one chunk, wherever it runs ------------------------------------------------------------------
 
 
 def render_chunk_to_file(folder: str, chunk_pages: int, index: int, out_dir: str) -> dict[str, Any]:
     """Render chunk `index` of the pack in `folder` into `out_dir`; what it found, and this process's peak."""
+    started = cpu_seconds()
     inputs = pack_inputs_load(folder)
     planned = chunking.plan(inputs, chunk_pages=chunk_pages)
     data, result = render.render_chunk(inputs, planned[index])
     Path(out_dir, f"chunk-{index:05d}.pdf").write_bytes(data)
-    return {"result": result.as_json(), "peak_mib": peak_mib(), "pid": os.getpid()}
+    return {
+        "result": result.as_json(),
+        "peak_mib": peak_mib(),
+        "cpu_seconds": cpu_seconds() - started,
+        "pid": os.getpid(),
+    }
+
+
+def _burn(rounds: int) -> float:
+    started = time.perf_counter()
+    total = 0
+    for number in range(rounds):
+        total += number * number
+    return time.perf_counter() - started
+
+
+def parallel_speedup(workers: int, *, rounds: int = 5_000_000) -> float:
+    """How much faster `workers` processes get through the same CPU work than one, on this machine now.
+
+    On a machine of its own with `workers` cores this is about `workers`; on a shared one, less: the
+    pack's figures with more workers can only be read beside it.
+    """
+    if workers <= 1:
+        return 1.0
+    alone = _burn(rounds)
+    context = multiprocessing.get_context("fork")
+    started = time.perf_counter()
+    with context.Pool(processes=workers) as pool:
+        pool.map(_burn, [rounds] * workers)
+    together = time.perf_counter() - started
+    return workers * alone / together
 
 
 def _pool_task(arguments: tuple[str, int, int, str]) -> dict[str, Any]:
@@ -135,6 +178,7 @@ def chunked_render(
     size = chunk_pages or chunking.CHUNK_PAGES
     planned = chunking.plan(inputs, chunk_pages=size)
     how = f"Celery worker on {broker.split('://')[0]}" if broker else "multiprocessing pool"
+    speedup = parallel_speedup(workers)
     with tempfile.TemporaryDirectory(prefix="bench-pack-") as work:
         target = out or Path(work) / "pack.pdf"
         if broker:
@@ -148,17 +192,21 @@ def chunked_render(
             rendered = time.perf_counter()
         results = sorted((ChunkResult.from_json(item["result"]) for item in found), key=lambda r: r.index)
         files = [Path(work, f"chunk-{r.index:05d}.pdf") for r in results]
+        assembling = cpu_seconds() + cpu_seconds(resource.RUSAGE_CHILDREN)
         pack = render.assemble(inputs, files, results, target)
         finished = time.perf_counter()
+        assemble_cpu = cpu_seconds() + cpu_seconds(resource.RUSAGE_CHILDREN) - assembling
     return PackFigure(
         pages=pack.pages,
         seconds=finished - started,
-        peak_mib=max([peak_mib(), *(float(item["peak_mib"]) for item in found)]),
+        cpu_seconds=sum(float(item["cpu_seconds"]) for item in found) + assemble_cpu,
+        peak_mib=max([peak_mib(), children_peak_mib(), *(float(item["peak_mib"]) for item in found)]),
         workers=workers,
         how=how,
         chunks=len(planned),
         chunk_pages=size,
         render_seconds=rendered - started,
+        machine_speedup=speedup,
         assemble_seconds=finished - rendered,
     )
 
@@ -179,12 +227,12 @@ def naive_render(folder: Path, *, out: Path | None = None) -> NaiveFigure:
     import pikepdf
 
     inputs = pack_inputs_load(str(folder))
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     html, resources = naive_html(folder)
     data = render_pdf(html, title=inputs.title, document_date=inputs.letter_date, resources=resources or None)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
     if out is not None:
         out.write_bytes(data)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         pages = len(pdf.pages)
-    return NaiveFigure(pages=pages, seconds=seconds, peak_mib=peak_mib())
+    return NaiveFigure(pages=pages, seconds=seconds, cpu_seconds=cpu, peak_mib=peak_mib())

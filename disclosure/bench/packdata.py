@@ -35,7 +35,7 @@ from disclosure.pack.inputs import (
 )
 from rights import EXEMPTIONS
 
-PACK_DATA_VERSION = 1
+PACK_DATA_VERSION = 2
 SCAN_DPI = 150
 A4_PX = (1240, 1754)  # A4 at 150 dpi
 A4_PT = (595.28, 841.89)
@@ -168,7 +168,7 @@ def _text_document(rng: random.Random, pages: int) -> tuple[str, list[dict[str, 
     """About `pages` pages of case notes, and span redactions over every name in them."""
     paragraphs: list[str] = []
     size = 0
-    while size < pages * CHARS_PER_PAGE * 0.9:
+    while size < pages * CHARS_PER_PAGE:
         paragraph = " ".join(_sentence(rng) for _ in range(rng.randint(2, 6)))
         paragraphs.append(paragraph)
         size += len(paragraph) + 2

@@ -10,6 +10,7 @@ database is SQLite; PostgreSQL's work is in its server) is kept: on a shared mac
 
 from __future__ import annotations
 
+import resource
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from disclosure.bench.data import MANAGER_USERNAME, SURNAMES, sample_requests
-from disclosure.bench.figures import PageFigure
+from disclosure.bench.figures import PageFigure, ProcessFigure
 from requests_app.models import ClockEvent, Letter, Person, RightsRequest, TransitionEvent
 
 
@@ -99,12 +100,17 @@ def _fetch(client: Client, url: str) -> None:
     response.content  # noqa: B018 - a streaming page is only rendered when read
 
 
-def pages_benchmark(*, repeats: int, warmup: int, pages: Sequence[Page] | None = None) -> list[PageFigure]:
-    """Time every page as the bench's Manager."""
+def pages_benchmark(
+    *, repeats: int, warmup: int, pages: Sequence[Page] | None = None
+) -> list[PageFigure | ProcessFigure]:
+    """Time every page as the bench's Manager; then this process's peak memory (run in a fresh process)."""
     client = signed_in_client()
     requests = RightsRequest.objects.count()
     history = history_rows()
     chosen = pages if pages is not None else pages_to_time(max(repeats, 30))
-    return [
+    found: list[PageFigure | ProcessFigure] = [
         time_page(client, page, repeats=repeats, warmup=warmup, requests=requests, history=history) for page in chosen
     ]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    found.append(ProcessFigure(peak_mib=peak, pages_served=len(chosen) * (repeats + warmup)))
+    return found

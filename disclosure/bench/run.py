@@ -27,13 +27,21 @@ from django.utils import timezone
 from disclosure.bench import figures
 from disclosure.bench.figures import Report, Scale
 from disclosure.bench.packdata import PACK_DATA_VERSION, pack_sources_write
-from disclosure.bench.scratch import Scratch, bench_dir, cache_key, child_env, scratch_for, stale_sqlite_files
+from disclosure.bench.scratch import (
+    SCRATCH_SUFFIX,
+    Scratch,
+    bench_dir,
+    cache_key,
+    child_env,
+    scratch_for,
+    stale_sqlite_files,
+)
 
 FIGURE_PREFIX = "BENCH-FIGURE "
 STAGES = ("build", "sweep-first", "sweep", "pages", "pack", "naive")
 PARTS = ("sweep", "pages", "pack")
 
-Figure = figures.PageFigure | figures.SweepFigure | figures.PackFigure | figures.NaiveFigure
+Figure = figures.Figure
 
 
 class Output(Protocol):
@@ -56,11 +64,14 @@ def pack_folder(scale: Scale) -> Path:
 
 
 def pack_sources(scale: Scale, *, say: Callable[[str], None]) -> Path:
-    """The pack's source documents, written once per size and reused."""
+    """The pack's source documents, written once per size and reused (sources of an older version are removed)."""
     folder = pack_folder(scale)
     if not (folder / "manifest.json").is_file():
         say(f"bench: writing the pack's {scale.pack_pages} pages of sources into {folder}")
         pack_sources_write(folder, pages=scale.pack_pages)
+        for old in folder.parent.glob("pack-*-v*"):
+            if old.is_dir() and not old.name.endswith(f"-v{PACK_DATA_VERSION}"):
+                shutil.rmtree(old)
     return folder
 
 
@@ -177,10 +188,28 @@ def scratch_prepare(scratch: Scratch, *, say: Callable[[str], None]) -> None:
         for path in Path(scratch.name).parent.glob(Path(scratch.name).name + "*"):
             path.unlink()
         return
-    quoted = connection.ops.quote_name(scratch.name)
     with connection._nodb_cursor() as cursor:
+        # Older data sets this bench made (each left a marker in var/bench/), then this one afresh.
+        for marker in sorted(scratch.ready_marker.parent.glob(f"*{SCRATCH_SUFFIX}*.ready")):
+            name = marker.name.removesuffix(".ready")
+            if name != scratch.name and SCRATCH_SUFFIX in name:
+                say(f"bench: dropping an older data set, database {name}")
+                cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+                marker.unlink()
+        quoted = connection.ops.quote_name(scratch.name)
         cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
         cursor.execute(f"CREATE DATABASE {quoted}")
+
+
+def scratch_exists(scratch: Scratch) -> bool:
+    """Built, and still there (a PostgreSQL server may have been reset since)."""
+    if not scratch.is_built:
+        return False
+    if scratch.vendor != "postgresql":
+        return True
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [scratch.name])
+        return cursor.fetchone() is not None
 
 
 def run_bench(
@@ -236,7 +265,7 @@ def bench_command(scale: Scale, *, parts: Sequence[str], rebuild: bool, broker: 
     runner = ChildRunner(scratch)
 
     def build() -> None:
-        if scratch.is_built and not rebuild:
+        if not rebuild and scratch_exists(scratch):
             say(f"bench: reusing the data set in {scratch.name}")
             return
         say(f"bench: building the data set in {scratch.name} (reused by the next run with the same parameters)")
