@@ -23,11 +23,16 @@ from reviews.models import HitDecision, SubjectSearchHit
 
 @dataclass(frozen=True)
 class Hold:
-    """Records (and whole reviews) an open request still needs, with the request's reference."""
+    """Records (and whole reviews) an open request still needs, with the request's reference.
+
+    `pending_record_ids` are the held records whose only claim is a search hit nobody has decided
+    yet (they are in `record_ids` too): kept apart so a refusal can say why they are needed.
+    """
 
     request_reference: str
     record_ids: frozenset[int] = field(default_factory=frozenset)
     review_ids: frozenset[int] = field(default_factory=frozenset)
+    pending_record_ids: frozenset[int] = field(default_factory=frozenset)
 
 
 HoldProvider = Callable[[], Iterable[Hold]]
@@ -59,14 +64,26 @@ def current_holds(*, ignore_reference: str = "") -> list[Hold]:
 
 
 def holds_for_open_requests(references: Iterable[str]) -> list[Hold]:
-    """Holds from the confirmed search hits of the given (open) requests: one query for all of them."""
+    """Holds from the confirmed and the undecided search hits of the given (open) requests: one query for all.
+
+    An undecided hit may be about the subject, so the record is needed until the caseworker rejects
+    it: destroying it first would lose data the request must consider (UK GDPR Art 15(1), Art 5(1)(f)).
+    """
     wanted = {ref for ref in references if ref}
     if not wanted:
         return []
-    by_reference: dict[str, set[int]] = {}
+    confirmed: dict[str, set[int]] = {}
+    pending: dict[str, set[int]] = {}
     rows = SubjectSearchHit.objects.filter(
-        run__request_reference__in=wanted, decision=HitDecision.CONFIRMED
-    ).values_list("run__request_reference", "record_id")
-    for reference, record_id in rows:
-        by_reference.setdefault(reference, set()).add(record_id)
-    return [Hold(request_reference=ref, record_ids=frozenset(ids)) for ref, ids in sorted(by_reference.items())]
+        run__request_reference__in=wanted, decision__in=[HitDecision.CONFIRMED, HitDecision.PENDING]
+    ).values_list("run__request_reference", "record_id", "decision")
+    for reference, record_id, decision in rows:
+        (confirmed if decision == HitDecision.CONFIRMED else pending).setdefault(reference, set()).add(record_id)
+    holds = []
+    for ref in sorted(set(confirmed) | set(pending)):
+        sure = confirmed.get(ref, set())
+        undecided = pending.get(ref, set()) - sure
+        holds.append(
+            Hold(request_reference=ref, record_ids=frozenset(sure | undecided), pending_record_ids=frozenset(undecided))
+        )
+    return holds

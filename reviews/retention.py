@@ -49,6 +49,12 @@ def _fmt(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def _undecided(count: int) -> str:
+    if not count:
+        return ""
+    return f" ({count} search hit{'s' if count != 1 else ''} not yet confirmed or rejected)"
+
+
 @dataclass
 class DueItem:
     """A concluded review whose agency data has reached the end of its retention."""
@@ -78,14 +84,19 @@ def blocked_reasons(reviews: list[Review], *, ignore_reference: str = "") -> dic
     )
     for hold in holds:
         per_review: dict[int, int] = defaultdict(int)
+        undecided: dict[int, int] = defaultdict(int)
         for record_id in hold.record_ids:
             if record_id in record_review:
                 per_review[record_review[record_id]] += 1
+                if record_id in hold.pending_record_ids:
+                    undecided[record_review[record_id]] += 1
         for review_id in hold.review_ids & review_ids:
             per_review.setdefault(review_id, 0)
         for review_id, count in sorted(per_review.items()):
             what = f"{count} of its records" if count else "the review"
-            reasons[review_id].append(f"open request {hold.request_reference} still needs {what}")
+            reasons[review_id].append(
+                f"open request {hold.request_reference} still needs {what}{_undecided(undecided[review_id])}"
+            )
     keep_bases = [b.value for b in RestrictionBasis if RESTRICTION_BASES[b].keep_from_destruction]
     kept = Restriction.objects.filter(
         lifted_at__isnull=True, basis__in=keep_bases, record__submission__review_id__in=review_ids

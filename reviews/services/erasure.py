@@ -107,6 +107,9 @@ def holds_blocking(record_ids: Iterable[int], review_ids: Iterable[int], *, igno
         needed = len(hold.record_ids & records)
         if needed or hold.review_ids & reviews:
             what = f"{needed} record{'s' if needed != 1 else ''}" if needed else "the review"
+            undecided = len(hold.pending_record_ids & records)
+            if undecided:
+                what += f" ({undecided} search hit{'s' if undecided != 1 else ''} not yet confirmed or rejected)"
             reasons.append(f"open request {hold.request_reference} still needs {what}")
     return reasons
 

@@ -11,7 +11,7 @@ import time_machine
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from reviews.holds import Hold
+from reviews.holds import Hold, holds_for_open_requests
 from reviews.models import (
     AgencySubmission,
     DataSubjectRecord,
@@ -19,13 +19,17 @@ from reviews.models import (
     DestructionDue,
     DueStatus,
     HeldCategory,
+    HitDecision,
     RecordStatus,
     Review,
 )
 from reviews.retention import destruction_due_refresh, due_items, retention_days, review_destroy_agency_data
+from reviews.search import SearchCriteria
 from reviews.services import (
     review_conclude,
     review_set_legal_hold,
+    search_hit_decide,
+    search_run_create,
     subject_restrict,
     submission_create,
 )
@@ -230,3 +234,37 @@ def test_command_prints_what_is_due(concluded: Review, held: Holdings, boss: Use
     assert "Nothing is due for destruction on 2026-02-01." in out.getvalue()
     with pytest.raises(CommandError, match="not a date"):
         call_command("retention_due", "--today", "yesterday")
+
+
+def test_destruction_refused_while_an_open_requests_search_hit_is_undecided(
+    concluded: Review, boss: User, worker: User, hold_provider: list[Hold]
+) -> None:
+    """A pending hit may be the subject's: until the caseworker decides, the record is needed (Art 15)."""
+    run = search_run_create(by=worker, criteria=SearchCriteria(name="Alex Example"), request_reference="RR-2026-0050")
+    alex, sam = run.hits.order_by("rank")  # Sam Example shares the surname: a weak hit, still undecided
+    assert {alex.decision, sam.decision} == {HitDecision.PENDING}
+    search_hit_decide(hit=alex, by=worker, decision=HitDecision.CONFIRMED)
+    hold_provider.extend(holds_for_open_requests(["RR-2026-0050"]))
+    expected = (
+        "Not destroyed (CSPR-2025-01): open request RR-2026-0050 still needs 2 of its records "
+        "(1 search hit not yet confirmed or rejected)."
+    )
+    with pytest.raises(ApplicationError) as refused:
+        review_destroy_agency_data(review=concluded, by=boss, today=TODAY)
+    assert refused.value.message == expected
+    assert DataSubjectRecord.objects.filter(submission__review=concluded, status=RecordStatus.ACTIVE).count() == 2
+
+    # Rejecting Alex's confirmation leaves only the undecided hit: still refused, and said so.
+    search_hit_decide(hit=alex, by=worker, decision=HitDecision.REJECTED)
+    hold_provider[:] = holds_for_open_requests(["RR-2026-0050"])
+    [item] = due_items(today=TODAY)
+    assert item.blocked == [
+        "open request RR-2026-0050 still needs 1 of its records (1 search hit not yet confirmed or rejected)"
+    ]
+    with pytest.raises(ApplicationError, match=r"not yet confirmed or rejected"):
+        review_destroy_agency_data(review=concluded, by=boss, today=TODAY)
+
+    # Once every hit is decided, nothing of the open request is left in the review.
+    search_hit_decide(hit=sam, by=worker, decision=HitDecision.REJECTED)
+    hold_provider[:] = holds_for_open_requests(["RR-2026-0050"])
+    review_destroy_agency_data(review=concluded, by=boss, today=TODAY)

@@ -135,3 +135,16 @@ def test_purge_removes_a_closed_requests_searches_and_their_history(two_records:
     assert SubjectSearchHit.history.filter(run_id=kept.pk).count() == 2
     with pytest.raises(ApplicationError):
         search_runs_purge(request_reference=" ")
+
+
+def test_undecided_hits_hold_records_too(two_records: tuple[int, int], worker: User) -> None:
+    """Until the caseworker decides, a pending hit may be about the subject: it is held like a confirmed one."""
+    run = search_run_create(by=worker, criteria=CRITERIA, request_reference="RR-2026-0020")
+    first, second = run.hits.order_by("rank")
+    search_hit_decide(hit=first, by=worker, decision=HitDecision.CONFIRMED)
+    [hold] = holds_for_open_requests(["RR-2026-0020"])
+    assert hold.request_reference == "RR-2026-0020"
+    assert hold.record_ids == frozenset({first.record_id, second.record_id})
+    assert hold.pending_record_ids == frozenset({second.record_id})
+    search_hit_decide(hit=second, by=worker, decision=HitDecision.REJECTED)
+    assert holds_for_open_requests(["RR-2026-0020"]) == [Hold("RR-2026-0020", record_ids=frozenset({first.record_id}))]
