@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from disclosure.models import (
     DataArea,
     Document,
     NcndFlag,
+    OpinionConclusion,
     Redaction,
     RedactionBox,
     RedactionKind,
@@ -45,6 +47,19 @@ AREA_PROFESSIONALS: dict[str, str] = {
     DataArea.SOCIAL_WORK.value: "an appropriate social work professional",
     DataArea.EDUCATION.value: "an appropriate education professional",
 }
+# DPA 2018 Sch 3 Pts 2-4: the kind of data each serious-harm exemption covers, whose professional's opinion it needs.
+OPINION_EXEMPTION_AREAS: dict[str, str] = {
+    "serious_harm_health": DataArea.HEALTH.value,
+    "serious_harm_social_work": DataArea.SOCIAL_WORK.value,
+    "serious_harm_education": DataArea.EDUCATION.value,
+}
+_unmapped = sorted(
+    k for k, e in EXEMPTIONS.items() if e.needs_professional_opinion and k not in OPINION_EXEMPTION_AREAS
+)
+if _unmapped:  # a new exemption needing an opinion must say whose, or its guard would be silently off
+    raise ImproperlyConfigured(f"No data area for the exemptions needing an opinion: {', '.join(_unmapped)}.")
+# DPA 2018 Sch 3 Pt 2 para 5(2): withholding relies on an opinion that the serious harm test is met.
+WITHHOLDING_CONCLUSIONS = frozenset({OpinionConclusion.WITHHOLD.value, OpinionConclusion.WITHHOLD_IN_PART.value})
 
 
 def _names(items: Sequence[str], limit: int = 5) -> str:
@@ -189,31 +204,98 @@ def boxes_on_page(document: Document, page: int) -> list[tuple[RedactionBox, Red
 # What blocks approval
 
 
+def _opinion_reliance(request: RightsRequest, documents: Sequence[Document]) -> dict[str, list[Document]]:
+    """Per data area, the documents that withhold anything under its serious-harm exemption: a redaction,
+    a neither-confirm-nor-deny flag, or the whole document (two queries)."""
+    keys = list(OPINION_EXEMPTION_AREAS)
+    used: dict[int, set[str]] = {}
+    redactions = Redaction.objects.filter(document__request=request, exemption__in=keys)
+    flags = NcndFlag.objects.filter(request=request, exemption__in=keys)
+    for document_id, key in [
+        *redactions.values_list("document_id", "exemption"),
+        *flags.values_list("document_id", "exemption"),
+    ]:
+        used.setdefault(document_id, set()).add(key)
+    for document in documents:
+        if document.withheld_exemption in OPINION_EXEMPTION_AREAS:
+            used.setdefault(document.pk, set()).add(document.withheld_exemption)
+    relying: dict[str, list[Document]] = {}
+    for document in documents:
+        for key in sorted(used.get(document.pk, ())):
+            relying.setdefault(OPINION_EXEMPTION_AREAS[key], []).append(document)
+    return relying
+
+
 def _opinion_blockers(
-    documents: Sequence[Document], opinions: Sequence[SeriousHarmOpinion], today: dt.date
+    documents: Sequence[Document],
+    opinions: Sequence[SeriousHarmOpinion],
+    today: dt.date,
+    relying: dict[str, list[Document]] | None = None,
 ) -> list[str]:
     reasons: list[str] = []
+    relying = relying or {}
     for area, flag in AREA_FLAGS.items():
         concerned = [d.title for d in documents if d.harm_concern and getattr(d, flag)]
-        if not concerned:
-            continue
-        in_area = [o for o in opinions if o.area == area]
-        if any(opinion_is_current(o.opinion_date, today) for o in in_area):
+        withholding = [d.title for d in relying.get(area, [])]
+        if not concerned and not withholding:
             continue
         words = AREA_WORDS[area]
-        if in_area:
-            latest = max(in_area, key=lambda o: o.opinion_date)
+        exemption_key = next(k for k, a in OPINION_EXEMPTION_AREAS.items() if a == area)
+        code = EXEMPTIONS[exemption_key].code
+        unflagged = [d.title for d in relying.get(area, []) if not getattr(d, flag)]
+        if unflagged:
+            # Sch 3 Pts 2-4: each serious-harm exemption applies only to that kind of data.
             reasons.append(
-                f"The serious-harm opinion on {words} data given on {_day(latest.opinion_date)} could be relied on "
-                f"only until {_day(opinion_last_day(latest.opinion_date))}: it must be renewed "
-                "(DPA 2018 Sch 3: an opinion must be less than six months old)."
+                f"{_names(unflagged)} {'withholds' if len(unflagged) == 1 else 'withhold'} information under the "
+                f"serious-harm exemption for {words} data ({code}) but {'is' if len(unflagged) == 1 else 'are'} not "
+                f"marked as holding {words} data: correct the document's details or the exemption."
             )
-        else:
+        in_area = [o for o in opinions if o.area == area]
+        current = [o for o in in_area if opinion_is_current(o.opinion_date, today)]
+        if not current:
+            if in_area:
+                latest = max(in_area, key=lambda o: (o.opinion_date, o.pk))
+                reasons.append(
+                    f"The serious-harm opinion on {words} data given on {_day(latest.opinion_date)} could be relied "
+                    f"on only until {_day(opinion_last_day(latest.opinion_date))}: it must be renewed "
+                    "(DPA 2018 Sch 3: an opinion must be less than six months old)."
+                )
+                continue
+            if concerned:
+                reasons.append(
+                    f"{_names(concerned)} {'holds' if len(concerned) == 1 else 'hold'} {words} data and harm is a "
+                    f"concern: record the opinion of {AREA_PROFESSIONALS[area]} on serious harm (DPA 2018 Sch 3)."
+                )
+            if withholding:
+                reasons.append(
+                    f"{_names(withholding)} {'withholds' if len(withholding) == 1 else 'withhold'} information under "
+                    f"the serious-harm exemption for {words} data ({code}), but no opinion of "
+                    f"{AREA_PROFESSIONALS[area]} is recorded: record their opinion that disclosure would be likely "
+                    "to cause serious harm, or remove those redactions (DPA 2018 Sch 3)."
+                )
+            continue
+        relied_on = max(current, key=lambda o: (o.opinion_date, o.pk))
+        if withholding and relied_on.conclusion not in WITHHOLDING_CONCLUSIONS:
+            # Sch 3 Pt 2 para 5(2): the exemption holds only on an opinion that the serious harm test is met.
             reasons.append(
-                f"{_names(concerned)} {'holds' if len(concerned) == 1 else 'hold'} {words} data and harm is a "
-                f"concern: record the opinion of {AREA_PROFESSIONALS[area]} on serious harm (DPA 2018 Sch 3)."
+                f"The latest serious-harm opinion on {words} data (given on {_day(relied_on.opinion_date)}) is to "
+                f"disclose, yet {_names(withholding)} {'withholds' if len(withholding) == 1 else 'withhold'} "
+                f"information under the serious-harm exemption ({code}): remove those redactions, or record the "
+                "opinion that supports them."
             )
     return reasons
+
+
+def opinion_blockers(request: RightsRequest, *, today: dt.date) -> list[str]:
+    """What the serious-harm opinions do not cover on `today`, in plain words (DPA 2018 Sch 3; Sch 3 Pt 2 para 6
+    counts the six months to the day an opinion is relied on, so this is checked again when the pack is sent)."""
+    documents = list(Document.objects.filter(request=request).order_by("pk"))
+    return _opinion_blockers(
+        documents,
+        list(SeriousHarmOpinion.objects.filter(request=request)),
+        today,
+        _opinion_reliance(request, documents),
+    )
 
 
 def approval_blockers(request: RightsRequest, *, today: dt.date | None = None) -> list[str]:
@@ -227,7 +309,7 @@ def approval_blockers(request: RightsRequest, *, today: dt.date | None = None) -
             f"{_plural(len(unreviewed), 'document is', 'documents are')} not yet marked reviewed: {_names(unreviewed)}."
         )
     opinions = list(SeriousHarmOpinion.objects.filter(request=request))
-    reasons.extend(_opinion_blockers(documents, opinions, today))
+    reasons.extend(_opinion_blockers(documents, opinions, today, _opinion_reliance(request, documents)))
     pending = NcndFlag.objects.filter(request=request, approved_at__isnull=True).count()
     if pending:
         reasons.append(

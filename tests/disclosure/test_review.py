@@ -264,6 +264,103 @@ def test_no_opinion_needed_without_a_harm_concern(staff: dict[str, User], access
     assert approval_blockers(access_request, today=TODAY) == []
 
 
+def _withhold_by_redaction(staff: dict[str, User], doc: Document, exemption: str) -> None:
+    redaction_add_span(by=staff["reviewer"], document=doc, start=0, end=8, exemption=exemption)
+
+
+def _withhold_by_ncnd_redaction(staff: dict[str, User], doc: Document, exemption: str) -> None:
+    redaction = redaction_add_span(by=staff["reviewer"], document=doc, start=0, end=8, exemption=exemption)
+    flag = ncnd_flag_redaction(by=staff["reviewer"], redaction=redaction, reason="Saying so would cause harm")
+    ncnd_approve(by=staff["manager"], flag=flag)
+
+
+def _withhold_in_full(staff: dict[str, User], doc: Document, exemption: str) -> None:
+    from disclosure.services.documents import document_withhold
+
+    document_withhold(by=staff["reviewer"], document=doc, exemption=exemption, reason="The whole letter")
+
+
+def _withhold_ncnd_document(staff: dict[str, User], doc: Document, exemption: str) -> None:
+    flag = ncnd_flag_document(by=staff["reviewer"], document=doc, exemption=exemption, reason="Its existence harms")
+    ncnd_approve(by=staff["manager"], flag=flag)
+
+
+@pytest.mark.parametrize(
+    "withhold", [_withhold_by_redaction, _withhold_by_ncnd_redaction, _withhold_in_full, _withhold_ncnd_document]
+)
+@pytest.mark.parametrize(
+    ("exemption", "area", "flag", "words"),
+    [
+        ("serious_harm_health", DataArea.HEALTH, "holds_health_data", "health"),
+        ("serious_harm_social_work", DataArea.SOCIAL_WORK, "holds_social_work_data", "social work"),
+        ("serious_harm_education", DataArea.EDUCATION, "holds_education_data", "education"),
+    ],
+)
+def test_relying_on_a_serious_harm_exemption_needs_a_current_opinion_even_without_a_harm_flag(
+    staff: dict[str, User],
+    access_request: RightsRequest,
+    withhold: object,
+    exemption: str,
+    area: str,
+    flag: str,
+    words: str,
+) -> None:
+    doc = add(staff, access_request, "Clinic letter", **{flag: True})  # no harm_concern ticked
+    withhold(staff, doc, exemption)  # type: ignore[operator]
+    document_mark_reviewed(by=staff["reviewer"], document=doc)
+    [reason] = approval_blockers(access_request, today=TODAY)
+    assert f"“Clinic letter” withholds information under the serious-harm exemption for {words} data" in reason
+    assert "no opinion of an appropriate" in reason
+    # An opinion on another kind of data does not cover it.
+    other = DataArea.EDUCATION if area != DataArea.EDUCATION else DataArea.HEALTH
+    serious_harm_opinion_record(
+        by=staff["reviewer"], request=access_request, details=opinion(TODAY, other), today=TODAY
+    )
+    assert approval_blockers(access_request, today=TODAY) == [reason]
+    # An opinion older than six months does not either.
+    serious_harm_opinion_record(
+        by=staff["reviewer"], request=access_request, details=opinion(dt.date(2025, 9, 1), area), today=TODAY
+    )
+    [stale] = approval_blockers(access_request, today=TODAY)
+    assert "must be renewed" in stale
+    serious_harm_opinion_record(by=staff["reviewer"], request=access_request, details=opinion(TODAY, area), today=TODAY)
+    assert approval_blockers(access_request, today=TODAY) == []
+
+
+def test_an_opinion_to_disclose_does_not_support_withholding(
+    staff: dict[str, User], access_request: RightsRequest
+) -> None:
+    doc = add(staff, access_request, "GP letter", holds_health_data=True, harm_concern=True)
+    redaction_add_span(by=staff["reviewer"], document=doc, start=0, end=8, exemption="serious_harm_health")
+    document_mark_reviewed(by=staff["reviewer"], document=doc)
+    serious_harm_opinion_record(
+        by=staff["reviewer"],
+        request=access_request,
+        details=OpinionDetails(
+            professional_name="Dr A Patel",
+            professional_role="GP",
+            opinion_date=TODAY,
+            opinion="No serious harm is likely.",
+            conclusion=OpinionConclusion.DISCLOSE,
+        ),
+        today=TODAY,
+    )
+    [reason] = approval_blockers(access_request, today=TODAY)
+    assert "is to disclose, yet “GP letter” withholds information under the serious-harm exemption" in reason
+
+
+def test_a_serious_harm_exemption_on_a_document_not_marked_as_holding_that_data_is_flagged(
+    staff: dict[str, User], access_request: RightsRequest
+) -> None:
+    doc = add(staff, access_request, "Police log")
+    redaction_add_span(by=staff["reviewer"], document=doc, start=0, end=8, exemption="serious_harm_health")
+    document_mark_reviewed(by=staff["reviewer"], document=doc)
+    serious_harm_opinion_record(by=staff["reviewer"], request=access_request, details=opinion(TODAY), today=TODAY)
+    [reason] = approval_blockers(access_request, today=TODAY)
+    assert "“Police log” withholds information under the serious-harm exemption for health data" in reason
+    assert "not marked as holding health data" in reason
+
+
 def test_ncnd_and_third_parties_block_until_settled(staff: dict[str, User], access_request: RightsRequest) -> None:
     doc = add(staff, access_request, "Intelligence")
     flag = ncnd_flag_document(by=staff["caseworker"], document=doc, exemption="crime", reason="Tip-off risk")
