@@ -22,6 +22,7 @@ from requests_app import roles
 from requests_app.access import request_get_for_user, requests_visible_to
 from requests_app.models import (
     FINISHED_STATUSES,
+    RESPONDED_STATUSES,
     WAITING_ON_REQUESTER,
     ClockEvent,
     Evidence,
@@ -62,13 +63,18 @@ def _waiting() -> Q:
     return Q(status__in=[s.value for s in WAITING_ON_REQUESTER])
 
 
+def _clock_running() -> Q:
+    """Same rule as RightsRequest.clock_running: open, not waiting on the requester, and not yet answered."""
+    return _open() & ~_waiting() & ~Q(status__in=sorted(RESPONDED_STATUSES))
+
+
 def _overdue(today: dt.date) -> Q:
-    """Same rule as RightsRequest.is_overdue: open, the clock running, and past its due date."""
-    return _open() & ~_waiting() & Q(due_date__lt=today)
+    """Same rule as RightsRequest.is_overdue: the clock running, and past its due date."""
+    return _clock_running() & Q(due_date__lt=today)
 
 
 def _due_soon(today: dt.date) -> Q:
-    return _open() & ~_waiting() & Q(due_date__gte=today, due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+    return _clock_running() & Q(due_date__gte=today, due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
 
 
 def _for_tables(queryset: QuerySet[RightsRequest]) -> QuerySet[RightsRequest]:

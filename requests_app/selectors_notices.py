@@ -1,8 +1,8 @@
 """Reads of notices: a person's current notices, and the count in the header (one query).
 
 "Current" leaves out what no longer applies even before anything marks it superseded: a notice
-about an old due date, a request that has closed, or a closure flag on a request that is no longer
-waiting on the requester.
+about an old due date, a request that has closed, a reminder on a request already answered, or a
+closure flag on a request that is no longer waiting on the requester.
 """
 
 from __future__ import annotations
@@ -10,7 +10,15 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db.models import F, Q, QuerySet
 
-from requests_app.models import DUE_DATE_KINDS, FINISHED_STATUSES, WAITING_ON_REQUESTER, Notice, NoticeKind
+from requests_app.models import (
+    CLOCK_KINDS,
+    DUE_DATE_KINDS,
+    FINISHED_STATUSES,
+    RESPONDED_STATUSES,
+    WAITING_ON_REQUESTER,
+    Notice,
+    NoticeKind,
+)
 
 NOTICES_SHOWN = 200
 
@@ -23,6 +31,7 @@ def current_notices_q() -> Q:
         & ~Q(request__status__in=finished)
         & (~Q(kind__in=[k.value for k in DUE_DATE_KINDS]) | Q(due_date=F("request__due_date")))
         & ~(Q(kind=NoticeKind.CLOSURE_FLAG) & ~Q(request__status__in=waiting))
+        & ~(Q(kind__in=[k.value for k in CLOCK_KINDS]) & Q(request__status__in=sorted(RESPONDED_STATUSES)))
     )
 
 

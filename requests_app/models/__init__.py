@@ -21,12 +21,13 @@ from requests_app.models.core import (
     Status,
     TransitionEvent,
 )
-from requests_app.models.machines import MACHINES, machine_for
+from requests_app.models.machines import MACHINES, RESPONDED_STATUSES, machine_for
 
 __all__ = [
     "CLOCK_STARTERS_VALUES",
     "FINISHED_STATUSES",
     "MACHINES",
+    "RESPONDED_STATUSES",
     "WAITING_ON_REQUESTER",
     "Channel",
     "ClockEvent",
@@ -48,6 +49,6 @@ __all__ = [
 ]
 
 # Notices of the deadline sweep (engineer G).
-from requests_app.models.notices import DUE_DATE_KINDS, Notice, NoticeKind
+from requests_app.models.notices import CLOCK_KINDS, DUE_DATE_KINDS, Notice, NoticeKind
 
-__all__ += ["DUE_DATE_KINDS", "Notice", "NoticeKind"]
+__all__ += ["CLOCK_KINDS", "DUE_DATE_KINDS", "Notice", "NoticeKind"]

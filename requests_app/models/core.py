@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -153,6 +154,8 @@ class RightsRequest(FSMModelMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    # The statuses in which the response has been given: each machine (models.machines) names its own.
+    responded: ClassVar[frozenset[Status]] = frozenset()
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -197,8 +200,20 @@ class RightsRequest(FSMModelMixin, models.Model):
         """Whom letters go to: the requester where one acts, else the data subject."""
         return self.requester or self.subject
 
+    @property
+    def has_responded(self) -> bool:
+        """The response has been given, so the statutory clock is satisfied (UK GDPR Art 12(3))."""
+        from requests_app.models.machines import RESPONDED_STATUSES  # the machines are built on this model
+
+        return self.status in RESPONDED_STATUSES
+
+    @property
+    def clock_running(self) -> bool:
+        """Open, not waiting on the requester, and not yet answered: the request can fall due."""
+        return self.is_open and self.status not in WAITING_ON_REQUESTER and not self.has_responded
+
     def is_overdue(self, today: dt.date) -> bool:
-        return self.is_open and self.status not in WAITING_ON_REQUESTER and self.due_date < today
+        return self.clock_running and self.due_date < today
 
 
 class EvidenceKind(models.TextChoices):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from django.utils import timezone
 from django_fsm import RETURN_VALUE, transition
@@ -350,6 +350,9 @@ class AccessRequest(RightsRequest):
     class Meta:
         proxy = True
 
+    # The statuses in which the response has been given (UK GDPR Art 12(3): the time limit is met).
+    responded: ClassVar[frozenset[Status]] = frozenset({S.DISCLOSED, S.REFUSED})
+
     request_identity = request_identity_step()
     start_work = start_work_step(S.IN_PROGRESS)
 
@@ -444,6 +447,8 @@ class RectificationRequest(RightsRequest):
     class Meta:
         proxy = True
 
+    responded: ClassVar[frozenset[Status]] = frozenset({S.RECTIFIED, S.RECIPIENTS_NOTIFIED, S.REFUSED})
+
     request_identity = request_identity_step()
     start_work = start_work_step(S.ASSESSING)
     restrict_processing = restrict_processing_step()
@@ -497,6 +502,8 @@ class ErasureRequest(RightsRequest):
     class Meta:
         proxy = True
 
+    responded: ClassVar[frozenset[Status]] = frozenset({S.ERASED, S.RECIPIENTS_NOTIFIED, S.REFUSED})
+
     request_identity = request_identity_step()
     start_work = start_work_step(S.ASSESSING)
 
@@ -533,6 +540,8 @@ class RestrictionRequest(RightsRequest):
 
     class Meta:
         proxy = True
+
+    responded: ClassVar[frozenset[Status]] = frozenset({S.RESTRICTED, S.LIFTED, S.REFUSED})
 
     request_identity = request_identity_step()
     start_work = start_work_step(S.ASSESSING)
@@ -601,6 +610,8 @@ class ObjectionRequest(RightsRequest):
     class Meta:
         proxy = True
 
+    responded: ClassVar[frozenset[Status]] = frozenset({S.UPHELD, S.REJECTED, S.REFUSED})
+
     request_identity = request_identity_step()
     start_work = start_work_step(S.ASSESSING)
     restrict_processing = restrict_processing_step()
@@ -650,6 +661,8 @@ class PortabilityRequest(RightsRequest):
     class Meta:
         proxy = True
 
+    responded: ClassVar[frozenset[Status]] = frozenset({S.ANSWERED, S.REFUSED})
+
     request_identity = request_identity_step()
     start_work = start_work_step(S.IN_PROGRESS)
     answer = answer_step(RightKind.PORTABILITY, "outcome_portability")
@@ -664,6 +677,8 @@ class AutomatedDecisionRequest(RightsRequest):
     class Meta:
         proxy = True
 
+    responded: ClassVar[frozenset[Status]] = frozenset({S.ANSWERED, S.REFUSED})
+
     request_identity = request_identity_step()
     start_work = start_work_step(S.IN_PROGRESS)
     answer = answer_step(RightKind.AUTOMATED_DECISION_MAKING, "outcome_automated_decision")
@@ -677,6 +692,8 @@ class InformRequest(RightsRequest):
 
     class Meta:
         proxy = True
+
+    responded: ClassVar[frozenset[Status]] = frozenset({S.ANSWERED, S.REFUSED})
 
     request_identity = request_identity_step()
     start_work = start_work_step(S.IN_PROGRESS)
@@ -696,6 +713,34 @@ MACHINES: dict[str, type[RightsRequest]] = {
     RightKind.AUTOMATED_DECISION_MAKING.value: AutomatedDecisionRequest,
     RightKind.INFORM.value: InformRequest,
 }
+
+
+def machine_states(machine: type[RightsRequest]) -> frozenset[str]:
+    """Every status the machine's steps lead from or to."""
+    field: Any = machine._meta.get_field("status")
+    states: set[str] = {S.RECEIVED.value}
+    for fsm_transition in field.get_all_transitions(machine):
+        states.add(str(fsm_transition.source))
+        target = fsm_transition.target
+        if isinstance(target, str):
+            states.add(target)
+        elif target is not None:
+            states.update(str(state) for state in getattr(target, "allowed_states", ()))
+    return frozenset(states)
+
+
+def _responded_statuses() -> frozenset[str]:
+    """Every machine's responded statuses; a status means the same in every machine that has it, so one set serves."""
+    union = frozenset(str(s) for machine in MACHINES.values() for s in machine.responded)
+    for kind, machine in MACHINES.items():
+        clash = (union - {str(s) for s in machine.responded}) & machine_states(machine)
+        if clash:
+            raise ValueError(f"{kind}: {sorted(clash)} answered in another machine but not in this one")
+    return union
+
+
+# UK GDPR Art 12(3): once the response has been given, the request is neither due nor overdue.
+RESPONDED_STATUSES: frozenset[str] = _responded_statuses()
 
 
 def machine_for(request: RightsRequest) -> RightsRequest:

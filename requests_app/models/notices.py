@@ -28,6 +28,8 @@ class NoticeKind(models.TextChoices):
 DUE_DATE_KINDS = frozenset(
     {NoticeKind.REMINDER, NoticeKind.ESCALATION, NoticeKind.EXTENSION_PROMPT, NoticeKind.CLOSURE_FLAG}
 )
+# Notices about the statutory clock: they lapse once the response has been given (UK GDPR Art 12(3)).
+CLOCK_KINDS = frozenset({NoticeKind.REMINDER, NoticeKind.ESCALATION, NoticeKind.EXTENSION_PROMPT})
 
 
 class Notice(models.Model):

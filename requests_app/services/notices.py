@@ -30,8 +30,10 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from requests_app.models import (
+    CLOCK_KINDS,
     DUE_DATE_KINDS,
     FINISHED_STATUSES,
+    RESPONDED_STATUSES,
     WAITING_ON_REQUESTER,
     Notice,
     NoticeKind,
@@ -173,8 +175,11 @@ def notices_insert(*, drafts: Iterable[NoticeDraft], run: uuid.UUID, reason: str
 
 
 def notice_is_obsolete(notice: Notice, request: RightsRequest) -> bool:
-    """A notice stops applying when its request closes, its due date moves, or (a closure flag) it stops waiting."""
+    """A notice stops applying when its request closes, its due date moves, the response is given (a
+    reminder, escalation or extension prompt), or (a closure flag) it stops waiting."""
     if request.status in FINISHED_STATUSES:
+        return True
+    if notice.kind in CLOCK_KINDS and request.status in RESPONDED_STATUSES:
         return True
     if notice.kind in DUE_DATE_KINDS and notice.due_date != request.due_date:
         return True
@@ -195,11 +200,12 @@ def notices_clear_obsolete(*, request: RightsRequest, by: User | None = None) ->
     for notice in stale:
         notice.superseded_at = now
     if stale:
-        reason = (
-            f"Superseded: due date now {day_text(request.due_date)}"
-            if request.status not in FINISHED_STATUSES
-            else "Superseded: request finished"
-        )
+        if request.status in FINISHED_STATUSES:
+            reason = "Superseded: request finished"
+        elif request.status in RESPONDED_STATUSES:
+            reason = "Superseded: the response has been given"
+        else:
+            reason = f"Superseded: due date now {day_text(request.due_date)}"
         bulk_update_with_history(stale, Notice, ["superseded_at"], default_user=by, default_change_reason=reason)
     return len(stale)
 

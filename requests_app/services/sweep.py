@@ -30,6 +30,7 @@ from requests_app import roles
 from requests_app.models import (
     FINISHED_STATUSES,
     MACHINES,
+    RESPONDED_STATUSES,
     WAITING_ON_REQUESTER,
     Notice,
     NoticeKind,
@@ -321,8 +322,8 @@ def _running_drafts(
 
 
 def _sweep_running(result: SweepResult, *, policy: SweepPolicy, staff: Staff) -> None:
-    """Open requests whose clock is running: reminders, escalations and extension prompts."""
-    stopped = [s.value for s in FINISHED_STATUSES | WAITING_ON_REQUESTER]
+    """Open requests whose clock is running (not waiting, not yet answered): reminders, escalations and extension prompts."""
+    stopped = sorted({s.value for s in FINISHED_STATUSES | WAITING_ON_REQUESTER} | RESPONDED_STATUSES)
     queryset = RightsRequest.objects.exclude(status__in=stopped).values(*RUNNING_FIELDS)
     extendable = _extendable()
     for rows in _keyset(queryset, policy.batch_size):
