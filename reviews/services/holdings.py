@@ -20,7 +20,6 @@ from reviews.models import (
     HeldCategory,
     NameKey,
     RecordStatus,
-    Restriction,
     Review,
     ReviewStatus,
     ReviewType,
@@ -29,6 +28,7 @@ from reviews.models import (
 )
 from reviews.search import name_keys, postcode_of
 from reviews.services.common import _fmt, _reason
+from reviews.subjects import PersonRestriction, person_restrictions
 from rights import ApplicationError
 
 # Setting up holdings --------------------------------------------------------------------------------
@@ -165,6 +165,7 @@ def subject_record_create(
     if address.strip():
         categories.setdefault(Category.ADDRESS, "")
     with transaction.atomic():
+        _refuse_restricted_person(full_name.strip(), [full_name, *previous_names], date_of_birth)
         record = DataSubjectRecord(
             submission=submission,
             full_name=full_name.strip(),
@@ -188,30 +189,53 @@ def subject_record_create(
 # Restriction and new uses ----------------------------------------------------------------------------
 
 
-def _active_restrictions(record: DataSubjectRecord) -> list[Restriction]:
-    cache = getattr(record, "_prefetched_objects_cache", {})
-    if "restrictions" in cache:
-        return [r for r in record.restrictions.all() if r.lifted_at is None]
-    return list(record.restrictions.filter(lifted_at__isnull=True).order_by("placed_at", "pk"))
+def _restricted_message(who: str, restricted: PersonRestriction) -> str:
+    """The basis, its article, since when and for which request, in plain words."""
+    first = restricted.restriction
+    info = first.restriction_basis.info
+    request = f" for request {first.request_reference}" if first.request_reference else ""
+    return (
+        f"{who} is restricted: {info.title.lower()} ({info.article}), "
+        f"since {_fmt(timezone.localtime(first.placed_at).date())}{request}."
+    )
 
 
 def assert_usable(subject_record: DataSubjectRecord) -> None:
-    """Refuse, in plain words, any export or new use of an erased or restricted record (Art 18(2), Art 21(1))."""
+    """Refuse, in plain words, any export or new use of an erased or restricted person (Art 18(2), Art 21(1)).
+
+    A restriction follows the person: one placed on any record of theirs (same name and date of
+    birth, or confirmed for the same request) refuses this record too.
+    """
     record = subject_record
     if record.status != RecordStatus.ACTIVE:
         when = f" on {_fmt(timezone.localtime(record.erased_at).date())}" if record.erased_at else ""
         raise ApplicationError(
             f"Record {record.reference} was {record.get_status_display().lower()}{when}: nothing is left to use."
         )
-    active = _active_restrictions(record)
+    active = person_restrictions(record=record)
     if active:
         first = active[0]
-        info = first.restriction_basis.info
-        request = f" for request {first.request_reference}" if first.request_reference else ""
+        where = (
+            ""
+            if not first.link
+            else f" The restriction was placed on {first.record_reference}, a record of the same person "
+            f"({first.link}): it applies to the person, not to one record."
+        )
         raise ApplicationError(
-            f"{record.full_name} ({record.reference}) is restricted: {info.title.lower()} ({info.article}), "
-            f"since {_fmt(timezone.localtime(first.placed_at).date())}{request}. The record is kept, but it cannot be "
-            "exported or used for anything new until the restriction is lifted."
+            f"{_restricted_message(f'{record.full_name} ({record.reference})', first)}{where} The record is kept, "
+            "but it cannot be exported or used for anything new until the restriction is lifted."
+        )
+
+
+def _refuse_restricted_person(full_name: str, names: Sequence[str], date_of_birth: dt.date | None) -> None:
+    """Recording a restricted person anew is a new use (Art 18(2), Art 21(1)): refused until lifted."""
+    active = person_restrictions(names=names, date_of_birth=date_of_birth)
+    if active:
+        first = active[0]
+        who = f"Not recorded: {full_name} is the same person as {first.record_reference} ({first.link}), which"
+        raise ApplicationError(
+            f"{_restricted_message(who, first)} Their data cannot be used for anything new until the restriction "
+            "is lifted."
         )
 
 
