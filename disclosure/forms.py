@@ -129,6 +129,13 @@ class DocumentDetailsForm(GovukForm):
         field.queryset = agencies
 
 
+class DocumentEditForm(DocumentDetailsForm):
+    reason = _reason(
+        "Why did the harm concern or the kind of data change?",
+        help_text="Needed when you tick or clear one of those boxes: the document then needs review again.",
+    )
+
+
 class DocumentAddForm(DocumentDetailsForm):
     text = forms.CharField(
         label="Paste or type the text",

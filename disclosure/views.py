@@ -29,7 +29,7 @@ from disclosure.forms import (
     AgencyForm,
     AgencyReturnForm,
     DocumentAddForm,
-    DocumentDetailsForm,
+    DocumentEditForm,
     NcndDocumentForm,
     NcndRedactionForm,
     OpinionForm,
@@ -283,11 +283,15 @@ def document_edit(request: HttpRequest, pk: int, document_id: int) -> HttpRespon
         "holds_education_data": document.holds_education_data,
         "harm_concern": document.harm_concern,
     }
-    form = DocumentDetailsForm(request.POST or None, initial=initial, agencies=_agencies(request))
+    form = DocumentEditForm(request.POST or None, initial=initial, agencies=_agencies(request))
     if form.is_bound and form.is_valid():
         try:
             document_services.document_update_details(
-                by=_user(request), document=document, details=_details(form.cleaned_data), today=_today()
+                by=_user(request),
+                document=document,
+                details=_details(form.cleaned_data),
+                reason=form.cleaned_data.get("reason") or "",
+                today=_today(),
             )
         except ApplicationError as error:
             form.add_application_error(error)

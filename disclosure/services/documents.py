@@ -181,23 +181,60 @@ def document_add_upload(
     )
 
 
+# What review relies on to know whether the serious-harm rules apply (DPA 2018 Sch 3): changing one is a review matter.
+REVIEW_FLAGS: dict[str, str] = {
+    "harm_concern": "harm is a concern",
+    "holds_health_data": "holds health data",
+    "holds_social_work_data": "holds social work data",
+    "holds_education_data": "holds education data",
+}
+
+
 def document_update_details(
-    *, by: User | None, document: Document, details: DocumentDetails, today: dt.date | None = None
+    *, by: User | None, document: Document, details: DocumentDetails, reason: str = "", today: dt.date | None = None
 ) -> Document:
-    """Change a document's title, agency, date or data flags; what the requester sees (title, agency, date) needs review again."""
+    """Change a document's title, agency, date or data flags.
+
+    What the requester sees (title, agency, date) needs review again; so does a change to the harm or
+    data flags, which decide whether a serious-harm opinion is needed (DPA 2018 Sch 3), and that
+    change also needs a reason, kept in the history and the event log.
+    """
     require_role(by, *WORKERS, action="change a document's details")
     title = _check_details(details, today or timezone.localdate())
+    reason = reason.strip()
     with transaction.atomic():
         locked = lock_document(document)
         require_editable(locked.request)
         shown_before = (locked.title, locked.agency_id, locked.document_date)
+        flags_before = {name: getattr(locked, name) for name in REVIEW_FLAGS}
         _apply_details(locked, details, title)
-        locked._change_reason = "Details changed"  # type: ignore[attr-defined]
+        flag_changes = [
+            f"“{words}” {'ticked' if getattr(locked, name) else 'cleared'}"
+            for name, words in REVIEW_FLAGS.items()
+            if getattr(locked, name) != flags_before[name]
+        ]
+        if flag_changes and not reason:
+            raise ApplicationError(
+                "Say why the harm concern or the kind of data it holds changed: it decides whether a "
+                "professional's opinion on serious harm is needed.",
+                field="reason",
+            )
+        what = f"{', '.join(flag_changes)}: {reason}" if flag_changes else ""
+        locked._change_reason = f"Details changed: {what}" if what else "Details changed"  # type: ignore[attr-defined]
+        locked._history_user = by  # type: ignore[attr-defined]
+        if flag_changes:
+            unreview(locked, reason=what)
         if shown_before != (locked.title, locked.agency_id, locked.document_date):
             unreview(locked, reason="its title, agency or date changed")
         locked.full_clean()
         locked.save()
-        log_event(request=locked.request, document=locked, action="document_changed", detail="Details changed.", by=by)
+        log_event(
+            request=locked.request,
+            document=locked,
+            action="document_changed",
+            detail=f"Details changed: {what}" if what else "Details changed.",
+            by=by,
+        )
     return locked
 
 

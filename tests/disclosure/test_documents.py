@@ -186,22 +186,62 @@ def test_mark_reviewed_records_who_and_when(staff: dict[str, User], access_reque
         document_mark_reviewed(by=staff["reviewer"], document=doc)
 
 
-def test_changing_what_the_requester_sees_undoes_review_but_flags_do_not(
-    staff: dict[str, User], access_request: RightsRequest
-) -> None:
+def test_changing_what_the_requester_sees_undoes_review(staff: dict[str, User], access_request: RightsRequest) -> None:
     doc = document_add_text(by=staff["caseworker"], request=access_request, details=DETAILS, text="x", today=TODAY)
     doc = document_mark_reviewed(by=staff["caseworker"], document=doc)
-    doc = document_update_details(
-        by=staff["caseworker"],
-        document=doc,
-        details=DocumentDetails(title="Referral", document_date=dt.date(2026, 2, 1), holds_health_data=True),
-        today=TODAY,
-    )
-    assert doc.is_reviewed and doc.holds_health_data
     doc = document_update_details(
         by=staff["caseworker"], document=doc, details=DocumentDetails(title="Referral (police)"), today=TODAY
     )
     assert not doc.is_reviewed
+
+
+@pytest.mark.parametrize(
+    ("flag", "words"),
+    [
+        ("harm_concern", "harm is a concern"),
+        ("holds_health_data", "holds health data"),
+        ("holds_social_work_data", "holds social work data"),
+        ("holds_education_data", "holds education data"),
+    ],
+)
+def test_changing_a_serious_harm_flag_needs_a_reason_undoes_review_and_is_in_the_history(
+    staff: dict[str, User], access_request: RightsRequest, flag: str, words: str
+) -> None:
+    flagged = DocumentDetails(title="GP letter", document_date=dt.date(2026, 2, 1), **{flag: True})
+    doc = document_add_text(by=staff["caseworker"], request=access_request, details=flagged, text="x", today=TODAY)
+    doc = document_mark_reviewed(by=staff["reviewer"], document=doc)
+    cleared = DocumentDetails(title="GP letter", document_date=dt.date(2026, 2, 1))
+    with pytest.raises(ApplicationError, match="Say why") as caught:
+        document_update_details(by=staff["caseworker"], document=doc, details=cleared, today=TODAY)
+    assert caught.value.field == "reason"
+    unchanged = Document.objects.get(pk=doc.pk)
+    assert getattr(unchanged, flag) and unchanged.is_reviewed  # bad input changes nothing
+
+    doc = document_update_details(
+        by=staff["caseworker"], document=doc, details=cleared, reason="Ticked by mistake", today=TODAY
+    )
+    assert not getattr(doc, flag)
+    assert not doc.is_reviewed and doc.reviewed_by is None
+    latest = doc.history.first()
+    assert latest.history_change_reason == f"Review undone: “{words}” cleared: Ticked by mistake"
+    assert latest.history_user == staff["caseworker"]
+    event = DisclosureEvent.objects.filter(document=doc, action="document_changed").latest("pk")
+    assert event.detail == f"Details changed: “{words}” cleared: Ticked by mistake"
+    assert event.by == staff["caseworker"]
+
+
+def test_ticking_a_serious_harm_flag_on_an_unreviewed_document_needs_a_reason_too(
+    staff: dict[str, User], access_request: RightsRequest
+) -> None:
+    doc = document_add_text(by=staff["caseworker"], request=access_request, details=DETAILS, text="x", today=TODAY)
+    ticked = DocumentDetails(title="Referral", document_date=dt.date(2026, 2, 1), harm_concern=True)
+    with pytest.raises(ApplicationError, match="Say why"):
+        document_update_details(by=staff["caseworker"], document=doc, details=ticked, today=TODAY)
+    doc = document_update_details(
+        by=staff["caseworker"], document=doc, details=ticked, reason="The GP says so", today=TODAY
+    )
+    assert doc.harm_concern
+    assert doc.history.first().history_change_reason == "Details changed: “harm is a concern” ticked: The GP says so"
 
 
 def test_withhold_and_release(staff: dict[str, User], access_request: RightsRequest) -> None:

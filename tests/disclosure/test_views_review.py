@@ -435,3 +435,31 @@ def test_overview_of_another_kind_of_request_says_records_are_for_access_request
     assert response.status_code == 200
     assert "only for access requests" in page
     assert "Add a document" not in page
+
+
+def test_clearing_the_harm_concern_on_the_details_page_needs_a_reason_and_undoes_review(
+    staff: dict[str, User], access_request: RightsRequest
+) -> None:
+    from disclosure.services.documents import document_mark_reviewed
+
+    doc = document_add_text(
+        by=staff["caseworker"],
+        request=access_request,
+        details=DocumentDetails(title="GP letter", holds_health_data=True, harm_concern=True),
+        text="Jane Doe",
+        today=TODAY,
+    )
+    document_mark_reviewed(by=staff["reviewer"], document=doc)
+    client = client_for(staff["caseworker"])
+    url = reverse("disclosure:document_edit", args=[access_request.pk, doc.pk])
+    response = client.post(url, {"title": "GP letter", "holds_health_data": "on"})
+    assert response.status_code == 400
+    assert "Say why the harm concern" in text_of(response)
+    doc.refresh_from_db()
+    assert doc.harm_concern and doc.is_reviewed
+    response = client.post(url, {"title": "GP letter", "holds_health_data": "on", "reason": "The GP withdrew it"})
+    assert response.status_code == 302
+    doc.refresh_from_db()
+    assert not doc.harm_concern and not doc.is_reviewed
+    assert doc.history.first().history_user == staff["caseworker"]
+    assert "“harm is a concern” cleared: The GP withdrew it" in doc.history.first().history_change_reason
