@@ -191,5 +191,8 @@ SWEEP_EXTENSION_PROMPT_DAY = env.int("SWEEP_EXTENSION_PROMPT_DAY", default=20)  
 # Waiting on the requester (identity, clarification) longer than this is flagged for closure; unset: one calendar month.
 SWEEP_WAITING_DAYS = env.int("SWEEP_WAITING_DAYS", default=None)
 SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=2000)
+# Days a review's agency data is kept after the review concludes (0: destroyed once it concludes, the seed
+# notice); the daily retention sweep (a django-celery-beat PeriodicTask) lists what is due (reviews.retention).
+REVIEW_RETENTION_DAYS = env.int("REVIEW_RETENTION_DAYS", default=0)
 # Links in notice emails point here (the workspace's address as staff reach it).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

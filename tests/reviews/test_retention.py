@@ -268,3 +268,28 @@ def test_destruction_refused_while_an_open_requests_search_hit_is_undecided(
     search_hit_decide(hit=sam, by=worker, decision=HitDecision.REJECTED)
     hold_provider[:] = holds_for_open_requests(["RR-2026-0050"])
     review_destroy_agency_data(review=concluded, by=boss, today=TODAY)
+
+
+def test_retention_days_is_read_from_the_environment() -> None:
+    from tests.test_settings_and_smoke import clean_env, run_python
+
+    script = "import django; django.setup(); from django.conf import settings; print(settings.REVIEW_RETENTION_DAYS)"
+    base = {"DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    assert run_python(["-c", script], clean_env(**base, REVIEW_RETENTION_DAYS="45")).stdout.strip() == "45"
+    assert run_python(["-c", script], clean_env(**base)).stdout.strip() == "0"
+
+
+def test_the_daily_sweep_is_scheduled_once(db: None) -> None:
+    """A django-celery-beat PeriodicTask (the Manager can move or pause it in the admin), made by a migration."""
+    import importlib
+
+    from django.apps import apps
+    from django_celery_beat.models import PeriodicTask
+
+    [task] = PeriodicTask.objects.filter(task="reviews.retention_sweep")
+    assert task.enabled and task.crontab is not None
+    assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_week) == ("45", "6", "*")
+    assert str(task.crontab.timezone) == "Europe/London"
+    migration = importlib.import_module("reviews.migrations.0002_schedule_retention_sweep")
+    migration.schedule_retention_sweep(apps, None)  # idempotent: running it again adds nothing
+    assert PeriodicTask.objects.filter(task="reviews.retention_sweep").count() == 1
