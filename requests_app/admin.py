@@ -12,9 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -33,20 +35,64 @@ from requests_app.models import (
     RightsRequest,
     TransitionEvent,
 )
+from requests_app.services.views_log import request_view_record
 
 
 class AuditedAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
-    """History is shown but never reverted (a revert would bypass the services); nothing is deleted."""
+    """History is shown but never reverted (a revert would bypass the services); nothing is deleted.
+
+    The history pages answer only for objects the user may open here (get_queryset): simple-history
+    would otherwise show a hidden object's history from its historical records. Opening a request's
+    record here is recorded as opening the request (RequestView), as in the workspace.
+    """
+
+    records_request_views = True
 
     def revert_disabled(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return True
+
+    def _visible_or_404(self, request: HttpRequest, object_id: str) -> Model:
+        """The object if this admin's queryset (narrowed by access) holds it, else 404: its existence never leaks."""
+        pk = unquote(object_id)
+        try:
+            obj: Model = self.get_queryset(request).get(pk=pk)
+        except (self.model.DoesNotExist, ValueError, ValidationError):
+            raise Http404("No such record.") from None
+        return obj
+
+    def _record_view(self, request: HttpRequest, obj: Model) -> None:
+        rights_request = obj if isinstance(obj, RightsRequest) else getattr(obj, "request", None)
+        if self.records_request_views and isinstance(rights_request, RightsRequest) and isinstance(request.user, User):
+            request_view_record(request=rights_request, user=request.user)
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        obj = self._visible_or_404(request, object_id)
+        response: HttpResponse = super().history_view(request, object_id, extra_context)
+        if response.status_code == 200:
+            self._record_view(request, obj)
+        return response
 
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         if request.method != "GET":
             raise PermissionDenied
+        obj = self._visible_or_404(request, object_id)
         response: HttpResponse = super().history_form_view(request, object_id, version_id, extra_context)
+        if response.status_code == 200:
+            self._record_view(request, obj)
+        return response
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response: HttpResponse = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            obj = self.get_queryset(request).filter(pk=unquote(object_id)).first()
+            if obj is not None:
+                self._record_view(request, obj)
         return response
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
@@ -173,6 +219,7 @@ class TransitionEventAdmin(RequestScopedAdmin):
 
 @admin.register(RequestView)
 class RequestViewAdmin(RequestScopedAdmin):
+    records_request_views = False  # reading the log of who opened a request is not opening it
     list_display = ("request", "user", "at")
     search_fields = ("request__reference", "user__username")
     list_filter = ("at",)

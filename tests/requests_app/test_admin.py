@@ -144,16 +144,58 @@ def test_bank_holidays_can_be_added(root: User) -> None:
     assert ExtraBankHoliday.objects.filter(date=dt.date(2026, 6, 1)).exists()
 
 
-def test_the_admin_hides_restricted_requests_like_the_workspace(rr: RightsRequest) -> None:
-    manager = factories.manager()
-    staff = factories.caseworker("staffcw")
+VIEW_PERMISSIONS = ["view_rightsrequest", "view_letter", "view_person", "view_evidence", "view_clockevent"]
+
+
+def _staff_caseworker(username: str) -> User:
+    staff = factories.caseworker(username)
     staff.is_staff = True
     staff.save()
-    staff.user_permissions.add(
-        *Permission.objects.filter(codename__in=["view_rightsrequest", "view_letter", "view_person"])
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=VIEW_PERMISSIONS))
+    return User.objects.get(pk=staff.pk)
+
+
+def _as_superuser(user: User) -> User:
+    user.is_staff = True
+    user.is_superuser = True
+    user.save()
+    return user
+
+
+def _history_urls(rr: RightsRequest) -> list[str]:
+    """The history list and one version page of the request and of each record of it."""
+    urls = []
+    for model, pk in [
+        (RightsRequest, rr.pk),
+        (Person, rr.subject_id),
+        (Letter, rr.letters.get().pk),
+        (Evidence, rr.evidence.get().pk),
+        (ClockEvent, rr.clock_events.get().pk),
+    ]:
+        name = model._meta.model_name
+        version = model.history.filter(id=pk).earliest("history_date").history_id  # type: ignore[attr-defined]
+        urls.append(reverse(f"admin:requests_app_{name}_history", args=[pk]))
+        urls.append(reverse(f"admin:requests_app_{name}_simple_history", args=[pk, version]))
+    return urls
+
+
+def _with_letter_and_evidence(rr: RightsRequest, by: User) -> RightsRequest:
+    from requests_app.services.letters import letter_log
+
+    letter_log(
+        request=rr, by=by, direction="in", date=dt.date(2026, 3, 2), method="post", summary="Request", addressee="A"
     )
+    return factories.verify_identity(rr, by=by, on=dt.date(2026, 3, 5))
+
+
+def test_the_admin_hides_restricted_requests_like_the_workspace(rr: RightsRequest) -> None:
+    manager = factories.manager()
+    rr = _with_letter_and_evidence(rr, manager)
+    staff = _staff_caseworker("staffcw")
+    client = admin_client(staff)
+    for url in _history_urls(rr):  # open to the team while the request is not restricted
+        assert client.get(url).status_code == 200, url
     request_set_restricted(request=rr, by=manager, restricted=True, reason="Staff case")
-    client = admin_client(User.objects.get(pk=staff.pk))
     changelist = client.get(reverse("admin:requests_app_rightsrequest_changelist"))
     assert changelist.status_code == 200
     assert rr.reference not in changelist.content.decode()
@@ -162,3 +204,24 @@ def test_the_admin_hides_restricted_requests_like_the_workspace(rr: RightsReques
     )  # "not found"
     people = client.get(reverse("admin:requests_app_person_changelist")).content.decode()
     assert rr.subject.full_name not in people
+    views_before = RequestView.objects.count()
+    for url in _history_urls(rr):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert rr.reference not in response.content.decode()
+    assert RequestView.objects.count() == views_before
+    assert admin_client(_as_superuser(manager)).get(_history_urls(rr)[1]).status_code == 200
+
+
+def test_opening_a_request_in_the_admin_is_recorded(rr: RightsRequest) -> None:
+    staff = _staff_caseworker("staffcw")
+    client = admin_client(staff)
+    first = rr.history.earliest("history_date").history_id
+    for url in [
+        reverse("admin:requests_app_rightsrequest_change", args=[rr.pk]),
+        reverse("admin:requests_app_rightsrequest_history", args=[rr.pk]),
+        reverse("admin:requests_app_rightsrequest_simple_history", args=[rr.pk, first]),
+    ]:
+        before = RequestView.objects.filter(request=rr, user=staff).count()
+        assert client.get(url).status_code == 200, url
+        assert RequestView.objects.filter(request=rr, user=staff).count() == before + 1, url
