@@ -56,6 +56,30 @@ def due_date(
     `started` is the day the last of identity, authority or fee arrived (None if none was needed).
     `extension_notified` is the day the requester was told of an extension; None means "in time".
     """
+    try:
+        return _due_date(
+            received=received,
+            started=started,
+            clarifications=clarifications,
+            extended=extended,
+            extension_notified=extension_notified,
+            calendar=calendar,
+        )
+    except DeadlineError:
+        raise
+    except (OverflowError, ValueError):  # past the end of the calendar (year 9999): not a real request
+        raise DeadlineError("the dates are too far in the future to give a deadline") from None
+
+
+def _due_date(
+    *,
+    received: dt.date,
+    started: dt.date | None,
+    clarifications: Sequence[Clarification],
+    extended: bool,
+    extension_notified: dt.date | None,
+    calendar: WorkingCalendar,
+) -> Deadline:
     if started is not None and started < received:
         raise DeadlineError(
             f"the clock cannot start ({started.isoformat()}) before the request was received ({received.isoformat()})"

@@ -70,6 +70,18 @@ def test_production_settings_refuse_to_start_without_a_secret_key(overrides: dic
     assert "ImproperlyConfigured" in result.stderr
 
 
+def test_manage_py_says_so_in_one_line_without_a_secret_key() -> None:
+    if (PROJECT_ROOT / ".env").exists():
+        pytest.skip("a local .env may set SECRET_KEY or DEBUG, which the environment cannot unset")
+    env = clean_env(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="0")
+    result = run_python(["manage.py", "check"], env)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "Rights Desk cannot start: SECRET_KEY is not set. Set the SECRET_KEY environment variable "
+        "(a long random string), or set DEBUG=1 for local development only."
+    ]
+
+
 def test_debug_settings_start_without_a_secret_key() -> None:
     """The contrast to the test above: only DEBUG may fall back to a local key."""
     env = clean_env(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="1")

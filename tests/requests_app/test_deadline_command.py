@@ -165,6 +165,15 @@ def test_subprocess_happy_path(tmp_path: Path) -> None:
             "--clarification",
             id="three parts",
         ),
+        pytest.param(["--received", "20250903"], "--received", id="basic format"),
+        pytest.param(["--received", "2025-W36-3"], "--received", id="week date"),
+        pytest.param(["--received", "9999-12-01"], "too far in the future", id="end of the calendar"),
+        pytest.param(["--received", "2025-09-03", "--started", "9999-12-15"], "too far", id="start at the end"),
+        pytest.param(
+            ["--received", "2025-09-03", "--clarification", "2025-09-10:9999-12-31"],
+            "too far",
+            id="endless clarification",
+        ),
     ],
 )
 def test_bad_facts_exit_2_with_one_line_on_stderr(tmp_path: Path, args: list[str], fragment: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -10,9 +11,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from requests_app.selectors import working_calendar
 from rights import Clarification, DeadlineError, due_date
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # fromisoformat alone also takes 20241125 and 2024-W48-1
+
 
 def _date(value: str, what: str) -> dt.date:
     try:
+        if not ISO_DATE.fullmatch(value):
+            raise ValueError(value)
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
         raise CommandError(f"{what}: {value!r} is not a date in the form YYYY-MM-DD", returncode=2) from None
