@@ -14,8 +14,10 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from reviews.models import DataSubjectRecord, NameKey, RecordStatus, Restriction
 
@@ -354,24 +356,55 @@ def strength_of(score: int) -> str:
     return "strong" if score >= STRONG else "possible" if score >= POSSIBLE else "weak"
 
 
+# Candidate order before the cap: a shared name word counts most, then a matching date of birth,
+# the postcode, and a sound-alike name code; ties go to the older record.
+RANK_TOKEN = 6
+RANK_SOUND = 1
+RANK_DOB = 6
+RANK_DOB_SWAPPED = 2
+RANK_POSTCODE = 5
+
+
+def _keys_in_common(keys: Iterable[str]) -> Coalesce:
+    """How many of the given index keys a candidate record has (a correlated count over the indexed keys)."""
+    counted = (
+        NameKey.objects.filter(record=OuterRef("pk"), key__in=sorted(keys))
+        .order_by()
+        .values("record")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def candidates(criteria: SearchCriteria) -> QuerySet[DataSubjectRecord]:
-    """Held records sharing an indexed key with the criteria: one query, joins done up front."""
-    condition = Q(pk__in=NameKey.objects.filter(key__in=sorted(name_keys(criteria.names))).values("record_id"))
+    """Held records sharing an indexed key with the criteria, strongest first: one query, joins done up front.
+
+    The order matters: only the first CANDIDATE_CAP are scored, so the cap drops the weakest.
+    """
+    keys = name_keys(criteria.names)
+    condition = Q(pk__in=NameKey.objects.filter(key__in=sorted(keys)).values("record_id"))
+    strength: Any = RANK_TOKEN * _keys_in_common(k for k in keys if k.startswith("t:")) + RANK_SOUND * _keys_in_common(
+        k for k in keys if k.startswith("s:")
+    )
     if criteria.date_of_birth:
         dates = [criteria.date_of_birth]
         other = swapped(criteria.date_of_birth)
         if other:
             dates.append(other)
+            strength += Case(When(date_of_birth=other, then=Value(RANK_DOB_SWAPPED)), default=Value(0))
         condition |= Q(date_of_birth__in=dates)
+        strength += Case(When(date_of_birth=criteria.date_of_birth, then=Value(RANK_DOB)), default=Value(0))
     postcode = postcode_of(criteria.address)
     if postcode:
         condition |= Q(postcode=postcode)
+        strength += Case(When(postcode=postcode, then=Value(RANK_POSTCODE)), default=Value(0))
     active_restriction = Restriction.objects.filter(record=OuterRef("pk"), lifted_at__isnull=True)
     return (
         DataSubjectRecord.objects.filter(condition, status=RecordStatus.ACTIVE)
         .select_related("submission__review", "submission__agency")
-        .annotate(is_restricted=Exists(active_restriction))
-        .order_by("pk")
+        .annotate(is_restricted=Exists(active_restriction), candidate_strength=strength)
+        .order_by("-candidate_strength", "pk")
     )
 
 
@@ -395,11 +428,22 @@ def subject_search(
     )[0]
 
 
-def search_with_stats(criteria: SearchCriteria, *, limit: int = 50) -> tuple[list[SearchHit], int]:
-    """The ranked hits and how many candidates were scored (kept as evidence of the search)."""
+@dataclass(frozen=True)
+class SearchOutcome:
+    """The ranked hits, how many candidates were scored, and whether the cap cut the candidates short."""
+
+    hits: list[SearchHit]
+    scored: int
+    capped: bool
+
+
+def search_outcome(criteria: SearchCriteria, *, limit: int = 50) -> SearchOutcome:
+    """Score the strongest CANDIDATE_CAP candidates and rank the hits; say whether more were left out."""
     if not criteria.names:
-        return [], 0
-    found = list(candidates(criteria)[:CANDIDATE_CAP])
+        return SearchOutcome([], 0, False)
+    found = list(candidates(criteria)[: CANDIDATE_CAP + 1])
+    capped = len(found) > CANDIDATE_CAP
+    found = found[:CANDIDATE_CAP]
     hits: list[SearchHit] = []
     for record in found:
         result = score_record(criteria, record)
@@ -407,4 +451,10 @@ def search_with_stats(criteria: SearchCriteria, *, limit: int = 50) -> tuple[lis
             score, reasons = result
             hits.append(SearchHit(record, score, strength_of(score), reasons, bool(record.is_restricted)))  # type: ignore[attr-defined]
     hits.sort(key=lambda hit: (-hit.score, hit.record.pk))
-    return hits[: max(limit, 0)], len(found)
+    return SearchOutcome(hits[: max(limit, 0)], len(found), capped)
+
+
+def search_with_stats(criteria: SearchCriteria, *, limit: int = 50) -> tuple[list[SearchHit], int]:
+    """The ranked hits and how many candidates were scored (kept as evidence of the search)."""
+    outcome = search_outcome(criteria, limit=limit)
+    return outcome.hits, outcome.scored

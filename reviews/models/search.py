@@ -22,6 +22,9 @@ class SubjectSearchRun(models.Model):
     records_searched = models.PositiveIntegerField(help_text="Records held when the search ran.")
     candidates_scored = models.PositiveIntegerField()
     hit_limit = models.PositiveIntegerField()
+    candidates_capped = models.BooleanField(
+        default=False, help_text="More records shared a key than one search compares: only the strongest were scored."
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -14,7 +14,7 @@ from reviews.models import (
     SubjectSearchHit,
     SubjectSearchRun,
 )
-from reviews.search import SearchCriteria, search_with_stats
+from reviews.search import SearchCriteria, search_outcome
 from reviews.services.common import _reason
 from rights import ApplicationError
 
@@ -31,7 +31,7 @@ def search_run_create(
         raise ApplicationError("Enter the person's name.", field="name")
     if not 1 <= limit <= 200:
         raise ApplicationError("Ask for between 1 and 200 hits.", field="limit")
-    hits, scored = search_with_stats(criteria, limit=limit)
+    outcome = search_outcome(criteria, limit=limit)
     with transaction.atomic():
         run = SubjectSearchRun(
             request_reference=request_reference.strip(),
@@ -42,13 +42,14 @@ def search_run_create(
             run_by=by,
             run_at=timezone.now(),
             records_searched=DataSubjectRecord.objects.filter(status=RecordStatus.ACTIVE).count(),
-            candidates_scored=scored,
+            candidates_scored=outcome.scored,
             hit_limit=limit,
+            candidates_capped=outcome.capped,
         )
         run.full_clean()
         _reason(run, "Search run")
         run.save()
-        for rank, hit in enumerate(hits, start=1):
+        for rank, hit in enumerate(outcome.hits, start=1):
             row = SubjectSearchHit(
                 run=run,
                 record=hit.record,

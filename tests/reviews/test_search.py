@@ -8,8 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reviews.models import NameKey
+from reviews.models import DataSubjectRecord, NameKey
 from reviews.search import (
+    CANDIDATE_CAP,
+    SearchCriteria,
+    candidates,
     compare_addresses,
     compare_dates_of_birth,
     compare_names,
@@ -18,6 +21,7 @@ from reviews.search import (
     name_keys,
     name_tokens,
     postcode_of,
+    search_outcome,
     soundex,
     subject_search,
     swapped,
@@ -288,3 +292,45 @@ def test_prefilter_uses_keys_not_a_table_scan(held: Holdings) -> None:
         subject_search(name="Alex Example", date_of_birth=DOB, address="SK1 1AA")
     sql = queries[0]["sql"]
     assert "reviews_namekey" in sql and "date_of_birth" in sql and "postcode" in sql
+
+
+# The candidate cap ---------------------------------------------------------------------------------------
+
+
+def _crowd(held: Holdings, n: int) -> None:
+    """n people called Alex with other surnames, written in bulk (the services would take minutes)."""
+    submission = held.submission(held.review())
+    records = DataSubjectRecord.objects.bulk_create(
+        [DataSubjectRecord(submission=submission, full_name=f"Alex Other{i}") for i in range(n)]
+    )
+    NameKey.objects.bulk_create(
+        [NameKey(record=r, key=key) for r in records for key in sorted(name_keys([r.full_name]))]
+    )
+
+
+def test_the_cap_keeps_the_strongest_candidates_not_the_oldest(held: Holdings) -> None:
+    """5,010 records share 'Alex': the exact name with the date of birth, recorded last, must still be found."""
+    _crowd(held, CANDIDATE_CAP + 10)
+    exact = held.record("Alex Example", date_of_birth=DOB)
+    held.record("Sam Example", date_of_birth=DOB)  # surname and date of birth: stronger than 'Alex' alone
+    outcome = search_outcome(SearchCriteria(name="Alex Example", date_of_birth=DOB), limit=5)
+    assert outcome.capped is True and outcome.scored == CANDIDATE_CAP
+    assert outcome.hits[0].record.pk == exact.pk and outcome.hits[0].strength == "strong"
+    assert subject_search(name="Alex Example", date_of_birth=DOB)[0].record.pk == exact.pk
+
+
+def test_under_the_cap_nothing_is_dropped(held: Holdings) -> None:
+    _crowd(held, 5)
+    outcome = search_outcome(SearchCriteria(name="Alex Example"), limit=50)
+    assert outcome.capped is False and outcome.scored == 5
+
+
+def test_candidates_come_strongest_first(held: Holdings) -> None:
+    submission = held.submission(held.review())
+    weak = held.record("Alex Other", submission=submission)
+    by_postcode = held.record("Alex Other", submission=submission, address="2 Low Road SK1 1AA")
+    by_dob = held.record("Alex Other", submission=submission, date_of_birth=DOB)
+    name = held.record("Alex Example", submission=submission)
+    best = held.record("Alex Example", submission=submission, date_of_birth=DOB, address="SK1 1AA")
+    found = candidates(SearchCriteria(name="Alex Example", date_of_birth=DOB, address="1 High St SK1 1AA"))
+    assert [r.pk for r in found] == [best.pk, name.pk, by_dob.pk, by_postcode.pk, weak.pk]

@@ -148,3 +148,13 @@ def test_undecided_hits_hold_records_too(two_records: tuple[int, int], worker: U
     assert hold.pending_record_ids == frozenset({second.record_id})
     search_hit_decide(hit=second, by=worker, decision=HitDecision.REJECTED)
     assert holds_for_open_requests(["RR-2026-0020"]) == [Hold("RR-2026-0020", record_ids=frozenset({first.record_id}))]
+
+
+def test_a_run_records_whether_the_candidate_cap_was_reached(
+    two_records: tuple[int, int], worker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert search_run_create(by=worker, criteria=CRITERIA).candidates_capped is False
+    monkeypatch.setattr("reviews.search.CANDIDATE_CAP", 1)
+    run = search_run_create(by=worker, criteria=CRITERIA)
+    assert run.candidates_capped is True and run.candidates_scored == 1
+    assert [h.record_id for h in run.hits.all()] == [two_records[0]]  # the strongest candidate was kept

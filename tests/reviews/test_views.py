@@ -305,3 +305,22 @@ def test_search_run_access_by_role(held: Holdings, worker: User, boss: User, pro
     assert _client(boss).get(url).status_code == 200
     assert _client(professional).get(url).status_code == 403
     assert _client(worker).get(reverse("reviews:search_run", args=[run.pk + 100])).status_code == 404
+
+
+def test_search_run_page_says_when_the_cap_was_reached(
+    held: Holdings, worker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held.record("Alex Example", date_of_birth=DOB)
+    held.record("Alex Other", date_of_birth=DOB)
+    client = _client(worker)
+    client.post(reverse("reviews:subject_search"), {"name": "Alex Example"})
+    run = SubjectSearchRun.objects.get()
+    assert "strongest were compared" not in _text(client.get(reverse("reviews:search_run", args=[run.pk])))
+    monkeypatch.setattr("reviews.search.CANDIDATE_CAP", 1)
+    response = client.post(reverse("reviews:subject_search"), {"name": "Alex Example"})
+    text = _text(client.get(response["Location"]))
+    assert (
+        "More records shared a name, date of birth or postcode with this search than one search compares: "
+        "only the 1 strongest were compared. Add a date of birth, previous names or an address to narrow it, "
+        "and search again." in text
+    )
