@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, cast
 
@@ -21,6 +22,7 @@ from django.utils import timezone
 from requests_app.models import (
     Channel,
     EvidenceKind,
+    Letter,
     LetterDirection,
     LetterMethod,
     RefusalGround,
@@ -498,7 +500,28 @@ TRANSITION_INPUTS: dict[str, forms.Field] = {
         initial=LetterMethod.POST,
         error_messages={"required": "Select how the letter will be sent"},
     ),
+    "received_on": GovukDateField(
+        label="Date the answer arrived",
+        not_future=True,
+        help_text="The clock restarts from the day the answer arrived, not the day it is recorded. For example, 27 3 2026",
+        error_messages={"required": "Enter the date the answer arrived"},
+    ),
+    "incoming_letter": forms.ChoiceField(
+        choices=[],
+        widget=forms.RadioSelect,
+        label="Which letter did it come in?",
+        help_text="Log the letter in the register first if it is not listed.",
+    ),
 }
+NOT_BY_LETTER = ("", "It did not come by letter (for example, by phone or in person)")
+
+
+def letter_choices(letters: Iterable[Letter]) -> list[tuple[str, str]]:
+    """Incoming letters as radio choices, with a first choice for something that came another way."""
+    return [
+        NOT_BY_LETTER,
+        *((str(letter.pk), f"{letter.date.day} {letter.date:%B %Y}: {letter.summary[:80]}") for letter in letters),
+    ]
 
 
 class TransitionForm(VersionForm):
@@ -510,6 +533,7 @@ class TransitionForm(VersionForm):
         needs: tuple[str, ...],
         required: tuple[str, ...] = (),
         grounds: tuple[tuple[str, str], ...] = (),
+        letters: Iterable[Letter] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -523,12 +547,19 @@ class TransitionForm(VersionForm):
                 field.label = f"{field.label} (optional)"
             if name == "refusal_ground" and grounds:
                 cast(forms.ChoiceField, field).choices = list(grounds)
+            if name == "incoming_letter":
+                cast(forms.ChoiceField, field).choices = letter_choices(letters)
             self.fields[name] = field
         self._style()
 
     @property
     def data_for_service(self) -> dict[str, str]:
-        return {name: str(value) for name, value in self.cleaned_data.items() if name != "version" and value}
+        """The inputs as the service takes them: strings, dates in ISO form."""
+        return {
+            name: value.isoformat() if isinstance(value, dt.date) else str(value)
+            for name, value in self.cleaned_data.items()
+            if name != "version" and value
+        }
 
 
 # The list's filters (GET)

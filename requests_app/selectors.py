@@ -189,6 +189,11 @@ def request_list(user: AnyUser, filters: RequestFilters) -> QuerySet[RightsReque
     return queryset.order_by("due_date", "pk")
 
 
+def incoming_letters(request: RightsRequest) -> list[Letter]:
+    """The request's incoming letters, newest first: what a clock event or evidence may name as its cause."""
+    return list(Letter.objects.filter(request_id=request.pk, direction="in").order_by("-date", "-pk"))
+
+
 def assignable_users(*, including: AnyUser | None = None) -> QuerySet[User]:
     """Who a request can be given to: active caseworkers and Managers (plus `including`, for the list's filter)."""
     who = Q(groups__name__in=[roles.CASEWORKER, roles.MANAGER]) | Q(is_superuser=True)

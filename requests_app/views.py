@@ -188,6 +188,7 @@ def _step_form(option: TransitionOption, rights_request: RightsRequest, data: Qu
         needs=option.needs,
         required=option.required,
         grounds=option.grounds,
+        letters=selectors.incoming_letters(rights_request) if "incoming_letter" in option.needs else (),
         initial={"version": rights_request.version},
     )
 

@@ -34,6 +34,8 @@ NEEDS_VOCABULARY = (
     "clarification_question",
     "extension_reason",
     "method",
+    "received_on",  # the day what the requester sent arrived (ISO date): the clock counts from it, not the click
+    "incoming_letter",  # the incoming letter (its pk) that brought it
 )
 
 ACTING_GUARDS = (
@@ -172,7 +174,8 @@ def clarification_answered_step(returns_to: Sequence[Status]) -> Any:
         description="The requester has answered: the clock restarts and work resumes where it paused.",
         allowed=WORKER,
         conditions=[guard(guards.paused_from_one_of(*returns_to))],
-        needs=("reason",),
+        needs=("received_on", "incoming_letter", "reason"),
+        required=("received_on",),
         clock=ClockEventKind.CLARIFICATION_ANSWERED,
     )
     def clarification_answered(self: RightsRequest) -> str:

@@ -23,6 +23,9 @@ from requests_app.access import request_is_visible_to
 from requests_app.guards import Allowed, Guard
 from requests_app.models import (
     ClockEvent,
+    ClockEventKind,
+    Letter,
+    LetterDirection,
     LetterMethod,
     RefusalGround,
     RightsRequest,
@@ -49,6 +52,8 @@ MISSING_INPUT = {
     "clarification_question": "Say exactly what needs clarifying, and why: it goes in the letter to the requester.",
     "extension_reason": "Give the reasons for the extension: they go in the letter to the requester.",
     "method": "Choose how the letter is sent.",
+    "received_on": "Enter the date the requester's answer arrived: the clock restarts from that day.",
+    "incoming_letter": "Choose the letter it came in.",
 }
 
 
@@ -187,6 +192,61 @@ def _clean_inputs(data: dict[str, str] | None, info: StepInfo, label: str) -> di
     return cleaned
 
 
+def incoming_letter_for(request: RightsRequest, value: str | None) -> Letter | None:
+    """The request's own incoming letter named by pk (a form's choice), or a plain refusal; None when none is named."""
+    if not value:
+        return None
+    letter = (
+        Letter.objects.filter(pk=int(value), request_id=request.pk, direction=LetterDirection.IN).first()
+        if str(value).isdigit()
+        else None
+    )
+    if letter is None:
+        raise ApplicationError("Choose one of this request's incoming letters.", field="incoming_letter")
+    return letter
+
+
+def _clock_facts(
+    machine: RightsRequest, info: StepInfo, inputs: dict[str, str], today: dt.date
+) -> tuple[dt.date, Letter | None]:
+    """The day the step's clock event is dated, and the incoming letter that caused it.
+
+    A clarification answered counts from the day the answer arrived, not the day it is recorded
+    (R5; UK GDPR Art 12(3) as amended): a day's delay in recording it must not add a day.
+    """
+    letter = incoming_letter_for(machine, inputs.get("incoming_letter"))
+    raw = inputs.get("received_on")
+    if raw is None:
+        return today, letter
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ApplicationError(f"{raw!r} is not a date like 2026-03-16.", field="received_on") from None
+    if day > today:
+        raise ApplicationError(
+            "The answer cannot have arrived in the future: enter the day it arrived.", field="received_on"
+        )
+    if info.clock == ClockEventKind.CLARIFICATION_ANSWERED:
+        asked = machine.clock_events.filter(event=ClockEventKind.CLARIFICATION_ASKED).order_by("-date", "-pk").first()
+        if asked is not None and day < asked.date:
+            raise ApplicationError(
+                f"The answer cannot have arrived before the question was asked, on {asked.date:%d %B %Y}.",
+                field="received_on",
+            )
+    if day < machine.received:
+        raise ApplicationError(
+            f"The answer cannot have arrived before the request did ({machine.received:%d %B %Y}).",
+            field="received_on",
+        )
+    if letter is not None and letter.date != day:
+        raise ApplicationError(
+            f"The letter chosen arrived on {letter.date:%d %B %Y}, not {day:%d %B %Y}: choose the letter the "
+            "answer came in, or correct the date.",
+            field="incoming_letter",
+        )
+    return day, letter
+
+
 def _lock(request_id: int) -> RightsRequest:
     try:
         return RightsRequest.objects.select_for_update().get(pk=request_id)
@@ -270,6 +330,7 @@ def request_transition(
         for name in FIELD_INPUTS:
             if name in info.needs:
                 setattr(machine, name, inputs.get(name, ""))  # the step's record is exactly what was entered
+        clock_date, clock_letter = _clock_facts(machine, info, inputs, today)
         if machine.status == Status.AWAITING_CLARIFICATION:
             request_refresh_due_date(request=machine, today=today)
         blockers = _blockers(machine, fsm_transition, with_inputs=True)
@@ -284,7 +345,13 @@ def request_transition(
         clock_event: ClockEvent | None = None
         if info.clock is not None and not record_only:
             clock_event = clock_event_add(
-                request=machine, event=info.clock, date=today, by=by, reason=reason, today=today
+                request=machine,
+                event=info.clock,
+                date=clock_date,
+                by=by,
+                reason=reason,
+                letter=clock_letter,
+                today=today,
             )
         machine.full_clean()
         machine.version += 1

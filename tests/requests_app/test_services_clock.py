@@ -92,7 +92,13 @@ def test_clarification_adds_the_days_it_was_stopped(fake_letters: FakeLetters) -
         today=RECEIVED,
     )
     request = take_steps(request, "ask_clarification", user=worker, today=dt.date(2026, 3, 12))
-    request = take_steps(request, "clarification_answered", user=worker, today=dt.date(2026, 3, 16))
+    request = take_steps(
+        request,
+        "clarification_answered",
+        user=worker,
+        today=dt.date(2026, 3, 16),
+        data={"clarification_answered": {"received_on": "2026-03-16"}},
+    )
     request = _fresh(request)
     # 12 to 16 March inclusive: five days, so 2 April becomes 7 April (6 April is Easter Monday).
     assert request.due_date == dt.date(2026, 4, 7)
@@ -239,3 +245,77 @@ def test_clock_event_recorder_is_on_the_row(fake_letters: FakeLetters) -> None:
     request = verify_identity(make_request(received=RECEIVED, today=RECEIVED), by=worker, on=dt.date(2026, 3, 3))
     event = ClockEvent.objects.get(request=request)
     assert (event.event, event.date, event.recorded_by) == ("identity_received", dt.date(2026, 3, 3), worker)
+
+
+# A clarification counts from the day its answer arrived, however late it is recorded (R5).
+
+
+def _asked(worker: User, on: dt.date) -> RightsRequest:
+    request = verify_identity(make_request(received=RECEIVED, today=RECEIVED), by=worker, on=RECEIVED)
+    request = take_steps(request, "start_work", user=worker, today=RECEIVED)
+    return take_steps(request, "ask_clarification", user=worker, today=on)
+
+
+def _answer(request: RightsRequest, worker: User, today: dt.date, **data: str) -> RightsRequest:
+    return request_transition(
+        request_id=request.pk,
+        user=worker,
+        transition="clarification_answered",
+        expected_version=_fresh(request).version,
+        data=data,
+        today=today,
+    )
+
+
+def _letter_in(request: RightsRequest, on: dt.date, direction: str = LetterDirection.IN) -> Letter:
+    return Letter.objects.create(request=request, direction=direction, date=on, summary="The answer", method="post")
+
+
+@pytest.mark.usefixtures("fake_letters")
+def test_an_answer_recorded_a_week_late_is_dated_the_day_it_arrived() -> None:
+    worker = caseworker()
+    request = _asked(worker, dt.date(2026, 3, 10))
+    letter = _letter_in(request, dt.date(2026, 3, 13))
+    request = _answer(
+        request, worker, dt.date(2026, 3, 20), received_on="2026-03-13", incoming_letter=str(letter.pk), reason="2023"
+    )
+    answered = ClockEvent.objects.get(request=request, event=ClockEventKind.CLARIFICATION_ANSWERED)
+    assert (answered.date, answered.letter) == (dt.date(2026, 3, 13), letter)
+    # 10 to 13 March, both included: four days, as if recorded the day it came (not eleven).
+    assert _fresh(request).due_date == dt.date(2026, 4, 7)
+    assert _fresh(request).status == Status.IN_PROGRESS
+
+
+@pytest.mark.usefixtures("fake_letters")
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({}, "received_on", "Enter the date the requester's answer arrived"),
+        ({"received_on": "2026-03-21"}, "received_on", "cannot have arrived in the future"),
+        ({"received_on": "2026-03-09"}, "received_on", "before the question was asked, on 10 March 2026"),
+        ({"received_on": "13/03/2026"}, "received_on", "is not a date"),
+        ({"received_on": "2026-03-13", "incoming_letter": "999999"}, "incoming_letter", "incoming letters"),
+        ({"received_on": "2026-03-13", "incoming_letter": "out"}, "incoming_letter", "incoming letters"),
+        ({"received_on": "2026-03-13", "incoming_letter": "other"}, "incoming_letter", "incoming letters"),
+        ({"received_on": "2026-03-12", "incoming_letter": "in"}, "incoming_letter", "arrived on 13 March 2026"),
+    ],
+)
+def test_a_bad_answer_date_or_letter_is_refused_and_changes_nothing(
+    data: dict[str, str], field: str, message: str
+) -> None:
+    worker = caseworker()
+    request = _asked(worker, dt.date(2026, 3, 10))
+    letters_by_name = {
+        "in": _letter_in(request, dt.date(2026, 3, 13)),
+        "out": _letter_in(request, dt.date(2026, 3, 13), direction=LetterDirection.OUT),
+        "other": _letter_in(make_request(received=RECEIVED, today=RECEIVED, subject_name="Jo"), dt.date(2026, 3, 13)),
+    }
+    if data.get("incoming_letter") in letters_by_name:
+        data = {**data, "incoming_letter": str(letters_by_name[data["incoming_letter"]].pk)}
+    before = _fresh(request)
+    with pytest.raises(ApplicationError, match=message) as error:
+        _answer(request, worker, dt.date(2026, 3, 20), **data)
+    assert error.value.field == field
+    after = _fresh(request)
+    assert (after.status, after.version, after.due_date) == (before.status, before.version, before.due_date)
+    assert not ClockEvent.objects.filter(request=request, event=ClockEventKind.CLARIFICATION_ANSWERED).exists()

@@ -149,7 +149,9 @@ def test_side_steps_write_an_event_and_a_history_row_with_the_user(
     request = take_steps(_verified(kind, staff), *before, user=boss, today=DAY)
     from_status = request.status
     history_before = request.history.count()  # type: ignore[attr-defined]
-    request = take_steps(request, step, user=boss, today=day)
+    request = take_steps(
+        request, step, user=boss, today=day, data={"clarification_answered": {"received_on": day.isoformat()}}
+    )
     event = TransitionEvent.objects.filter(request=request).latest("pk")
     assert (event.transition, event.from_status, event.to_status, event.by) == (step, from_status, request.status, boss)
     assert request.history.count() == history_before + 1  # type: ignore[attr-defined]
@@ -697,7 +699,7 @@ def test_clarification_stops_the_clock_and_resumes_where_it_paused(
         user=staff["caseworker"],
         transition="clarification_answered",
         expected_version=request.version,
-        data={"reason": "The 2023 review."},
+        data={"reason": "The 2023 review.", "received_on": "2026-03-13"},
         today=dt.date(2026, 3, 13),
     )
     assert (request.status, request.paused_from) == (Status.GATHERING_RECORDS, "")
@@ -911,7 +913,16 @@ def test_real_letters_for_the_clock_steps_and_the_lift_notice(staff: dict[str, U
     boss = staff["manager"]
     request = _verified(RightKind.RESTRICTION, staff)
     try:
-        take_steps(request, "start_work", "ask_clarification", "clarification_answered", "extend", user=boss, today=DAY)
+        take_steps(
+            request,
+            "start_work",
+            "ask_clarification",
+            "clarification_answered",
+            "extend",
+            user=boss,
+            today=DAY,
+            data={"clarification_answered": {"received_on": DAY.isoformat()}},
+        )
     except NotImplementedError:
         pytest.skip("the letters service is not written yet")
     take_steps(request, "restrict", "give_lift_notice", user=boss, today=DAY)
