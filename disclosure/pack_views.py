@@ -16,11 +16,13 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from disclosure.models import DispatchMethod, DispatchStatus, Pack, PackStatus, PortalLink
 from disclosure.pack import selectors
+from disclosure.selectors import opinion_blockers
 from disclosure.services import delivery, packs
 from disclosure.services.common import log_event
 from requests_app import roles
@@ -169,6 +171,10 @@ def pack_status(request: HttpRequest, pk: int, pack_id: int) -> HttpResponse:
             "user_id": _user(request).pk,
             "can_send": bool(roles.roles_of(_user(request)) & {roles.MANAGER, roles.CASEWORKER}),
             "failed_checks": [c for c in pack.verification.get("checks", []) if not c.get("ok")],
+            # The serious-harm opinions are relied on the day the pack goes: say before anyone tries.
+            "send_blockers": opinion_blockers(rr, today=timezone.localdate())
+            if pack.status == PackStatus.VERIFIED and not pack.preview
+            else [],
         },
     )
 

@@ -35,6 +35,7 @@ from disclosure.models import (
 from disclosure.pack.build import build_inputs
 from disclosure.pack.inputs import PackInputs
 from disclosure.pack.render import render_cover_letter
+from disclosure.selectors import opinion_blockers
 from disclosure.services.common import WORKERS, log_event
 from disclosure.services.packs import RELEASABLE_REQUEST_STATUSES
 from requests_app.models import LetterDirection, LetterMethod, RightsRequest, Status
@@ -77,12 +78,14 @@ def _lock_pack(pack: Pack) -> Pack:
     return Pack.objects.select_for_update(of=("self",)).select_related("request").get(pk=pack.pk)
 
 
-def releasable_inputs(pack: Pack) -> PackInputs:
+def releasable_inputs(pack: Pack, *, today: dt.date | None = None) -> PackInputs:
     """The pack's inputs, if it may go to the requester; otherwise a plain-words refusal.
 
     Only a verified (never a failed or preview) pack of a signed-off request, whose file is the one
-    verified and whose records have not changed since, can be released.
+    verified and whose records have not changed since, can be released; and, until it has gone out,
+    only while the serious-harm opinions it relies on are still current on `today`.
     """
+    today = today or timezone.localdate()
     if pack.preview:
         raise ApplicationError("A preview is watermarked 'not for disclosure' and can never be sent.")
     if pack.status not in {PackStatus.VERIFIED, PackStatus.RELEASED}:
@@ -108,6 +111,15 @@ def releasable_inputs(pack: Pack) -> PackInputs:
     )
     if newer.exists():
         raise ApplicationError("A newer pack has been made for this request: send that one instead.")
+    if pack.status != PackStatus.RELEASED:
+        # DPA 2018 Sch 3 Pt 2 para 6: an opinion counts only within the six months ending with the day it is
+        # relied on, and sending the pack is when it is relied on (not the day the pack was signed off).
+        stale = opinion_blockers(request, today=today)
+        if stale:
+            raise ApplicationError(
+                f"The pack cannot be sent on {today.day} {today:%B %Y}: {' '.join(stale)} "
+                "A renewed opinion can be recorded on the request's disclosure page."
+            )
     return inputs
 
 
@@ -165,7 +177,7 @@ def portal_link_create(
         raise ApplicationError("A portal link lasts from 1 to 90 days.", field="days")
     with transaction.atomic():
         locked = _lock_pack(pack)
-        inputs = releasable_inputs(locked)
+        inputs = releasable_inputs(locked, today=today)
         if locked.request.subject.date_of_birth is None:
             raise ApplicationError(
                 "The data subject's date of birth is not recorded, and the portal asks for it: send the pack by post."
@@ -336,7 +348,7 @@ def dispatch_prepare(
         raise ApplicationError("Choose how the pack is sent.", field="method")
     with transaction.atomic():
         locked = _lock_pack(pack)
-        releasable_inputs(locked)
+        releasable_inputs(locked, today=timezone.localdate(now) if now else None)
         if Dispatch.objects.filter(pack=locked, status__in=[DispatchStatus.PREPARED, DispatchStatus.CHECKED]).exists():
             raise ApplicationError("This pack is already waiting to be posted.")
         dispatch = Dispatch(
@@ -425,7 +437,7 @@ def dispatch_send(
         if locked.method in TRACKED_METHODS and not tracking:
             raise ApplicationError("Enter the tracking number.", field="tracking_number")
         pack = _lock_pack(locked.pack)
-        inputs = releasable_inputs(pack)
+        inputs = releasable_inputs(pack, today=today)
         locked.tracking_number = tracking
         locked.status = DispatchStatus.DISPATCHED
         locked.dispatched_by = by

@@ -25,11 +25,12 @@ from disclosure.services.common import (
     REVIEWERS,
     lock_document,
     log_event,
+    require_access_request,
     require_editable,
     unreview,
 )
 from requests_app import roles
-from requests_app.models import RightsRequest
+from requests_app.models import RightsRequest, Status
 from requests_app.services.requests import require_role
 from rights import EXEMPTIONS, ApplicationError
 
@@ -330,7 +331,11 @@ def serious_harm_opinion_record(
         raise ApplicationError("Choose which kind of data the opinion is about.", field="area")
     with transaction.atomic():
         locked = RightsRequest.objects.select_for_update().get(pk=request.pk)
-        require_editable(locked)
+        # A signed-off pack may wait for a renewed opinion before it goes (Sch 3 Pt 2 para 6): a renewal
+        # changes nothing the pack shows, and one that no longer supports withholding stops the pack instead.
+        require_access_request(locked)
+        if locked.status != Status.APPROVED:
+            require_editable(locked)
         opinion = SeriousHarmOpinion(
             request=locked,
             area=details.area,

@@ -6,16 +6,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+from zoneinfo import ZoneInfo
 
 import pypdf
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from disclosure.models import (
+    DataArea,
     Dispatch,
     DispatchStatus,
+    OpinionConclusion,
     Pack,
     PackStatus,
     PortalAccess,
@@ -34,10 +38,13 @@ from disclosure.services.delivery import (
     portal_unlock,
     token_hash,
 )
+from disclosure.services.documents import DocumentDetails, document_add_text, document_mark_reviewed
 from disclosure.services.packs import pack_request
+from disclosure.services.redaction import redaction_add_span
+from disclosure.services.review import OpinionDetails, serious_harm_opinion_record
 from requests_app.models import Letter, LetterDirection, Person, RightsRequest, Status, TransitionEvent
 from rights import ApplicationError
-from tests.factories import PACK_SUBJECT_DOB, caseworker, celery_eager, pack_case
+from tests.factories import PACK_SUBJECT_DOB, caseworker, celery_eager, pack_case, take_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +60,11 @@ def pack(staff: dict[str, User], django_capture_on_commit_callbacks) -> Pack:  #
     made.refresh_from_db()
     assert made.status == PackStatus.VERIFIED, made.failure_reason
     return made
+
+
+def check_address(dispatch: Dispatch, by: User) -> Dispatch:
+    """The second person's check, as the dispatch page asks for it."""
+    return dispatch_check_address(dispatch=dispatch, by=by, confirmed=True)
 
 
 # The portal ---------------------------------------------------------------------------------------
@@ -271,3 +283,100 @@ def test_a_preview_cannot_be_posted(staff: dict[str, User], pack: Pack, django_c
         preview = pack_request(request=pack.request, by=staff["manager"], preview=True, today=TODAY)
     with pytest.raises(ApplicationError, match="never be sent"):
         dispatch_prepare(pack=Pack.objects.get(pk=preview.pk), by=staff["manager"], method="post")
+
+
+# The serious-harm opinion is relied on when the pack goes, not when it was signed off --------------
+
+LONDON = ZoneInfo("Europe/London")
+FIVE_MONTHS_BEFORE = dt.date(2025, 10, 20)  # current on TODAY; its last day is 19 April 2026
+
+
+def _opinion(on: dt.date) -> OpinionDetails:
+    return OpinionDetails(
+        professional_name="Dr A Patel",
+        professional_role="Consultant paediatrician",
+        opinion_date=on,
+        opinion="Disclosing the mother's diagnosis would be likely to cause serious harm to the child.",
+        conclusion=OpinionConclusion.WITHHOLD_IN_PART,
+        area=DataArea.HEALTH,
+    )
+
+
+@pytest.fixture
+def harm_pack(staff: dict[str, User], django_capture_on_commit_callbacks) -> Pack:  # type: ignore[no-untyped-def]
+    """A pack signed off on TODAY on a serious-harm opinion given five months before."""
+    worker = staff["caseworker"]
+    request = pack_case(manager_user=staff["manager"], caseworker_user=worker, today=TODAY, approve=False)
+    text = "Clinic letter. The mother's diagnosis is recorded here."
+    doc = document_add_text(
+        by=worker,
+        request=request,
+        details=DocumentDetails(title="Clinic letter", holds_health_data=True, harm_concern=True),
+        text=text,
+        today=TODAY,
+    )
+    start = text.index("The mother's")
+    redaction_add_span(by=worker, document=doc, start=start, end=len(text), exemption="serious_harm_health")
+    serious_harm_opinion_record(
+        by=staff["reviewer"], request=request, details=_opinion(FIVE_MONTHS_BEFORE), today=TODAY
+    )
+    document_mark_reviewed(by=staff["reviewer"], document=doc)
+    take_steps(request, "submit_for_sign_off", user=worker, today=TODAY)
+    take_steps(request, "approve", user=staff["manager"], today=TODAY)
+    with celery_eager(), django_capture_on_commit_callbacks(execute=True):
+        made = pack_request(request=request, by=worker, today=TODAY)
+    made.refresh_from_db()
+    assert made.status == PackStatus.VERIFIED, made.failure_reason
+    return made
+
+
+def test_a_pack_approved_on_a_five_month_old_opinion_is_not_sent_once_it_has_expired(
+    staff: dict[str, User], harm_pack: Pack
+) -> None:
+    two_months_on = dt.datetime(2026, 5, 18, 10, 0, tzinfo=LONDON)
+    with time_machine.travel(two_months_on, tick=False):
+        with pytest.raises(ApplicationError, match=r"cannot be sent on 18 May 2026: .*only until 19 April 2026"):
+            portal_link_create(pack=harm_pack, by=staff["caseworker"])
+        with pytest.raises(ApplicationError, match="must be renewed"):
+            dispatch_prepare(pack=harm_pack, by=staff["manager"], method="post")
+        assert not PortalLink.objects.filter(pack=harm_pack).exists()
+        assert not Dispatch.objects.filter(pack=harm_pack).exists()
+        assert Pack.objects.get(pk=harm_pack.pk).status == PackStatus.VERIFIED
+        assert RightsRequest.objects.get(pk=harm_pack.request_id).status == Status.APPROVED
+        # The professional renews the opinion (possible after sign-off: it changes nothing in the pack).
+        serious_harm_opinion_record(
+            by=staff["reviewer"], request=harm_pack.request, details=_opinion(dt.date(2026, 5, 18))
+        )
+        portal_link_create(pack=harm_pack, by=staff["caseworker"])
+    assert Pack.objects.get(pk=harm_pack.pk).status == PackStatus.RELEASED
+    assert RightsRequest.objects.get(pk=harm_pack.request_id).status == Status.DISCLOSED
+
+
+def test_the_opinion_is_checked_again_on_the_day_the_pack_is_posted(staff: dict[str, User], harm_pack: Pack) -> None:
+    with time_machine.travel(dt.datetime(2026, 4, 17, 10, 0, tzinfo=LONDON), tick=False):
+        dispatch = dispatch_prepare(pack=harm_pack, by=staff["manager"], method="post")
+        checked = check_address(dispatch, caseworker("caseworker2"))
+    with (
+        time_machine.travel(dt.datetime(2026, 4, 20, 10, 0, tzinfo=LONDON), tick=False),
+        pytest.raises(ApplicationError, match="cannot be sent on 20 April 2026"),
+    ):
+        dispatch_send(dispatch=checked, by=staff["manager"])
+    assert Dispatch.objects.get(pk=dispatch.pk).status == DispatchStatus.CHECKED
+    assert Pack.objects.get(pk=harm_pack.pk).status == PackStatus.VERIFIED
+
+
+def test_the_pack_page_says_before_sending_that_the_opinion_has_expired(
+    staff: dict[str, User], harm_pack: Pack
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(staff["caseworker"])
+    url = reverse("disclosure:pack", args=[harm_pack.request_id, harm_pack.pk])
+    with time_machine.travel(dt.datetime(2026, 3, 17, 10, 0, tzinfo=LONDON), tick=False):
+        assert "cannot be sent today" not in client.get(url).content.decode()
+    with time_machine.travel(dt.datetime(2026, 5, 18, 10, 0, tzinfo=LONDON), tick=False):
+        page = client.get(url).content.decode()
+    assert "The pack cannot be sent today" in page and "only until 19 April 2026" in page
+    assert reverse("disclosure:opinion_add", args=[harm_pack.request_id]) in page
