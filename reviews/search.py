@@ -1,7 +1,8 @@
 """Subject search: find everything held about a data subject, ranked, each hit with its reasons.
 
-Names are compared with tolerance for case, accents, hyphens and punctuation, order, initials and
-typing slips; dates of birth exactly (and, weaker, with day and month swapped); addresses by
+Names are compared with tolerance for case, accents, hyphens and punctuation, order, initials,
+typing slips (one letter in a short name), and names that sound alike (Mohammed and Muhammad,
+Phillip and Filip, Eva and Eve); dates of birth exactly (and, weaker, with day and month swapped); addresses by
 postcode (strong) and by house number and street (weaker). The database pre-filters cheaply on
 indexed keys (name tokens and sound-alike codes, date of birth, postcode); scoring is in Python
 over the candidates fetched in one query.
@@ -33,6 +34,10 @@ POSSIBLE = 45
 MIN_SCORE = 20
 CANDIDATE_CAP = 5000  # a bound on one search's work; a name shared by more records than this needs narrowing
 SIMILAR = 0.88  # Jaro-Winkler similarity at which two name tokens count as the same name mistyped
+SOUNDS_ALIKE = 0.86  # two name tokens with the same sound code (Mohammed, Muhammad) and enough letters in common
+SOUNDS_ALIKE_FLOOR = 0.75  # Jaro-Winkler below which a shared sound code is chance (Smith, Snead)
+SHORT_SLIP = 0.86  # a one-letter difference in a short name (Jo, Joe), too short for Jaro-Winkler to judge
+SHORT = 3  # tokens shorter than this are compared by edit distance, not Jaro-Winkler
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018`]")
 _SEPARATORS = re.compile(r"[^\w\s]|_")
@@ -93,6 +98,34 @@ def soundex(token: str) -> str:
     return (out + "000")[:4]
 
 
+# First letters written differently for the same sound: soundex keeps the first letter as it is,
+# so Phillip (P410) and Filip (F410) would never meet.
+_SOUND_PREFIXES = (("ph", "f"), ("kn", "n"), ("wr", "r"), ("wh", "w"), ("ch", "k"))
+
+
+def sound_code(token: str) -> str:
+    """Soundex after folding first letters that sound the same (Ph/F, Kn/N, Wr/R, hard C/K, soft C/S)."""
+    text = strip_accents(token).casefold()
+    for written, sound in _SOUND_PREFIXES:
+        if text.startswith(written):
+            text = sound + text[len(written) :]
+            break
+    else:
+        if text.startswith("c"):
+            text = ("s" if text[1:2] in ("e", "i", "y") else "k") + text[1:]
+    return soundex(text)
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Whether one letter added, dropped or changed turns one token into the other."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
 def jaro_winkler(a: str, b: str) -> float:
     """Jaro-Winkler similarity in [0, 1]; kind to typing slips and transposed letters."""
     if a == b:
@@ -142,9 +175,9 @@ def name_keys(names: Iterable[str]) -> set[str]:
             if len(token) < 2:
                 continue  # initials would pull in half the records
             keys.add(f"t:{token}"[:60])
-            code = soundex(token)
-            if code:
-                keys.add(f"s:{code}")
+            for code in {soundex(token), sound_code(token)}:
+                if code:
+                    keys.add(f"s:{code}")
     return keys
 
 
@@ -180,10 +213,15 @@ def _pair_similarity(q: str, c: str) -> tuple[float, str]:
         return 0.85, "initial"
     if len(c) == 1 and q.startswith(c):
         return 0.85, "initial"
-    if min(len(q), len(c)) >= 3:
+    shortest = min(len(q), len(c))
+    if shortest >= SHORT:
         similarity = jaro_winkler(q, c)
         if similarity >= SIMILAR:
             return similarity * 0.95, "spelling"
+    elif shortest >= 2 and q[0] == c[0] and within_one_edit(q, c):
+        return SHORT_SLIP, "spelling"
+    if shortest >= 2 and sound_code(q) == sound_code(c) and jaro_winkler(q, c) >= SOUNDS_ALIKE_FLOOR:
+        return SOUNDS_ALIKE, "sound"
     return 0.0, ""
 
 
@@ -231,6 +269,8 @@ def compare_names(query: str, candidate: str) -> NameComparison:
             notes.append(f"initial '{short.upper()}' fits '{full.capitalize()}'")
         elif kind == "spelling":
             notes.append(f"spelling differs: '{q_tokens[i].capitalize()}' and '{c_tokens[j].capitalize()}'")
+        elif kind == "sound":
+            notes.append(f"sounds alike: '{q_tokens[i].capitalize()}' and '{c_tokens[j].capitalize()}'")
     in_order = [j for _, _, j, _ in sorted(pairs, key=lambda p: p[1])] == sorted(j for _, _, j, _ in pairs)
     total = sum(p[0] for p in pairs)
 

@@ -22,6 +22,7 @@ from reviews.search import (
     name_tokens,
     postcode_of,
     search_outcome,
+    sound_code,
     soundex,
     subject_search,
     swapped,
@@ -102,10 +103,63 @@ def test_compare_names_scores_and_explains(query: str, held: str, why_contains: 
 
 
 @pytest.mark.parametrize(
-    ("query", "held"), [("Bob Brown", "Alex Example"), ("John", "Joan"), ("", "Alex"), ("Alex", "  ")]
+    ("query", "held"),
+    [("Bob Brown", "Alex Example"), ("John", "Mark"), ("Smith", "Snead"), ("Jo", "Al"), ("", "Alex"), ("Alex", "  ")],
 )
 def test_compare_names_unrelated_is_no_match(query: str, held: str) -> None:
     assert compare_names(query, held).score == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "held", "why", "low", "high"),
+    [
+        ("Mohammed Khan", "Muhammad Khan", "sounds alike: 'Mohammed' and 'Muhammad'", 0.83, 0.84),
+        ("Mohamed Khan", "Muhammad Khan", "sounds alike: 'Mohamed' and 'Muhammad'", 0.83, 0.84),
+        ("Phillip Jones", "Filip Jones", "sounds alike: 'Phillip' and 'Filip'", 0.83, 0.84),
+        ("Catherine Jones", "Kathryn Jones", "sounds alike: 'Catherine' and 'Kathryn'", 0.83, 0.84),
+        ("Eva Brown", "Eve Brown", "sounds alike: 'Eva' and 'Eve'", 0.83, 0.84),
+        ("Jo Smith", "Joe Smith", "spelling differs: 'Jo' and 'Joe'", 0.83, 0.84),
+        ("Joe Smith", "Jo Smith", "spelling differs: 'Joe' and 'Jo'", 0.83, 0.84),
+        ("Al Brown", "Ali Brown", "spelling differs: 'Al' and 'Ali'", 0.83, 0.84),
+        ("John", "Joan", "sounds alike: 'John' and 'Joan'", 0.77, 0.78),  # a name of its own, often: a hit to decide
+        (
+            "Muhammad Khan",
+            "Khan Mohammed",
+            "sounds alike: 'Muhammad' and 'Mohammed'; names in a different order",
+            0.8,
+            0.82,
+        ),
+    ],
+)
+def test_common_variants_sound_alike_or_differ_by_one_letter(
+    query: str, held: str, why: str, low: float, high: float
+) -> None:
+    result = compare_names(query, held)
+    assert low <= result.score <= high, result
+    assert result.why == why
+
+
+@pytest.mark.parametrize(
+    ("token", "code"),
+    [
+        ("Phillip", "F410"),
+        ("Filip", "F410"),
+        ("Catherine", "K365"),
+        ("Kathryn", "K365"),
+        ("Cyril", "S640"),
+        ("Knight", "N230"),
+        ("Wright", "R230"),
+        ("Christopher", "K623"),
+        ("Kristopher", "K623"),
+        ("Eva", "E100"),
+    ],
+)
+def test_sound_codes_fold_first_letters_that_sound_the_same(token: str, code: str) -> None:
+    assert sound_code(token) == code
+
+
+def test_name_keys_carry_both_sound_codes() -> None:
+    assert {"s:P410", "s:F410"} <= name_keys(["Phillip Jones"])
 
 
 def test_name_order_of_tolerance() -> None:
@@ -334,3 +388,54 @@ def test_candidates_come_strongest_first(held: Holdings) -> None:
     best = held.record("Alex Example", submission=submission, date_of_birth=DOB, address="SK1 1AA")
     found = candidates(SearchCriteria(name="Alex Example", date_of_birth=DOB, address="1 High St SK1 1AA"))
     assert [r.pk for r in found] == [best.pk, name.pk, by_dob.pk, by_postcode.pk, weak.pk]
+
+
+# Common variants against the database ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "held_name", "why"),
+    [
+        ("Mohammed Khan", "Muhammad Khan", "sounds alike: 'Mohammed' and 'Muhammad'"),
+        ("Phillip Jones", "Filip Jones", "sounds alike: 'Phillip' and 'Filip'"),
+        ("Eva Brown", "Eve Brown", "sounds alike: 'Eva' and 'Eve'"),
+        ("Jo Smith", "Joe Smith", "spelling differs: 'Jo' and 'Joe'"),
+    ],
+)
+def test_a_common_variant_with_the_date_of_birth_is_a_strong_hit(
+    held: Holdings, query: str, held_name: str, why: str
+) -> None:
+    record = held.record(held_name, date_of_birth=DOB)
+    held.record("Chris Green", date_of_birth=dt.date(2010, 1, 1))
+    [hit] = subject_search(name=query, date_of_birth=DOB)
+    assert hit.record.pk == record.pk and hit.strength == "strong", hit
+    assert hit.reasons == (f"name '{held_name}' matches '{query}' ({why})", "date of birth matches (01 May 2012)")
+    # Without the date of birth the name alone still finds it, as a possible hit.
+    [alone] = subject_search(name=query)
+    assert alone.record.pk == record.pk and alone.strength == "possible"
+
+
+def test_exact_name_and_date_of_birth_is_strong_and_the_name_alone_possible(held: Holdings) -> None:
+    record = held.record("Alex Example", date_of_birth=DOB)
+    [hit] = subject_search(name="Alex Example", date_of_birth=DOB)
+    assert (hit.record.pk, hit.strength) == (record.pk, "strong")
+    [alone] = subject_search(name="Alex Example")
+    assert alone.strength == "possible"
+
+
+def test_records_indexed_before_the_sound_codes_are_reindexed(held: Holdings) -> None:
+    """The migration adds the folded sound codes to names indexed by the old rules, so Filip finds Phillip."""
+    import importlib
+
+    from django.apps import apps
+
+    record = held.record("Phillip Jones", previous_names=("Phillip Smith",), date_of_birth=DOB)
+    NameKey.objects.filter(record=record, key="s:F410").delete()  # as the old index had it
+    assert list(candidates(SearchCriteria(name="Filip"))) == []
+    migration = importlib.import_module("reviews.migrations.0004_reindex_name_keys_for_sound_codes")
+    migration.reindex(apps, None)
+    migration.reindex(apps, None)  # idempotent
+    assert set(NameKey.objects.filter(record=record).values_list("key", flat=True)) == name_keys(
+        ["Phillip Jones", "Phillip Smith"]
+    )
+    assert [r.pk for r in candidates(SearchCriteria(name="Filip"))] == [record.pk]
