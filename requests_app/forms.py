@@ -337,6 +337,16 @@ class RequestCreateForm(GovukForm):
 
 # Letters, evidence, assignment, restriction, transitions
 
+NOT_BY_LETTER = ("", "It did not come by letter (for example, by phone or in person)")
+
+
+def letter_choices(letters: Iterable[Letter]) -> list[tuple[str, str]]:
+    """Incoming letters as radio choices, with a first choice for something that came another way."""
+    return [
+        NOT_BY_LETTER,
+        *((str(letter.pk), f"{letter.date.day} {letter.date:%B %Y}: {letter.summary[:80]}") for letter in letters),
+    ]
+
 
 class LetterForm(VersionForm):
     direction = _radios(
@@ -406,7 +416,18 @@ class EvidenceForm(VersionForm):
         required=False,
         help_text="Only for a professional judgement of a child's competence.",
     )
+    incoming_letter = forms.ChoiceField(
+        choices=[],
+        widget=forms.RadioSelect,
+        required=False,
+        label="Which letter did it come in?",
+        help_text="Log the letter in the register first if it is not listed.",
+    )
     scan = ScanField(label="Scan (optional)", required=False, help_text="PDF, JPG or PNG.")
+
+    def __init__(self, *args: Any, letters: Iterable[Letter] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["incoming_letter"]).choices = letter_choices(letters)
 
     def clean(self) -> dict[str, Any] | None:
         super().clean()
@@ -421,6 +442,34 @@ class EvidenceForm(VersionForm):
         if seen_on and received_on and received_on > seen_on:
             self.add_error("received_on", "Date it arrived must be on or before the date it was seen")
         return data
+
+
+class FeeForm(VersionForm):
+    """A fee received: the month runs from the day it arrived (UK GDPR Art 12A)."""
+
+    received_on = GovukDateField(
+        label="Date the fee arrived",
+        not_future=True,
+        help_text="The month starts again from the day it arrived, not the day it is recorded. For example, 27 3 2026",
+        error_messages={"required": "Enter the date the fee arrived"},
+    )
+    incoming_letter = forms.ChoiceField(
+        choices=[],
+        widget=forms.RadioSelect,
+        required=False,
+        label="Which letter did it come in?",
+        help_text="Log the letter in the register first if it is not listed.",
+    )
+    reason = forms.CharField(
+        label="What was paid (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: cheque for £10 for further copies.",
+    )
+
+    def __init__(self, *args: Any, letters: Iterable[Letter] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["incoming_letter"]).choices = letter_choices(letters)
 
 
 class AssignForm(VersionForm):
@@ -513,15 +562,6 @@ TRANSITION_INPUTS: dict[str, forms.Field] = {
         help_text="Log the letter in the register first if it is not listed.",
     ),
 }
-NOT_BY_LETTER = ("", "It did not come by letter (for example, by phone or in person)")
-
-
-def letter_choices(letters: Iterable[Letter]) -> list[tuple[str, str]]:
-    """Incoming letters as radio choices, with a first choice for something that came another way."""
-    return [
-        NOT_BY_LETTER,
-        *((str(letter.pk), f"{letter.date.day} {letter.date:%B %Y}: {letter.summary[:80]}") for letter in letters),
-    ]
 
 
 class TransitionForm(VersionForm):

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("requests/<int:pk>/steps/<slug:name>/", views.request_step, name="request_step"),
     path("requests/<int:pk>/letters/new/", views.letter_new, name="letter_new"),
     path("requests/<int:pk>/evidence/new/", views.evidence_new, name="evidence_new"),
+    path("requests/<int:pk>/fee/new/", views.fee_new, name="fee_new"),
     path("requests/<int:pk>/assign/", views.request_assign_view, name="request_assign"),
     path("requests/<int:pk>/restrict/", views.request_restrict_view, name="request_restrict"),
     path("letters/<int:pk>/file/", views.letter_file, name="letter_file"),

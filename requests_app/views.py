@@ -30,13 +30,14 @@ from requests_app.forms import (
     SUBJECT_FIELDS,
     AssignForm,
     EvidenceForm,
+    FeeForm,
     LetterForm,
     RequestCreateForm,
     RequestFilterForm,
     RestrictForm,
     TransitionForm,
 )
-from requests_app.models import EvidenceKind, RightsRequest
+from requests_app.models import EvidenceKind, Letter, RightsRequest
 from requests_app.services import evidence as evidence_services
 from requests_app.services import letters as letter_services
 from requests_app.services import transitions as transition_services
@@ -318,8 +319,12 @@ def evidence_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Record identity or authority evidence: what was seen, by whom, when."""
     user = _user(request)
     rights_request = request_get_for_user(user=user, pk=pk)
+    letters = selectors.incoming_letters(rights_request)
     form = EvidenceForm(
-        _posted(request), _files(request), initial={"version": rights_request.version, "seen_on": _today()}
+        _posted(request),
+        _files(request),
+        letters=letters,
+        initial={"version": rights_request.version, "seen_on": _today()},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -334,20 +339,57 @@ def evidence_new(request: HttpRequest, pk: int) -> HttpResponse:
                 scan=data.get("scan"),
                 competence=Competence(data["competence"]) if data.get("competence") else None,
                 authority=Authority(data["authority"]) if data.get("authority") else None,
+                letter=_chosen(letters, data.get("incoming_letter")),
                 expected_version=data["version"],
                 today=_today(),
             )
         except ApplicationError as error:
             rights_request = request_get_for_user(user=user, pk=pk)
-            form = EvidenceForm(_with_current_version(request.POST, rights_request))
+            form = EvidenceForm(_with_current_version(request.POST, rights_request), letters=letters)
             form.is_valid()
-            form.add_application_error(error)
+            form.add_application_error(error, field_map={"letter": "incoming_letter"})
             if request.FILES.get("scan"):
                 form.add_error("scan", "Select the scan again: files are not kept when something needs fixing")
         else:
             messages.success(request, "The evidence is recorded.")
             return redirect("request_detail", pk=rights_request.pk)
     return render(request, "requests_app/evidence_form.html", {"rr": rights_request, "form": form})
+
+
+def _chosen(letters: list[Letter], value: str | None) -> Letter | None:
+    """The letter picked from the choices the form offered (the service checks it again)."""
+    return next((letter for letter in letters if str(letter.pk) == value), None) if value else None
+
+
+@require_http_methods(["GET", "POST"])
+def fee_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a fee received: the month runs from the day it arrived (UK GDPR Art 12A)."""
+    user = _user(request)
+    rights_request = request_get_for_user(user=user, pk=pk)
+    letters = selectors.incoming_letters(rights_request)
+    form = FeeForm(_posted(request), letters=letters, initial={"version": rights_request.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            evidence_services.fee_received_record(
+                request_id=rights_request.pk,
+                by=user,
+                received_on=data["received_on"],
+                reason=data["reason"],
+                letter=_chosen(letters, data.get("incoming_letter")),
+                expected_version=data["version"],
+                today=_today(),
+            )
+        except ApplicationError as error:
+            rights_request = request_get_for_user(user=user, pk=pk)
+            form = FeeForm(_with_current_version(request.POST, rights_request), letters=letters)
+            form.is_valid()
+            form.add_application_error(error, field_map={"date": "received_on", "letter": "incoming_letter"})
+        else:
+            due = RightsRequest.objects.get(pk=rights_request.pk).due_date
+            messages.success(request, f"The fee is recorded. The request is now due by {due.day} {due:%B %Y}.")
+            return redirect("request_detail", pk=rights_request.pk)
+    return render(request, "requests_app/fee_form.html", {"rr": rights_request, "form": form})
 
 
 # Manager's controls

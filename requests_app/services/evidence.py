@@ -26,6 +26,7 @@ from requests_app.models import (
     Evidence,
     EvidenceKind,
     Letter,
+    LetterDirection,
     RightsRequest,
 )
 from requests_app.services.clock import clock_event_add
@@ -78,6 +79,16 @@ def _lock_open(request_id: int, user: User | None, expected_version: int | None)
     return locked
 
 
+def _check_letter(request: RightsRequest, letter: Letter | None, *, by: User | None) -> None:
+    """The letter a clock event names must be this request's, and (for staff) one that came in."""
+    if letter is None:
+        return
+    if letter.request_id != request.pk:
+        raise ApplicationError("That letter belongs to another request.", field="letter")
+    if by is not None and letter.direction != LetterDirection.IN:
+        raise ApplicationError("Choose the incoming letter it came in, not one the partnership sent.", field="letter")
+
+
 def _save_request(request: RightsRequest, by: User | None, reason: str) -> None:
     request.full_clean()
     request.version += 1
@@ -113,6 +124,7 @@ def evidence_record(
     scan: UploadedFile | None = None,
     competence: Competence | None = None,
     authority: Authority | None = None,
+    letter: Letter | None = None,
     expected_version: int | None = None,
     today: dt.date | None = None,
 ) -> Evidence:
@@ -142,6 +154,7 @@ def evidence_record(
     with transaction.atomic():
         request = _lock_open(request_id, by, expected_version)
         _check_dates(request, seen_on=seen_on, received_on=received_on, today=today)
+        _check_letter(request, letter, by=by)
         arrived = received_on or seen_on
         change = f"{EvidenceKind(kind).label} evidence recorded"
         if kind == EvidenceKind.IDENTITY:
@@ -154,6 +167,7 @@ def evidence_record(
                     date=arrived,
                     by=by,
                     reason=description,
+                    letter=letter,
                     today=today,
                 )
         elif kind == EvidenceKind.AUTHORITY:
@@ -179,6 +193,7 @@ def evidence_record(
                     date=arrived,
                     by=by,
                     reason=description,
+                    letter=letter,
                     today=today,
                 )
         elif kind == EvidenceKind.CHILD_CONSENT:
@@ -230,10 +245,34 @@ def clock_event_record(
             raise ApplicationError(
                 f"The date cannot be before the request was received ({request.received:%d %B %Y}).", field="date"
             )
-        if letter is not None and letter.request_id != request.pk:
-            raise ApplicationError("That letter belongs to another request.", field="letter")
+        _check_letter(request, letter, by=by)
         clock_event = clock_event_add(
             request=request, event=event, date=date, by=by, reason=reason.strip(), letter=letter, today=today
         )
         _save_request(request, by, f"{ClockEventKind(event).label} on {date:%d %B %Y}")
     return clock_event
+
+
+def fee_received_record(
+    *,
+    request_id: int,
+    by: User,
+    received_on: dt.date,
+    reason: str = "",
+    letter: Letter | None = None,
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> ClockEvent:
+    """A fee arrived: the month runs from the day it did (UK GDPR Art 12A), with the letter it came in."""
+    if by is None:
+        raise ApplicationError("A fee must be recorded by a named member of staff.")
+    return clock_event_record(
+        request_id=request_id,
+        by=by,
+        event=ClockEventKind.FEE_RECEIVED,
+        date=received_on,
+        reason=reason,
+        letter=letter,
+        expected_version=expected_version,
+        today=today,
+    )

@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from requests_app.models import ClockEvent, ClockEventKind, Evidence, EvidenceKind, RightsRequest
+from requests_app.models import ClockEvent, ClockEventKind, Evidence, EvidenceKind, Letter, RightsRequest
 from requests_app.services import letters
-from requests_app.services.evidence import evidence_record
+from requests_app.services.evidence import evidence_record, fee_received_record
 from requests_app.services.requests import request_set_restricted
 from rights import ApplicationError, Authority, Competence, RepresentativeRole
 from tests.factories import FakeLetters, caseworker, make_request, manager, reviewer, take_steps
@@ -238,3 +238,53 @@ def test_scan_size_is_limited(settings: object) -> None:
         _record(request, caseworker(), scan=SimpleUploadedFile("big.pdf", PDF + b"x" * 64))
     with pytest.raises(ApplicationError, match="empty"):
         _record(request, caseworker(), scan=SimpleUploadedFile("empty.pdf", b""))
+
+
+# The letter that caused a clock event is named on it.
+
+
+def _incoming(request: RightsRequest, on: dt.date, direction: str = "in") -> Letter:
+    return Letter.objects.create(request=request, direction=direction, date=on, summary="Passport copy", method="post")
+
+
+def test_identity_evidence_names_the_letter_it_came_in() -> None:
+    request = make_request(received=RECEIVED, today=RECEIVED)
+    letter = _incoming(request, dt.date(2026, 3, 9))
+    _record(request, caseworker(), received_on=dt.date(2026, 3, 9), letter=letter)
+    assert ClockEvent.objects.get(request=request).letter == letter
+
+
+@pytest.mark.parametrize(
+    ("whose", "direction", "message"), [("other", "in", "another request"), ("own", "out", "incoming")]
+)
+def test_evidence_letter_must_be_an_incoming_letter_of_this_request(whose: str, direction: str, message: str) -> None:
+    request = make_request(received=RECEIVED, today=RECEIVED)
+    owner = request if whose == "own" else make_request(received=RECEIVED, today=RECEIVED, subject_name="Jo Other")
+    letter = _incoming(owner, dt.date(2026, 3, 9), direction=direction)
+    with pytest.raises(ApplicationError, match=message) as error:
+        _record(request, caseworker(), received_on=dt.date(2026, 3, 9), letter=letter)
+    assert error.value.field == "letter"
+    assert not Evidence.objects.filter(request=request).exists()
+    assert _fresh(request).identity_verified_at is None
+
+
+def test_a_fee_received_is_recorded_with_its_letter_and_moves_the_month() -> None:
+    worker = caseworker()
+    request = make_request(received=RECEIVED, today=RECEIVED)
+    letter = _incoming(request, dt.date(2026, 3, 10))
+    event = fee_received_record(
+        request_id=request.pk,
+        by=worker,
+        received_on=dt.date(2026, 3, 10),
+        reason="Cheque for £10",
+        letter=letter,
+        expected_version=request.version,
+        today=TODAY,
+    )
+    assert (event.event, event.date, event.letter, event.recorded_by) == (
+        ClockEventKind.FEE_RECEIVED,
+        dt.date(2026, 3, 10),
+        letter,
+        worker,
+    )
+    assert _fresh(request).due_date == dt.date(2026, 4, 10)

@@ -85,3 +85,93 @@ def test_recording_a_clarification_asks_when_the_answer_arrived_and_which_letter
     event = ClockEvent.objects.get(request=rr, event=ClockEventKind.CLARIFICATION_ANSWERED)
     assert (event.date, event.letter_id) == (dt.date(2026, 3, 13), answer.pk)
     assert RightsRequest.objects.get(pk=rr.pk).status == Status.IN_PROGRESS
+
+
+def test_the_request_page_offers_to_record_a_fee(casey: User, rr: RightsRequest) -> None:
+    page = client_for(casey).get(reverse("request_detail", args=[rr.pk])).content.decode()
+    assert reverse("fee_new", args=[rr.pk]) in page
+    assert "Record fee received" in page
+
+
+def test_recording_a_fee_received_with_the_letter_it_came_in(casey: User, rr: RightsRequest) -> None:
+    cheque = _letter_in(rr, dt.date(2026, 3, 10), "Cheque for further copies")
+    client = client_for(casey)
+    url = reverse("fee_new", args=[rr.pk])
+    page = client.get(url).content.decode()
+    assert re.findall(r'name="incoming_letter" type="radio" value="([^"]*)"', page) == ["", str(cheque.pk)]
+    assert "Cheque for further copies" in page
+
+    future = client.post(
+        url, {"version": str(rr.version), **date_parts("received_on", dt.date(2026, 3, 21)), "reason": "£10"}
+    )
+    assert future.status_code == 200
+    assert "Date the fee arrived must be today or in the past" in future.content.decode()
+    assert not ClockEvent.objects.filter(request=rr).exists()
+
+    done = client.post(
+        url,
+        {
+            "version": str(rr.version),
+            **date_parts("received_on", dt.date(2026, 3, 10)),
+            "incoming_letter": str(cheque.pk),
+            "reason": "Cheque for £10",
+        },
+    )
+    assert done.status_code == 302
+    event = ClockEvent.objects.get(request=rr)
+    assert (event.event, event.date, event.letter_id, event.recorded_by) == (
+        ClockEventKind.FEE_RECEIVED,
+        dt.date(2026, 3, 10),
+        cheque.pk,
+        casey,
+    )
+    assert RightsRequest.objects.get(pk=rr.pk).due_date == dt.date(2026, 4, 10)
+    follow = client.get(done["Location"]).content.decode()
+    assert "The fee is recorded. The request is now due by 10 April 2026." in follow
+    assert "Letter of 10 March 2026: Cheque for further copies" in follow  # the timeline names the letter
+
+
+def test_a_fee_on_a_stale_page_is_refused_and_the_input_kept(casey: User, rr: RightsRequest) -> None:
+    response = client_for(casey).post(
+        reverse("fee_new", args=[rr.pk]),
+        {"version": str(rr.version + 5), **date_parts("received_on", dt.date(2026, 3, 10)), "reason": "My note"},
+    )
+    assert response.status_code == 200
+    assert "Someone else changed this request" in response.content.decode()
+    assert "My note" in response.content.decode()
+    assert not ClockEvent.objects.filter(request=rr).exists()
+
+
+def test_a_reviewer_cannot_record_a_fee(rr: RightsRequest) -> None:
+    response = client_for(factories.reviewer()).post(
+        reverse("fee_new", args=[rr.pk]),
+        {"version": str(rr.version), **date_parts("received_on", dt.date(2026, 3, 10))},
+    )
+    assert response.status_code == 200
+    assert "Only a manager or caseworker can record a clock event" in response.content.decode()
+    assert not ClockEvent.objects.filter(request=rr).exists()
+
+
+def test_evidence_names_the_letter_it_came_in(casey: User, rr: RightsRequest) -> None:
+    passport = _letter_in(rr, dt.date(2026, 3, 9), "Copy of passport")
+    client = client_for(casey)
+    url = reverse("evidence_new", args=[rr.pk])
+    assert f'value="{passport.pk}"' in client.get(url).content.decode()
+    done = client.post(
+        url,
+        {
+            "version": str(rr.version),
+            "kind": "identity",
+            "description": "Passport ending 123",
+            **date_parts("seen_on", dt.date(2026, 3, 12)),
+            **date_parts("received_on", dt.date(2026, 3, 9)),
+            "incoming_letter": str(passport.pk),
+        },
+    )
+    assert done.status_code == 302
+    event = ClockEvent.objects.get(request=rr)
+    assert (event.event, event.date, event.letter_id) == (
+        ClockEventKind.IDENTITY_RECEIVED,
+        dt.date(2026, 3, 9),
+        passport.pk,
+    )
