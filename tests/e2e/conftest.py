@@ -8,6 +8,7 @@ Screenshots of each page visited go to tests/artifacts/ (ignored by git).
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connections
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run in a thread with a
@@ -121,3 +123,48 @@ def login(context: Any, base_url: str, username: str) -> Any:
     page.wait_for_load_state()
     assert "/login/" not in page.url, f"{username} could not sign in: {page.inner_text('main')[:500]}"
     return page
+
+
+AXE = Path(settings.BASE_DIR) / "build" / "frontend" / "vendor" / "axe.min.js"
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
+BLOCKING = {"serious", "critical"}
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's violations on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async (options) => await axe.run(document, options)", AXE_OPTIONS)
+    return list(result["violations"])
+
+
+def _describe(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        targets = [", ".join(map(str, node.get("target", []))) for node in violation.get("nodes", [])][:5]
+        lines.append(f"  {violation['id']} ({violation['impact']}): {violation['help']} -> {json.dumps(targets)}")
+    return "\n".join(lines)
+
+
+class Checker:
+    """Visit pages, run axe on each, and keep the serious and critical violations by page name."""
+
+    def __init__(self, artifacts: Path) -> None:
+        self.artifacts = artifacts
+        self.failures: dict[str, list[dict[str, Any]]] = {}
+        self.checked: list[str] = []
+
+    def check(
+        self, page: Any, name: str, url: str | None = None, expect_status: int | None = 200, *, prefix: str = "a11y-"
+    ) -> None:
+        if url is not None:
+            response = page.goto(url)
+            if expect_status is not None:
+                assert response is not None and response.status == expect_status, f"{name}: {url} gave {response}"
+        page.screenshot(path=str(self.artifacts / f"{prefix}{name}.png"), full_page=True)
+        blocking = [v for v in axe_violations(page) if v.get("impact") in BLOCKING]
+        self.checked.append(name)
+        if blocking:
+            self.failures[name] = blocking
+
+    def report(self) -> str:
+        return "\n".join(f"{name}:\n{_describe(found)}" for name, found in self.failures.items())

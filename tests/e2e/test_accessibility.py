@@ -7,61 +7,17 @@ and it is injected into each page. Each page is also saved as tests/artifacts/a1
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from disclosure.services.delivery import portal_link_create
 from disclosure.services.packs import pack_request
 from tests import factories
-from tests.e2e.conftest import TIMEOUT_MS, login
+from tests.e2e.conftest import AXE, BLOCKING, TIMEOUT_MS, Checker, axe_violations, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-AXE = Path(settings.BASE_DIR) / "build" / "frontend" / "vendor" / "axe.min.js"
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
-BLOCKING = {"serious", "critical"}
-
-
-def _axe(page: Any) -> list[dict[str, Any]]:
-    """axe-core's violations on the page as it is now."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async (options) => await axe.run(document, options)", AXE_OPTIONS)
-    return list(result["violations"])
-
-
-def _describe(violations: list[dict[str, Any]]) -> str:
-    lines = []
-    for violation in violations:
-        targets = [", ".join(map(str, node.get("target", []))) for node in violation.get("nodes", [])][:5]
-        lines.append(f"  {violation['id']} ({violation['impact']}): {violation['help']} -> {json.dumps(targets)}")
-    return "\n".join(lines)
-
-
-class Checker:
-    """Visit pages, run axe on each, and keep the serious and critical violations by page name."""
-
-    def __init__(self, artifacts: Path) -> None:
-        self.artifacts = artifacts
-        self.failures: dict[str, list[dict[str, Any]]] = {}
-        self.checked: list[str] = []
-
-    def check(self, page: Any, name: str, url: str | None = None, expect_status: int | None = 200) -> None:
-        if url is not None:
-            response = page.goto(url)
-            if expect_status is not None:
-                assert response is not None and response.status == expect_status, f"{name}: {url} gave {response}"
-        page.screenshot(path=str(self.artifacts / f"a11y-{name}.png"), full_page=True)
-        blocking = [v for v in _axe(page) if v.get("impact") in BLOCKING]
-        self.checked.append(name)
-        if blocking:
-            self.failures[name] = blocking
-
-    def report(self) -> str:
-        return "\n".join(f"{name}:\n{_describe(found)}" for name, found in self.failures.items())
 
 
 def test_staff_pages_and_portal_have_no_serious_accessibility_violations(
@@ -121,6 +77,19 @@ def test_staff_pages_and_portal_have_no_serious_accessibility_violations(
     checker.check(page, "disclosure-overview", f"{base}/disclosure/{pk}/")
     checker.check(page, "pack-status", f"{base}/disclosure/{pk}/packs/{pack.pk}/")
     checker.check(page, "reports", f"{base}/reports/")
+    # The charts are drawn by Chart.js from the page's own figures: a canvas, and a Chart, for every chart with data.
+    with_data = page.evaluate(
+        """() => {
+            const specs = JSON.parse(document.getElementById("report-data").textContent);
+            return [...document.querySelectorAll(".app-chart[data-chart]")]
+                .filter((holder) => { const s = specs[holder.dataset.chart]; return s && !s.empty && s.labels.length; })
+                .length;
+        }"""
+    )
+    assert with_data >= 3, page.inner_text("main")[:1000]  # the pack case: received, open by status, on time...
+    assert page.evaluate("typeof window.Chart") == "function", "Chart.js did not load on the report page"
+    assert page.locator(".app-chart canvas").count() == with_data
+    assert page.evaluate("Object.keys(window.Chart.instances).length") == with_data
     staff.close()
 
     assert len(checker.checked) == 13
@@ -136,7 +105,7 @@ def test_the_check_finds_a_serious_violation(browser: Any) -> None:
         '<html lang="en"><head><title>Bad</title></head><body><main>'
         '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><input type="text"></main></body></html>'
     )
-    found = {v["id"]: v["impact"] for v in _axe(page)}
+    found = {v["id"]: v["impact"] for v in axe_violations(page)}
     context.close()
     assert found.get("image-alt") == "critical"
     assert found.get("label") in BLOCKING

@@ -16,13 +16,14 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
 from requests_app.models import RightsRequest
 from tests import factories
-from tests.e2e.conftest import TIMEOUT_MS, login
+from tests.e2e.conftest import TIMEOUT_MS, Checker, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -37,15 +38,25 @@ DOCUMENT_TEXT = (
 
 
 class Shots:
-    """Numbered full-page screenshots: tests/artifacts/01-login.png, 02-dashboard.png, ..."""
+    """Numbered full-page screenshots (tests/artifacts/01-login.png, ...), each page checked by axe-core too."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
+        self.checker = Checker(folder)
         self.count = 0
 
     def __call__(self, page: Any, name: str) -> None:
         self.count += 1
-        page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
+        self.checker.check(page, name, prefix=f"{self.count:02d}-")
+
+
+def _scan_with_text() -> bytes:
+    """An agency's PDF with a text layer that names the third party twice, on two pages."""
+    import weasyprint
+
+    return weasyprint.HTML(
+        string="<p>Health visitor notes. Jane Doe phoned about Robin on Monday.</p>"
+        "<p style='break-before: page'>Visit on Tuesday; JANE DOE was present.</p>"
+    ).write_pdf()
 
 
 def _fill_date(page: Any, name: str, day: int, month: int, year: int) -> None:
@@ -157,25 +168,35 @@ def test_letter_to_download_in_the_browser(browser: Any, live_server: Any, artif
     shot(wpage, "document-add")
     _submit(wpage, "text")
     _no_errors(wpage, "Adding the document")
+    upload = tmp_path / "health-visitor-notes.pdf"
+    upload.write_bytes(_scan_with_text())
+    wpage.goto(f"{base}/disclosure/{pk}/documents/add/")
+    wpage.fill("[name=title]", "Health visitor notes")
+    wpage.select_option("[name=agency]", label="Greater Manchester Police")
+    wpage.set_input_files("[name=file]", str(upload))
+    shot(wpage, "document-upload")
+    _submit(wpage, "file")
+    _no_errors(wpage, "Uploading the document")
     _take_step(wpage, pk, "begin_review")
 
-    # Review: redact the third party, mark the document reviewed.
-    wpage.goto(f"{base}/disclosure/{pk}/")
-    wpage.locator(f"a[href*='/disclosure/{pk}/documents/']", has_text="Referral").first.click()
-    wpage.wait_for_load_state()
-    document_url = wpage.url
-    assert re.search(rf"/disclosure/{pk}/documents/\d+/", document_url), document_url
-    for secret in SECRETS:
-        wpage.fill("[name=phrase-phrase]", secret)
-        wpage.select_option("[name=phrase-exemption]", "third_party")
-        _submit(wpage, "phrase-phrase")
-        _no_errors(wpage, f"Redacting {secret!r}")
-        wpage.goto(document_url)
-    shot(wpage, "document-redacted")
-    wpage.locator("form[action$='/reviewed/'] button[type=submit]").click()
-    wpage.wait_for_load_state()
-    _no_errors(wpage, "Marking the document reviewed")
-    shot(wpage, "document-reviewed")
+    # Review: redact the third party in both documents (every occurrence at once), mark each reviewed.
+    for title, phrases in (("Referral", SECRETS), ("Health visitor notes", SECRETS[:1])):
+        wpage.goto(f"{base}/disclosure/{pk}/")
+        wpage.locator(f"a[href*='/disclosure/{pk}/documents/']", has_text=title).first.click()
+        wpage.wait_for_load_state()
+        document_url = wpage.url
+        assert re.search(rf"/disclosure/{pk}/documents/\d+/", document_url), document_url
+        for secret in phrases:
+            wpage.fill("[name=phrase-phrase]", secret)
+            wpage.select_option("[name=phrase-exemption]", "third_party")
+            _submit(wpage, "phrase-phrase")
+            _no_errors(wpage, f"Redacting {secret!r} in {title}")
+            wpage.goto(document_url)
+        shot(wpage, f"document-redacted-{title.split()[0].lower()}")
+        wpage.locator("form[action$='/reviewed/'] button[type=submit]").click()
+        wpage.wait_for_load_state()
+        _no_errors(wpage, f"Marking {title} reviewed")
+    shot(wpage, "documents-reviewed")
 
     # The professional reviewer records a serious-harm opinion.
     reviewer_context = browser.new_context()
@@ -253,9 +274,20 @@ def test_letter_to_download_in_the_browser(browser: Any, live_server: Any, artif
     squashed = re.sub(r"\s+", " ", text).lower()
     assert reference in text
     assert "Pat Lee" in re.sub(r"\s+", " ", text)  # the professional in role is not redacted
+    assert "Health visitor notes" in text  # the uploaded document is in the pack, as pixels behind its caption
+    hidden = [str(value) for value in (PdfReader(io.BytesIO(data)).metadata or {}).values()]
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for item in pdf.objects:
+            if isinstance(item, pikepdf.Stream):
+                try:
+                    hidden.append(item.read_bytes().decode("latin-1"))
+                except pikepdf.PdfError:  # an image codec pikepdf does not decode: its raw bytes
+                    hidden.append(item.read_raw_bytes().decode("latin-1"))
+    everything = re.sub(r"\s+", "", (squashed + "".join(hidden)).lower())
     for secret in SECRETS:
-        assert secret.lower() not in squashed, f"{secret!r} is in the downloaded pack"
-        assert secret.lower().replace(" ", "") not in squashed.replace(" ", "")
+        assert secret.lower() not in squashed, f"{secret!r} is in the downloaded pack's text"
+        assert secret.lower().replace(" ", "") not in everything, f"{secret!r} is in the pack's metadata or streams"
+    assert not shot.checker.failures, "Serious or critical accessibility violations:\n" + shot.checker.report()
 
     for context in (requester_context, worker_context, manager_context):
         context.close()
