@@ -35,6 +35,7 @@ from rights.effects import RESTRICTION_BASES, ErasureMethod, RestrictionBasis
 from rights.retention import is_due, retention_due
 
 DEFAULT_RETENTION_DAYS = 0  # the seed notice: destroyed once the review or audit has concluded
+DESTROYED_TITLE = "[destroyed]"
 
 
 def retention_days() -> int:
@@ -180,14 +181,15 @@ def review_destroy_agency_data(*, review: Review, by: User, today: dt.date | Non
             history_rows += counts.history_rows_cleared
         now = timezone.now()
         for submission in submissions:
+            submission.title = DESTROYED_TITLE  # free text: it may name the people it is about
             submission.summary = ""
             submission.destroyed_at = now
             submission._change_reason = reason  # type: ignore[attr-defined]
             submission.save()
         history_rows += (
             AgencySubmission.history.model.objects.filter(id__in=[s.pk for s in submissions])
-            .exclude(summary="")
-            .update(summary="")
+            .exclude(summary="", title=DESTROYED_TITLE)
+            .update(summary="", title=DESTROYED_TITLE)
         )
         agencies = len({s.agency_id for s in submissions})
         kinds = sorted({s.get_submission_type_display().lower() for s in submissions})
@@ -201,8 +203,9 @@ def review_destroy_agency_data(*, review: Review, by: User, today: dt.date | Non
                 f"{categories} category entries."
             ),
             how=(
-                "Personal data deleted from the database (held categories removed, identity fields and submission "
-                f"summaries emptied); {history_rows} earlier versions in the change history cleared of their values; "
+                "Personal data deleted from the database (held categories removed; identity fields, submission "
+                "titles and summaries, and the notes written about each person emptied); "
+                f"{history_rows} earlier versions in the change history cleared of their values; "
                 "search index entries deleted. References and counts remain for the audit trail."
             ),
             review=locked,

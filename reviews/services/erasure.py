@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -15,15 +16,18 @@ from reviews.models import (
     AgencySubmission,
     CertificateKind,
     Correction,
+    DataShare,
     DataSubjectRecord,
     DestructionCertificate,
     HeldCategory,
     NameKey,
     RecipientNotification,
     RecordStatus,
+    Restriction,
     Review,
     SubjectSearchHit,
 )
+from reviews.search import name_tokens
 from reviews.services.common import _for, _lock_held, _reason
 from reviews.services.effects import _notify_recipients
 from rights import ApplicationError
@@ -31,6 +35,10 @@ from rights.effects import Effect, ErasureExemption, ErasureMethod
 
 ERASED_HIT_REASON = "Details removed when the record was erased or destroyed."
 ERASED_CORRECTION_REASON = "Removed when the record was erased or destroyed."
+ERASED_NOTE = ERASED_CORRECTION_REASON  # free text written about the person: restriction reasons, purposes, notes
+NAME_REMOVED = "[name removed]"
+_WORDS = re.compile(r"[\w'\u2019]+")
+_POSSESSIVE = re.compile(r"['\u2019]s$", re.IGNORECASE)
 
 
 # Erasure (Art 17) and destruction ---------------------------------------------------------------------
@@ -50,7 +58,7 @@ def record_wipe(record: DataSubjectRecord, *, method: ErasureMethod, reason: str
     Historical tables are not themselves tracked, so updating them in bulk loses nothing.
     """
     now = timezone.now()
-    cleared = 0
+    cleared = _scrub_free_text(record, reason=reason)
     held = list(HeldCategory.objects.filter(record=record))
     for entry in held:
         if method is ErasureMethod.DESTROY:
@@ -97,6 +105,74 @@ def record_wipe(record: DataSubjectRecord, *, method: ErasureMethod, reason: str
         .update(reasons=ERASED_HIT_REASON)
     )
     return ErasureCounts(category_entries=len(held), history_rows_cleared=cleared)
+
+
+def names_removed(text: str, tokens: frozenset[str]) -> str:
+    """The text with every word of the person's names (any case, accents or possessive) replaced."""
+
+    def replace(match: re.Match[str]) -> str:
+        word = _POSSESSIVE.sub("", match.group())
+        return NAME_REMOVED if set(name_tokens(word)) & tokens else match.group()
+
+    return _WORDS.sub(replace, text) if tokens else text
+
+
+def _scrub_free_text(record: DataSubjectRecord, *, reason: str) -> int:
+    """Free text written about the person goes with the record, live and in history; returns history rows cleared.
+
+    Restriction reasons, share purposes and decision notes are about this record alone, so they are
+    replaced whole. The submission's title and summary are about others too, so only this person's
+    names leave them. Called before the identity fields are emptied (it needs the names).
+    """
+    cleared: int = 0
+    for restriction in Restriction.objects.filter(record=record):
+        restriction.reason = ERASED_NOTE
+        restriction.lift_reason = ERASED_NOTE if restriction.lift_reason else ""
+        _reason(restriction, reason)
+        restriction.save()
+    past_restrictions = Restriction.history.model.objects.filter(record_id=record.pk)
+    cleared += past_restrictions.exclude(reason=ERASED_NOTE).update(reason=ERASED_NOTE)
+    cleared += (
+        past_restrictions.exclude(lift_reason="").exclude(lift_reason=ERASED_NOTE).update(lift_reason=ERASED_NOTE)
+    )
+    for share in DataShare.objects.filter(record=record):
+        share.purpose = ERASED_NOTE
+        _reason(share, reason)
+        share.save()
+    cleared += (
+        DataShare.history.model.objects.filter(record_id=record.pk)
+        .exclude(purpose=ERASED_NOTE)
+        .update(purpose=ERASED_NOTE)
+    )
+    for hit in SubjectSearchHit.objects.filter(record=record).exclude(decision_note=""):
+        hit.decision_note = ERASED_NOTE
+        _reason(hit, reason)
+        hit.save()
+    cleared += (
+        SubjectSearchHit.history.model.objects.filter(record_id=record.pk)
+        .exclude(decision_note="")
+        .exclude(decision_note=ERASED_NOTE)
+        .update(decision_note=ERASED_NOTE)
+    )
+    tokens = frozenset(
+        token
+        for name in (record.full_name, *record.previous_name_list)
+        for token in name_tokens(name)
+        if len(token) > 1
+    )
+    submission = AgencySubmission.objects.select_for_update().get(pk=record.submission_id)
+    title, summary = names_removed(submission.title, tokens), names_removed(submission.summary, tokens)
+    if (title, summary) != (submission.title, submission.summary):
+        submission.title, submission.summary = title, summary
+        _reason(submission, reason)
+        submission.save()
+    for past in AgencySubmission.history.model.objects.filter(id=submission.pk):
+        title, summary = names_removed(past.title, tokens), names_removed(past.summary, tokens)
+        if (title, summary) != (past.title, past.summary):
+            past.title, past.summary = title, summary
+            past.save(update_fields=["title", "summary"])
+            cleared += 1
+    return cleared
 
 
 def holds_blocking(record_ids: Iterable[int], review_ids: Iterable[int], *, ignore_reference: str = "") -> list[str]:
@@ -189,6 +265,10 @@ def _how(method: ErasureMethod, history_rows: int) -> str:
         done = "Personal data deleted from the database (held categories removed, identity fields emptied)"
     else:
         done = "Identifying data removed from the database (identity fields and category contents emptied; which categories were held is kept for statistics)"
+    done += (
+        "; notes written about the person (restriction reasons, share purposes, decision notes) emptied and their "
+        "names removed from the submission's title and summary"
+    )
     return (
         f"{done}; {history_rows} earlier versions in the change history cleared of their values; "
         "search index entries deleted; only the record reference remains."

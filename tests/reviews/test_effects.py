@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 
 from reviews.holds import Hold
 from reviews.models import (
+    AgencySubmission,
     Correction,
     DataShare,
     DataSubjectRecord,
@@ -18,6 +19,7 @@ from reviews.models import (
     RecipientNotification,
     RecordStatus,
     Restriction,
+    SubjectSearchHit,
 )
 from reviews.search import SearchCriteria, subject_search
 from reviews.selectors import notifications_for, recipients_of
@@ -27,6 +29,7 @@ from reviews.services import (
     notification_mark_sent,
     restriction_lift,
     review_set_legal_hold,
+    search_hit_decide,
     search_run_create,
     subject_add_to_review,
     subject_erase,
@@ -34,6 +37,7 @@ from reviews.services import (
     subject_objection_uphold,
     subject_rectify,
     subject_restrict,
+    submission_create,
 )
 from reviews.services.erasure import ERASED_CORRECTION_REASON
 from rights import ApplicationError
@@ -390,3 +394,62 @@ def test_anonymisation_keeps_which_categories_were_held(record: DataSubjectRecor
     assert "asthma" not in "".join(HeldCategory.history.filter(record_id=record.pk).values_list("value", flat=True))
     assert erased.certificate.method == "anonymise"
     assert "Identifying data removed" in erased.certificate.how
+
+
+def test_erasure_leaves_no_free_text_behind(held: Holdings, boss: User, worker: User) -> None:
+    """Notes written about the person (restriction reasons, share purposes, decision notes, the submission's
+    title) go too, from the live rows and their history (UK GDPR Art 17)."""
+    review = held.review()
+    submission = submission_create(
+        by=worker,
+        review=review,
+        agency=held.agency(),
+        submission_type="reflection",
+        title="IMR: Alex Example and O'Brien family",
+        received_on=review.started,
+        summary="Contacts with Alex Example's family.",
+    )
+    record = held.record("Alex O'Brien", submission=submission, previous_names=("Alex Example",), date_of_birth=DOB)
+    other = held.record("Sam Green", submission=submission)
+    restricted = subject_restrict(
+        record=record, by=worker, basis=RestrictionBasis.ACCURACY_CONTESTED, reason="Alex Example disputes the date"
+    )
+    restriction_lift(
+        restriction=restricted.restriction,
+        by=worker,
+        reason="Alex Example's mother confirmed it",
+        requester_told_on=TODAY,
+        today=TODAY,
+    )
+    subject_export(
+        record=record,
+        by=worker,
+        purpose="Alex Example's school audit",
+        recipient=held.agency("Hillside School"),
+        today=TODAY,
+    )
+    run = search_run_create(by=worker, criteria=SearchCriteria(name="Alex Example"), request_reference="RR-2026-0061")
+    search_hit_decide(hit=run.hits.get(record=record), by=worker, decision="confirmed", note="Alex Example at Hillside")
+
+    erased = subject_erase(
+        record=record, by=boss, method=ErasureMethod.DESTROY, reason="Asked", request_reference="RR-2026-0061"
+    )
+
+    def texts(model: type, field: str, **where: object) -> set[str]:
+        live = set(model.objects.filter(**where).values_list(field, flat=True))  # type: ignore[attr-defined]
+        past = set(model.history.filter(**where).values_list(field, flat=True))  # type: ignore[attr-defined]
+        return live | past
+
+    assert texts(Restriction, "reason", record_id=record.pk) == {ERASED_CORRECTION_REASON}
+    assert texts(Restriction, "lift_reason", record_id=record.pk) == {"", ERASED_CORRECTION_REASON}
+    assert texts(DataShare, "purpose", record_id=record.pk) == {ERASED_CORRECTION_REASON}
+    assert texts(SubjectSearchHit, "decision_note", record_id=record.pk) <= {"", ERASED_CORRECTION_REASON}
+    assert ERASED_CORRECTION_REASON in texts(SubjectSearchHit, "decision_note", record_id=record.pk)
+    # The submission is about others too: only this person's names leave its title and summary.
+    titles = texts(AgencySubmission, "title", pk=submission.pk)
+    summaries = texts(AgencySubmission, "summary", pk=submission.pk)
+    assert titles == {"IMR: [name removed] [name removed] and [name removed] family"}
+    assert summaries == {"Contacts with [name removed] [name removed] family."}
+    assert erased.certificate.history_rows_cleared >= 8
+    other.refresh_from_db()
+    assert other.full_name == "Sam Green"

@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from reviews.holds import Hold, holds_for_open_requests
 from reviews.models import (
     AgencySubmission,
+    DataShare,
     DataSubjectRecord,
     DestructionCertificate,
     DestructionDue,
@@ -21,7 +22,9 @@ from reviews.models import (
     HeldCategory,
     HitDecision,
     RecordStatus,
+    Restriction,
     Review,
+    SubjectSearchHit,
 )
 from reviews.retention import destruction_due_refresh, due_items, retention_days, review_destroy_agency_data
 from reviews.search import SearchCriteria
@@ -30,9 +33,11 @@ from reviews.services import (
     review_set_legal_hold,
     search_hit_decide,
     search_run_create,
+    subject_export,
     subject_restrict,
     submission_create,
 )
+from reviews.services.erasure import ERASED_NOTE
 from reviews.tasks import retention_sweep
 from rights import ApplicationError
 from rights.effects import RestrictionBasis
@@ -293,3 +298,37 @@ def test_the_daily_sweep_is_scheduled_once(db: None) -> None:
     migration = importlib.import_module("reviews.migrations.0002_schedule_retention_sweep")
     migration.schedule_retention_sweep(apps, None)  # idempotent: running it again adds nothing
     assert PeriodicTask.objects.filter(task="reviews.retention_sweep").count() == 1
+
+
+def test_destruction_leaves_no_free_text_behind(concluded: Review, boss: User, worker: User, held: Holdings) -> None:
+    """Submission titles and the notes written about each person go too, from the live rows and the history."""
+    submission = AgencySubmission.objects.filter(review=concluded).first()
+    assert submission is not None
+    record = DataSubjectRecord.objects.get(submission=submission)
+    submission_create(
+        by=worker,
+        review=concluded,
+        agency=submission.agency,
+        submission_type="performance",
+        title="Sam Example's school figures",
+        received_on=CONCLUDED,
+    )
+    school = held.agency("Hillside School", "education")
+    subject_export(record=record, by=worker, purpose="Alex's audit", recipient=school, today=TODAY)
+    restricted = subject_restrict(
+        record=record, by=worker, basis=RestrictionBasis.ACCURACY_CONTESTED, reason="Alex disputes the incident"
+    )
+    run = search_run_create(by=worker, criteria=SearchCriteria(name="Alex Example"), request_reference="RR-2026-0070")
+    search_hit_decide(hit=run.hits.get(record=record), by=worker, decision=HitDecision.REJECTED, note="Alex is older")
+    review_destroy_agency_data(review=concluded, by=boss, today=TODAY)
+
+    ids = list(AgencySubmission.objects.filter(review=concluded).values_list("pk", flat=True))
+    titles = set(AgencySubmission.objects.filter(pk__in=ids).values_list("title", flat=True))
+    titles |= set(AgencySubmission.history.filter(id__in=ids).values_list("title", flat=True))
+    assert titles == {"[destroyed]"}
+    reasons = set(Restriction.history.filter(id=restricted.restriction.pk).values_list("reason", flat=True))
+    assert reasons == {ERASED_NOTE}
+    purposes = set(DataShare.history.filter(record_id=record.pk).values_list("purpose", flat=True))
+    assert purposes == {ERASED_NOTE}
+    notes = set(SubjectSearchHit.history.filter(record_id=record.pk).values_list("decision_note", flat=True))
+    assert "Alex is older" not in notes and ERASED_NOTE in notes
