@@ -399,10 +399,11 @@ class EvidenceForm(VersionForm):
         error_messages={"required": "Enter the date the evidence was seen"},
     )
     received_on = GovukDateField(
-        label="Date it arrived (optional)",
-        required=False,
+        label="Date it arrived",
+        required=False,  # required for identity and authority (clean): the others do not move the clock
         not_future=True,
-        help_text="If it came by post or email: the clock starts from the day it arrived.",
+        help_text="For identity and authority: the month runs from the day it arrived. If it came with the request, "
+        "this is the day the request arrived, and the clock does not move.",
     )
     authority = _radios(
         [("", "As already recorded"), *AUTHORITY_CHOICES],
@@ -425,9 +426,17 @@ class EvidenceForm(VersionForm):
     )
     scan = ScanField(label="Scan (optional)", required=False, help_text="PDF, JPG or PNG.")
 
-    def __init__(self, *args: Any, letters: Iterable[Letter] = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, letters: Iterable[Letter] = (), request_received: dt.date | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["incoming_letter"]).choices = letter_choices(letters)
+        if request_received is not None:
+            self.fields["received_on"].help_text = (
+                "For identity and authority: the month runs from the day it arrived. If it came with the request, "
+                f"this is the day the request arrived ({request_received.day} {request_received:%B %Y}), and the "
+                "clock does not move."
+            )
 
     def clean(self) -> dict[str, Any] | None:
         super().clean()
@@ -439,6 +448,9 @@ class EvidenceForm(VersionForm):
         if data.get("kind") and data.get("kind") != EvidenceKind.AUTHORITY and data.get("authority"):
             self.add_error("authority", "An authority only goes with evidence of authority to act")
         seen_on, received_on = data.get("seen_on"), data.get("received_on")
+        clock_evidence = data.get("kind") in {EvidenceKind.IDENTITY, EvidenceKind.AUTHORITY}
+        if clock_evidence and not received_on and "received_on" not in self.errors:
+            self.add_error("received_on", "Enter the date it arrived")
         if seen_on and received_on and received_on > seen_on:
             self.add_error("received_on", "Date it arrived must be on or before the date it was seen")
         return data

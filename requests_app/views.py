@@ -37,7 +37,7 @@ from requests_app.forms import (
     RestrictForm,
     TransitionForm,
 )
-from requests_app.models import EvidenceKind, Letter, RightsRequest
+from requests_app.models import EvidenceKind, Letter, RightsRequest, Status
 from requests_app.services import evidence as evidence_services
 from requests_app.services import letters as letter_services
 from requests_app.services import transitions as transition_services
@@ -320,11 +320,18 @@ def evidence_new(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     rights_request = request_get_for_user(user=user, pk=pk)
     letters = selectors.incoming_letters(rights_request)
+    # Until identity has been asked for, evidence came with the request: it arrived that day, and the clock stays.
+    came_with_request = rights_request.status == Status.RECEIVED
     form = EvidenceForm(
         _posted(request),
         _files(request),
         letters=letters,
-        initial={"version": rights_request.version, "seen_on": _today()},
+        request_received=rights_request.received,
+        initial={
+            "version": rights_request.version,
+            "seen_on": _today(),
+            "received_on": rights_request.received if came_with_request else None,
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -345,7 +352,11 @@ def evidence_new(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ApplicationError as error:
             rights_request = request_get_for_user(user=user, pk=pk)
-            form = EvidenceForm(_with_current_version(request.POST, rights_request), letters=letters)
+            form = EvidenceForm(
+                _with_current_version(request.POST, rights_request),
+                letters=letters,
+                request_received=rights_request.received,
+            )
             form.is_valid()
             form.add_application_error(error, field_map={"letter": "incoming_letter"})
             if request.FILES.get("scan"):

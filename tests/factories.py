@@ -154,7 +154,7 @@ DECLINE_INPUTS: dict[str, dict[str, str]] = {
 
 
 def verify_identity(request: RightsRequest, *, by: User, on: dt.date) -> RightsRequest:
-    """Record identity (and, for a representative, authority) seen on `on`, through the evidence service."""
+    """Record identity (and, for a representative, authority) arrived and seen on `on`, through the evidence service."""
     from requests_app.models import EvidenceKind
     from requests_app.services.evidence import evidence_record
 
@@ -164,6 +164,7 @@ def verify_identity(request: RightsRequest, *, by: User, on: dt.date) -> RightsR
         kind=EvidenceKind.IDENTITY,
         description="Passport ending 123",
         seen_on=on,
+        received_on=on,
         today=on,
     )
     if request.requester_id is not None:
@@ -173,6 +174,7 @@ def verify_identity(request: RightsRequest, *, by: User, on: dt.date) -> RightsR
             kind=EvidenceKind.AUTHORITY,
             description="Birth certificate naming the parent",
             seen_on=on,
+            received_on=on,
             today=on,
         )
     return RightsRequest.objects.get(pk=request.pk)

@@ -36,6 +36,8 @@ from rights import ApplicationError, Authority, Competence, RepresentativeRole
 from rights.people import ROLE_AUTHORITIES
 
 HISTORY_REASON_LENGTH = 100
+# Evidence whose arrival starts the month (UK GDPR Art 12A): the day it arrived must be given.
+CLOCK_EVIDENCE = frozenset({EvidenceKind.IDENTITY, EvidenceKind.AUTHORITY})
 
 # The first bytes of each file type we accept (PDF 1.7 s7.5.2; PNG s5.2; JPEG/JFIF SOI marker).
 SCAN_SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -130,7 +132,8 @@ def evidence_record(
 ) -> Evidence:
     """Record evidence seen for a request and what it settles: identity, authority, a child's consent or competence.
 
-    The first identity or authority evidence restarts the month from the day it arrived (Art 12A);
+    The first identity or authority evidence restarts the month from the day it arrived (Art 12A),
+    which must be given (evidence enclosed with the request arrived with it, so the clock stays);
     later evidence of the same kind is kept but does not move the clock again.
     """
     if by is None:
@@ -155,6 +158,13 @@ def evidence_record(
         request = _lock_open(request_id, by, expected_version)
         _check_dates(request, seen_on=seen_on, received_on=received_on, today=today)
         _check_letter(request, letter, by=by)
+        if kind in CLOCK_EVIDENCE and received_on is None:
+            # UK GDPR Art 12A: the month runs from the day it arrived; the day it was looked at is not that day.
+            raise ApplicationError(
+                "Enter the date the evidence arrived: if it came with the request, the date the request arrived "
+                f"({request.received:%d %B %Y}).",
+                field="received_on",
+            )
         arrived = received_on or seen_on
         change = f"{EvidenceKind(kind).label} evidence recorded"
         if kind == EvidenceKind.IDENTITY:

@@ -99,6 +99,7 @@ def world(db: None) -> World:
             kind=EvidenceKind.IDENTITY,
             description="Passport ending 123",
             seen_on=dt.date(2026, 3, 5),
+            received_on=dt.date(2026, 3, 5),
             scan=ContentFile(PNG, name="passport.png"),
             today=TODAY,
         )

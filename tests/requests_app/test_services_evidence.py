@@ -32,6 +32,7 @@ def _fresh(request: RightsRequest) -> RightsRequest:
 def _record(request: RightsRequest, by: User, kind: EvidenceKind = EvidenceKind.IDENTITY, **kwargs: object) -> Evidence:
     values: dict[str, object] = {"description": "Passport ending 123", "seen_on": TODAY, "today": TODAY}
     values.update(kwargs)
+    values.setdefault("received_on", values["seen_on"])
     return evidence_record(request_id=request.pk, by=by, kind=kind, **values)  # type: ignore[arg-type]
 
 
@@ -63,10 +64,33 @@ def test_identity_sets_verified_and_restarts_the_month_from_the_day_it_arrived()
     assert (last.history_user, last.history_change_reason) == (worker, "Identity evidence recorded")
 
 
-def test_identity_without_an_arrival_date_counts_from_when_it_was_seen() -> None:
+@pytest.mark.parametrize("kind", [EvidenceKind.IDENTITY, EvidenceKind.AUTHORITY])
+def test_identity_or_authority_without_the_date_it_arrived_is_refused(kind: EvidenceKind) -> None:
+    """The day it was looked at is not the day it arrived (Art 12A): the service will not guess."""
+    request = _parent_request()
+    with pytest.raises(ApplicationError, match="Enter the date the evidence arrived") as error:
+        evidence_record(
+            request_id=request.pk,
+            by=caseworker(),
+            kind=kind,
+            description="Seen",
+            seen_on=TODAY,
+            authority=Authority.PARENTAL_RESPONSIBILITY if kind == EvidenceKind.AUTHORITY else None,
+            today=TODAY,
+        )
+    assert error.value.field == "received_on"
+    assert "2 March 2026" in error.value.message
+    assert not Evidence.objects.exists() and not ClockEvent.objects.exists()
+    request = _fresh(request)
+    assert (request.identity_verified_at, request.authority_verified_at) == (None, None)
+
+
+def test_identity_enclosed_with_the_letter_and_verified_a_week_later_leaves_the_due_date_alone() -> None:
     request = make_request(received=RECEIVED, today=RECEIVED)
-    _record(request, caseworker())
-    assert ClockEvent.objects.get(request=request).date == TODAY
+    _record(request, caseworker(), seen_on=dt.date(2026, 3, 9), received_on=RECEIVED, today=dt.date(2026, 3, 9))
+    request = _fresh(request)
+    assert ClockEvent.objects.get(request=request).date == RECEIVED
+    assert (request.clock_started, request.due_date) == (None, dt.date(2026, 4, 2))
 
 
 def test_identity_that_came_with_the_request_leaves_the_due_date_alone() -> None:

@@ -236,6 +236,7 @@ def _parent_request(staff: dict[str, User], *, dob: dt.date, verify_authority: b
         kind=EvidenceKind.IDENTITY,
         description="Passport ending 123",
         seen_on=RECEIVED,
+        received_on=RECEIVED,
         today=RECEIVED,
     )
     if verify_authority:
@@ -245,6 +246,7 @@ def _parent_request(staff: dict[str, User], *, dob: dt.date, verify_authority: b
             kind=EvidenceKind.AUTHORITY,
             description="Full birth certificate",
             seen_on=RECEIVED,
+            received_on=RECEIVED,
             today=RECEIVED,
         )
     return _fresh(request)
@@ -260,6 +262,7 @@ def test_representative_needs_verified_authority(staff: dict[str, User], fake_le
         kind=EvidenceKind.AUTHORITY,
         description="Full birth certificate",
         seen_on=DAY,
+        received_on=DAY,
         today=DAY,
     )
     assert _step(request, "start_work", staff["caseworker"]).status == Status.IN_PROGRESS
@@ -277,6 +280,7 @@ def test_representative_without_recorded_authority_is_blocked(
         kind=EvidenceKind.IDENTITY,
         description="Driving licence",
         seen_on=RECEIVED,
+        received_on=RECEIVED,
         today=RECEIVED,
     )
     assert verify_identity_only.pk

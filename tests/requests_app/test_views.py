@@ -142,6 +142,7 @@ def _letter_and_evidence(rr: RightsRequest, by: User) -> tuple[Letter, Evidence]
         kind="identity",  # type: ignore[arg-type]
         description="Passport ending 123",
         seen_on=dt.date(2026, 3, 5),
+        received_on=dt.date(2026, 3, 5),
         scan=SimpleUploadedFile("passport.png", PNG),
         today=TODAY,
     )
@@ -778,6 +779,9 @@ def test_evidence_after_someone_elses_change_is_refused_and_kept(manager: User, 
             "seen_on_day": "10",
             "seen_on_month": "3",
             "seen_on_year": "2026",
+            "received_on_day": "2",
+            "received_on_month": "3",
+            "received_on_year": "2026",
         },
     )
     assert response.status_code == 200

@@ -175,3 +175,52 @@ def test_evidence_names_the_letter_it_came_in(casey: User, rr: RightsRequest) ->
         dt.date(2026, 3, 9),
         passport.pk,
     )
+
+
+def _date_field_values(page: str, name: str) -> list[str]:
+    return [re.search(rf'name="{name}_{part}"[^>]*value="([^"]*)"', page).group(1) for part in ("day", "month", "year")]  # type: ignore[union-attr]
+
+
+def test_evidence_enclosed_with_the_letter_and_verified_a_week_later_leaves_the_due_date(
+    casey: User, rr: RightsRequest
+) -> None:
+    client = client_for(casey)
+    url = reverse("evidence_new", args=[rr.pk])
+    page = client.get(url).content.decode()
+    assert _date_field_values(page, "received_on") == ["2", "3", "2026"]  # the day the request arrived
+    assert "(2 March 2026)" in page
+    done = client.post(
+        url,
+        {
+            "version": str(rr.version),
+            "kind": "identity",
+            "description": "Passport copy enclosed with the letter",
+            **date_parts("seen_on", dt.date(2026, 3, 9)),  # looked at a week later
+            **date_parts("received_on", RECEIVED),  # as the form offered it
+        },
+    )
+    assert done.status_code == 302
+    rr = RightsRequest.objects.get(pk=rr.pk)
+    assert (rr.due_date, rr.clock_started) == (dt.date(2026, 4, 2), None)
+    assert ClockEvent.objects.get(request=rr).date == RECEIVED
+
+
+def test_identity_evidence_needs_the_date_it_arrived(casey: User, rr: RightsRequest) -> None:
+    response = client_for(casey).post(
+        reverse("evidence_new", args=[rr.pk]),
+        {
+            "version": str(rr.version),
+            "kind": "identity",
+            "description": "Passport",
+            **date_parts("seen_on", dt.date(2026, 3, 9)),
+        },
+    )
+    assert response.status_code == 200
+    assert "Enter the date it arrived" in response.content.decode()
+    assert not ClockEvent.objects.exists()
+
+
+def test_once_identity_was_asked_for_the_arrival_date_is_not_guessed(casey: User, rr: RightsRequest) -> None:
+    factories.take_steps(rr, "request_identity", user=casey, today=RECEIVED)
+    page = client_for(casey).get(reverse("evidence_new", args=[rr.pk])).content.decode()
+    assert _date_field_values(page, "received_on") == ["", "", ""]
