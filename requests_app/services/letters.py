@@ -184,19 +184,23 @@ def _ground(context: Mapping[str, Any], request: RightsRequest, *, required: boo
     return ground
 
 
-def _needs_child_agreement(request: RightsRequest, today: dt.date) -> bool:
-    """A child of the consent age or over agrees to someone else seeing their records (the seed notice's policy)."""
+def _needs_child_agreement(request: RightsRequest) -> bool:
+    """A child of the consent age or over agrees to someone else seeing their records (the seed notice's policy).
+
+    Issue 3 and the guards: the child's age on the date of the request, not on the date of the letter.
+    """
     dob = request.subject.date_of_birth
-    if request.requester_id is None or dob is None or dob > today or request.child_consented_on:
+    on = request.received
+    if request.requester_id is None or dob is None or dob > on or request.child_consented_on:
         return False
     if request.child_competence == Competence.NOT_COMPETENT:
         return False
-    age = age_on(dob, today)
+    age = age_on(dob, on)
     competent = request.child_competence == Competence.COMPETENT or age >= settings.CHILD_CONSENT_AGE
     return competent and age < ADULT_AGE
 
 
-def _identity_needs(request: RightsRequest, context: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
+def _identity_needs(request: RightsRequest, context: Mapping[str, Any]) -> dict[str, Any]:
     subject = request.subject.full_name
     authority_needed = request.requester_id is not None and request.authority_verified_at is None
     # Identity is asked for unless it is verified and only the authority is missing.
@@ -207,7 +211,7 @@ def _identity_needs(request: RightsRequest, context: Mapping[str, Any], today: d
         "authority_needed": authority_needed,
         "identity_documents": IDENTITY_DOCUMENTS,
         "authority_document": authority_text,
-        "child_agreement_needed": _needs_child_agreement(request, today),
+        "child_agreement_needed": _needs_child_agreement(request),
         "documents_needed": _text(context, catalogue.DOCUMENTS_NEEDED),
     }
 
@@ -256,7 +260,7 @@ def letter_context(
             what_happens_next=WHAT_HAPPENS_NEXT[request.right],
         )
     elif name == "identity_request":
-        values.update(_identity_needs(request, context, today))
+        values.update(_identity_needs(request, context))
     elif name == "clarification_request":
         values.update(
             clarification_question=_text(context, catalogue.CLARIFICATION_QUESTION),

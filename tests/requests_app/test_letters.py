@@ -262,6 +262,27 @@ def test_the_identity_request_asks_a_teenager_for_their_own_agreement() -> None:
     )
 
 
+def _agreement_needed(dob: dt.date) -> bool:
+    request = make(subject_dob=dob)  # received on 2 March 2026, the letter dated 4 March
+    values = letters_service.letter_context(
+        request=request, spec=letter_template("identity_request"), context={}, today=TODAY
+    )
+    return bool(values["child_agreement_needed"])
+
+
+@pytest.mark.parametrize(
+    ("dob", "needed"),
+    [
+        (dt.date(2008, 3, 3), True),  # 17 when the request arrived, 18 by the letter: still a child's request
+        (dt.date(2008, 3, 2), False),  # 18 on the day the request arrived: an adult, not a child agreeing
+        (dt.date(2013, 3, 3), False),  # 12 when it arrived, 13 by the letter: under the consent age
+        (dt.date(2013, 3, 2), True),  # 13 on the day it arrived
+    ],
+)
+def test_the_childs_age_is_taken_on_the_date_of_the_request_not_the_letter(dob: dt.date, needed: bool) -> None:
+    assert _agreement_needed(dob) is needed
+
+
 def test_a_refusal_without_reasons_is_refused_unless_giving_them_would_cause_harm() -> None:
     request = make()
     with pytest.raises(ApplicationError, match="reasons"):
