@@ -19,6 +19,8 @@ from reviews.models import (
     DestructionCertificate,
     DestructionDue,
     HeldCategory,
+    ProcessLawfulBasis,
+    ProcessProfile,
     RecipientNotification,
     Restriction,
     Review,
@@ -76,6 +78,20 @@ class ReviewAdmin(AuditedAdmin):
         "agency_data_destroyed_at",
         "created_at",
     )
+
+
+class ProcessLawfulBasisInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ProcessLawfulBasis
+    extra = 0
+    fields = ("position", "title", "explanation")
+
+
+@admin.register(ProcessProfile)
+class ProcessProfileAdmin(AuditedAdmin):
+    """The purpose and lawful bases the "what we hold" page states for each process: configuration, kept with history."""
+
+    list_display = ("review_type", "purpose")
+    inlines = (ProcessLawfulBasisInline,)
 
 
 @admin.register(SourceAgency)

@@ -18,6 +18,7 @@ from reviews.models import (
     HeldCategory,
     HitDecision,
     NotificationStatus,
+    ProcessProfile,
     RecipientNotification,
     RecordStatus,
     Restriction,
@@ -30,30 +31,6 @@ from reviews.models import (
     SubmissionType,
 )
 from rights.retention import is_due
-
-PROCESS_DESCRIPTIONS = {
-    ReviewType.CSPR: "Where a child or young person has died or experienced abuse or neglect resulting in serious harm.",
-    ReviewType.SECTION_11: "Checks that agencies have what Section 11 of the Children Act 2004 requires, such as training and safeguarding leads.",
-    ReviewType.MULTI_AGENCY_AUDIT: "To assess how well agencies work together locally.",
-    ReviewType.LEARNING_REVIEW: "To capture system issues or good practice.",
-}
-
-LAWFUL_BASIS = (
-    ("Public task", "UK GDPR Article 6(1)(e): the partnership's statutory functions, not consent."),
-    (
-        "Working Together to Safeguard Children 2018",
-        "Statutory guidance establishing the safeguarding partnership and its reviews and audits.",
-    ),
-    (
-        "Children and Social Work Act 2017",
-        "Safeguarding partners' duties, including child safeguarding practice reviews.",
-    ),
-    ("Children Act 2004, section 11", "Agencies' safeguarding duties, which Section 11 compliance audits scrutinise."),
-    (
-        "Health and other special category data",
-        "UK GDPR Article 9(2)(g) with DPA 2018 Schedule 1 paragraph 18 (safeguarding of children and of individuals at risk).",
-    ),
-)
 
 
 def _active_restriction() -> Exists:
@@ -150,7 +127,7 @@ def restrictions_active(record: DataSubjectRecord) -> list[Restriction]:
     return list(Restriction.objects.filter(record=record, lifted_at__isnull=True).select_related("placed_by"))
 
 
-# The "what we hold" page -----------------------------------------------------------------------------
+# The "what we hold" table ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -174,12 +151,22 @@ class SourceRow:
 class ProcessRow:
     key: str
     label: str
-    description: str
+    purpose: str  # empty when no profile is recorded for the process
+    lawful_basis: tuple[tuple[str, str], ...]  # (title, explanation), in the profile's order
     in_progress: int
     concluded_holding: int
     overdue: int
     on_legal_hold: int
     destroyed: int
+
+
+@dataclass(frozen=True)
+class LawfulBasisRow:
+    """A lawful basis and the processes (their labels) that rest on it."""
+
+    title: str
+    explanation: str
+    processes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -192,21 +179,47 @@ class AgencyRow:
 
 @dataclass(frozen=True)
 class WhatWeHold:
+    """The privacy notice's table (purposes, categories, sources, lawful basis, retention) from the data held.
+
+    Built for the "what we hold" page and for a disclosure pack's Art 15(1) section (with `record_ids`).
+    """
+
     processes: list[ProcessRow]
     categories: list[CategoryRow]
     sources: list[SourceRow]
     agencies: list[AgencyRow]
     agency_kinds: list[str]
-    lawful_basis: tuple[tuple[str, str], ...]
+    lawful_basis: tuple[LawfulBasisRow, ...]
     retention_days: int
+    retention: str
     records_held: int
     records_restricted: int
     certificates: int
     last_destroyed: dt.datetime | None
 
 
-def what_we_hold(*, today: dt.date, retention_days: int) -> WhatWeHold:
-    """The privacy notice's table, computed from what is actually held: a fixed number of queries."""
+def retention_statement(days: int) -> str:
+    """The retention rule in plain words (UK GDPR Art 5(1)(e), Art 15(1)(d))."""
+    when = f"{days} day{'s' if days != 1 else ''} after" if days else "when"
+    return (
+        f"Agency data is destroyed {when} its review or audit concludes, unless a legal hold or an open request "
+        "needs it."
+    )
+
+
+def what_we_hold(
+    *, today: dt.date, retention_days: int | None = None, record_ids: Iterable[int] | None = None
+) -> WhatWeHold:
+    """The whole "what we hold" table from what is actually held: a fixed number of queries.
+
+    `record_ids` narrows every count to those records (one person's confirmed records, for the Art
+    15(1) section of their pack); purposes, lawful bases and retention are the same for everyone.
+    `retention_days` defaults to the REVIEW_RETENTION_DAYS setting.
+    """
+    from reviews.retention import retention_days as retention_setting  # retention imports the services
+
+    days = retention_setting() if retention_days is None else retention_days
+    only = None if record_ids is None else sorted(set(record_ids))
     processes = list(ReviewType)
     process_index = {p.value: i for i, p in enumerate(processes)}
     kinds = list(AgencyKind)
@@ -214,9 +227,13 @@ def what_we_hold(*, today: dt.date, retention_days: int) -> WhatWeHold:
 
     by_category: dict[str, list[int]] = {c.value: [0] * len(processes) for c in Category}
     kinds_by_category: dict[str, set[str]] = defaultdict(set)
+    held_categories = HeldCategory.objects.filter(record__status=RecordStatus.ACTIVE)
+    if only is not None:
+        held_categories = held_categories.filter(record_id__in=only)
     rows = (
-        HeldCategory.objects.filter(record__status=RecordStatus.ACTIVE)
-        .values("category", "record__submission__review__review_type", "record__submission__agency__kind")
+        held_categories.values(
+            "category", "record__submission__review__review_type", "record__submission__agency__kind"
+        )
         .annotate(n=Count("record", distinct=True))
         .order_by()
     )
@@ -235,24 +252,25 @@ def what_we_hold(*, today: dt.date, retention_days: int) -> WhatWeHold:
     ]
 
     by_source: dict[str, list[int]] = {s.value: [0] * len(kinds) for s in SubmissionType}
-    for row in (
-        AgencySubmission.objects.filter(destroyed_at__isnull=True)
-        .values("submission_type", "agency__kind")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
+    submissions = AgencySubmission.objects.filter(destroyed_at__isnull=True)
+    if only is not None:
+        submissions = submissions.filter(pk__in=DataSubjectRecord.objects.filter(pk__in=only).values("submission_id"))
+    for row in submissions.values("submission_type", "agency__kind").annotate(n=Count("pk")).order_by():
         by_source[row["submission_type"]][kind_index[row["agency__kind"]]] += row["n"]
     sources = [SourceRow(s.value, s.label, sum(by_source[s.value]), by_source[s.value]) for s in SubmissionType]
 
-    agencies = [
-        AgencyRow(a.name, a.get_kind_display(), a.data_owner, a.held)
-        for a in SourceAgency.objects.annotate(
-            held=Count("submissions", filter=Q(submissions__destroyed_at__isnull=True))
-        ).order_by("name")
-    ]
+    agency_rows = SourceAgency.objects.annotate(
+        held=Count("submissions", filter=Q(submissions__in=submissions), distinct=True)
+    )
+    if only is not None:
+        agency_rows = agency_rows.filter(held__gt=0)
+    agencies = [AgencyRow(a.name, a.get_kind_display(), a.data_owner, a.held) for a in agency_rows.order_by("name")]
 
     counts: dict[str, dict[str, int]] = {p.value: defaultdict(int) for p in processes}
-    for review_type, status, concluded, legal_hold, destroyed_at in Review.objects.values_list(
+    reviews = Review.objects.all()
+    if only is not None:
+        reviews = reviews.filter(submissions__subjects__in=only).distinct()
+    for review_type, status, concluded, legal_hold, destroyed_at in reviews.values_list(
         "review_type", "status", "concluded", "legal_hold", "agency_data_destroyed_at"
     ):
         tally = counts[review_type]
@@ -264,39 +282,60 @@ def what_we_hold(*, today: dt.date, retention_days: int) -> WhatWeHold:
             tally["concluded_holding"] += 1
             if legal_hold:
                 tally["on_legal_hold"] += 1
-            elif is_due(concluded, retention_days, today):
+            elif is_due(concluded, days, today):
                 tally["overdue"] += 1
-    process_rows = [
-        ProcessRow(
-            p.value,
-            p.label,
-            PROCESS_DESCRIPTIONS[p],
-            counts[p.value]["in_progress"],
-            counts[p.value]["concluded_holding"],
-            counts[p.value]["overdue"],
-            counts[p.value]["on_legal_hold"],
-            counts[p.value]["destroyed"],
+    purposes: dict[str, str] = {}
+    bases_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for review_type, purpose, title, explanation in ProcessProfile.objects.order_by(
+        "review_type", "lawful_bases__position", "lawful_bases__pk"
+    ).values_list("review_type", "purpose", "lawful_bases__title", "lawful_bases__explanation"):
+        purposes[review_type] = purpose
+        if title is not None:
+            bases_of[review_type].append((title, explanation))
+    process_rows = []
+    bases: dict[tuple[str, str], list[str]] = {}
+    for p in processes:
+        own = tuple(bases_of[p.value])
+        for basis in own:
+            bases.setdefault(basis, []).append(p.label)
+        process_rows.append(
+            ProcessRow(
+                p.value,
+                p.label,
+                purposes.get(p.value, ""),
+                own,
+                counts[p.value]["in_progress"],
+                counts[p.value]["concluded_holding"],
+                counts[p.value]["overdue"],
+                counts[p.value]["on_legal_hold"],
+                counts[p.value]["destroyed"],
+            )
         )
-        for p in processes
-    ]
 
-    held = DataSubjectRecord.objects.filter(status=RecordStatus.ACTIVE).aggregate(
+    records = DataSubjectRecord.objects.filter(status=RecordStatus.ACTIVE)
+    if only is not None:
+        records = records.filter(pk__in=only)
+    held = records.aggregate(
         total=Count("pk", distinct=True),
         restricted=Count(
             "pk", distinct=True, filter=Q(restrictions__lifted_at__isnull=True, restrictions__isnull=False)
         ),
     )
-    certificates = DestructionCertificate.objects.aggregate(n=Count("pk"), last=Max("destroyed_at"))
+    certificates = DestructionCertificate.objects.all()
+    if only is not None:
+        certificates = certificates.filter(record_id__in=only)
+    certified = certificates.aggregate(n=Count("pk"), last=Max("destroyed_at"))
     return WhatWeHold(
         processes=process_rows,
         categories=categories,
         sources=sources,
         agencies=agencies,
         agency_kinds=[k.label for k in kinds],
-        lawful_basis=LAWFUL_BASIS,
-        retention_days=retention_days,
+        lawful_basis=tuple(LawfulBasisRow(title, text, tuple(labels)) for (title, text), labels in bases.items()),
+        retention_days=days,
+        retention=retention_statement(days),
         records_held=held["total"] or 0,
         records_restricted=held["restricted"] or 0,
-        certificates=certificates["n"] or 0,
-        last_destroyed=certificates["last"],
+        certificates=certified["n"] or 0,
+        last_destroyed=certified["last"],
     )

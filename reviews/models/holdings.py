@@ -15,6 +15,40 @@ class ReviewType(models.TextChoices):
     LEARNING_REVIEW = "learning_review", "Multi-agency learning review"
 
 
+class ProcessProfile(models.Model):
+    """Why the partnership runs one of its processes: the purpose and lawful basis the "what we hold" page
+    and a pack's Art 15 section state (UK GDPR Art 13(1)(c), Art 15(1)(a)); seeded from the privacy notice."""
+
+    review_type = models.CharField(max_length=30, choices=ReviewType.choices, unique=True)
+    purpose = models.TextField(help_text="Why the process is run and its data gathered, in the notice's words.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review_type"]
+        verbose_name = "process (purpose and lawful basis)"
+        verbose_name_plural = "processes (purposes and lawful bases)"
+
+    def __str__(self) -> str:
+        return self.get_review_type_display()
+
+
+class ProcessLawfulBasis(models.Model):
+    """One lawful basis (or the law or guidance behind it) for a process (UK GDPR Art 6(1), Art 9(2))."""
+
+    profile = models.ForeignKey(ProcessProfile, on_delete=models.CASCADE, related_name="lawful_bases")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    explanation = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["profile", "position", "pk"]
+        verbose_name_plural = "process lawful bases"
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.profile_id})"
+
+
 class ReviewStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     CONCLUDED = "concluded", "Concluded"

@@ -102,7 +102,7 @@ def test_what_we_hold_query_count_is_constant(held: Holdings, worker: User) -> N
     with CaptureQueriesContext(connection) as many:
         response = client.get(reverse("reviews:what_we_hold"))
     assert response.status_code == 200
-    assert len(many) == len(few) <= 12
+    assert len(many) == len(few) <= 13  # one more than before: the processes' purposes and lawful bases
 
 
 @pytest.mark.parametrize("page", ["reviews:what_we_hold", "reviews:subject_search", "reviews:retention"])
