@@ -187,6 +187,21 @@ _ALL = (
         kinds=frozenset({RightKind.AUTOMATED_DECISION_MAKING}),
     ),
     LetterTemplate(
+        "outcome_inform",
+        "Our privacy information",
+        (
+            "who the controller is and how to contact them (Art 13(1)(a)-(b))",
+            "what is held, why, and the lawful basis (Art 13(1)(c), 14(1)(d))",
+            "where it comes from and who receives it (Art 13(1)(e), 14(2)(f))",
+            "how long it is kept (Art 13(2)(a))",
+            "the requester's rights (Art 13(2)(b))",
+            "the right to complain to the ICO and to go to court (Art 13(2)(d))",
+        ),
+        optional_context=(DECISION_REASONS,),
+        complaint_rights=True,
+        kinds=frozenset({RightKind.INFORM}),
+    ),
+    LetterTemplate(
         "closure",
         "Closure of your request",
         (

@@ -691,7 +691,7 @@ class AutomatedDecisionRequest(RightsRequest):
 
 
 class InformRequest(RightsRequest):
-    """Right to be informed (UK GDPR Art 13-14): the answer is the privacy notice (no outcome letter template)."""
+    """Right to be informed (UK GDPR Art 13-14): the answer is the privacy information, sent as a letter."""
 
     class Meta:
         proxy = True
@@ -700,7 +700,7 @@ class InformRequest(RightsRequest):
 
     request_identity = request_identity_step()
     start_work = start_work_step(S.IN_PROGRESS)
-    answer = answer_step(RightKind.INFORM, None)
+    answer = answer_step(RightKind.INFORM, "outcome_inform")
     refuse = refuse_step([*BEFORE_WORK, S.IN_PROGRESS])
     withdraw = withdraw_step([*BEFORE_WORK, S.IN_PROGRESS])
     close = close_step([S.ANSWERED, S.REFUSED])

@@ -247,7 +247,7 @@ def letter_context(
         "restriction_ends": _flag(context, catalogue.RESTRICTION_ENDS),
     }
     explanation = right.public_task_explanation
-    if spec.name in {"outcome_portability", "outcome_automated_decision"}:
+    if spec.name in {"outcome_portability", "outcome_automated_decision", "outcome_inform"}:
         # The answer step may have stored the statute's explanation as the reasons: print it once.
         values["decision_reasons"] = values["decision_reasons"].removeprefix(explanation).strip()
     name = spec.name

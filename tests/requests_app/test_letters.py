@@ -133,6 +133,19 @@ CASES: dict[str, tuple[RightKind, dict[str, Any], tuple[str, ...]]] = {
         {},
         (RIGHTS[RightKind.AUTOMATED_DECISION_MAKING].public_task_explanation, *ICO),
     ),
+    "outcome_inform": (
+        RightKind.INFORM,
+        {},
+        (
+            RIGHTS[RightKind.INFORM].public_task_explanation,
+            "Who we are",
+            "UK GDPR Article 6(1)(e)",
+            "Where it comes from",
+            "How long we keep it",
+            "Your rights",
+            *ICO,
+        ),
+    ),
     "closure": (RightKind.ACCESS, {}, ("We have closed your request", *ICO)),
 }
 
@@ -154,6 +167,7 @@ def test_the_catalogue_has_every_template_engineer_a_calls_and_each_has_a_file()
             "outcome_objection",
             "outcome_portability",
             "outcome_automated_decision",
+            "outcome_inform",
             "closure",
         }
     )

@@ -565,13 +565,16 @@ def test_each_outcome_sends_its_letter(staff: dict[str, User], fake_letters: Fak
     take_steps(_verified(RightKind.PORTABILITY, staff), "start_work", "answer", user=boss, today=DAY)
     take_steps(_verified(RightKind.AUTOMATED_DECISION_MAKING, staff), "start_work", "answer", user=boss, today=DAY)
     take_steps(_verified(RightKind.RESTRICTION, staff), "start_work", "restrict", user=boss, today=DAY)
+    informed = take_steps(_verified(RightKind.INFORM, staff), "start_work", "answer", user=boss, today=DAY)
     assert fake_letters.templates == [
         "outcome_rectification",
         "outcome_objection",
         "outcome_portability",
         "outcome_automated_decision",
         "outcome_restriction",
+        "outcome_inform",
     ]
+    assert Letter.objects.filter(request=informed, template="outcome_inform", direction="out").exists()
 
 
 def test_answer_records_the_statutes_answer(staff: dict[str, User], fake_letters: FakeLetters) -> None:

@@ -495,6 +495,7 @@ class _Builder:
             RightKind.OBJECTION: "outcome_objection",
             RightKind.PORTABILITY: "outcome_portability",
             RightKind.AUTOMATED_DECISION_MAKING: "outcome_automated_decision",
+            RightKind.INFORM: "outcome_inform",
         }.get(spec.kind)
         if status == Status.REFUSED:
             self.letter("out", decided, "Refusal, with the right to complain to the ICO", template="refusal")
