@@ -65,7 +65,15 @@ class DispatchForm(GovukForm):
 
 class CheckForm(GovukForm):
     confirmed = forms.BooleanField(
-        label="The address on the pack matches the requester's verified address", required=False
+        label="The address on the pack matches the address on the verified evidence", required=False
+    )
+    typed_address = forms.CharField(
+        label="The address on the evidence you checked",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"}),
+        help_text="Open the evidence scan and type the address it shows, not the name. It is compared with the "
+        "address on the pack.",
     )
 
 
@@ -156,6 +164,7 @@ def pack_status(request: HttpRequest, pk: int, pack_id: int) -> HttpResponse:
         if token
     }
     delivery_rows = selectors.pack_delivery(pack)
+    evidence = selectors.address_evidence(rr) if not pack.preview else []
     return render(
         request,
         "disclosure/pack/status.html",
@@ -167,6 +176,8 @@ def pack_status(request: HttpRequest, pk: int, pack_id: int) -> HttpResponse:
             "new_links": new_links,
             "dispatch_form": DispatchForm(initial={"method": DispatchMethod.RECORDED_DELIVERY}),
             "check_form": CheckForm(),
+            "evidence": [(item, selectors.evidence_address(item)) for item in evidence],
+            "recorded_address": selectors.recorded_address(evidence),
             "send_form": SendForm(),
             "user_id": _user(request).pk,
             "can_send": bool(roles.roles_of(_user(request)) & {roles.MANAGER, roles.CASEWORKER}),
@@ -266,7 +277,10 @@ def dispatch_check(request: HttpRequest, pk: int, pack_id: int, dispatch_id: int
     form.is_valid()
     try:
         delivery.dispatch_check_address(
-            dispatch=dispatch, by=_user(request), confirmed=bool(form.cleaned_data.get("confirmed"))
+            dispatch=dispatch,
+            by=_user(request),
+            confirmed=bool(form.cleaned_data.get("confirmed")),
+            typed_address=form.cleaned_data.get("typed_address") or "",
         )
     except ApplicationError as error:
         _refused(request, error=error)

@@ -103,6 +103,7 @@ class DispatchStatus(models.TextChoices):
     CHECKED = "checked", "Address checked by a second person"
     DISPATCHED = "dispatched", "Dispatched"
     CANCELLED = "cancelled", "Cancelled"
+    ADDRESS_MISMATCH = "address_mismatch", "Stopped: the address did not match the verified evidence"
 
 
 class Dispatch(models.Model):
@@ -117,7 +118,9 @@ class Dispatch(models.Model):
     prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     prepared_at = models.DateTimeField()
     verified_address = models.TextField(
-        blank=True, help_text="The requester's verified address, as it was checked against."
+        blank=True,
+        help_text="The address on the verified identity or authority evidence (as recorded there, or as the checker "
+        "typed it from the evidence scan) that the pack's address was checked against.",
     )
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -127,7 +130,9 @@ class Dispatch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     dispatched_at = models.DateTimeField(null=True, blank=True)
-    cancelled_reason = models.TextField(blank=True)
+    cancelled_reason = models.TextField(
+        blank=True, help_text="Why it was cancelled, or why the address check stopped it."
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -13,7 +13,7 @@ from django.http import Http404
 
 from disclosure.models import Dispatch, Pack, PortalAccess, PortalLink
 from requests_app.access import requests_visible_to
-from requests_app.models import RightsRequest
+from requests_app.models import Evidence, EvidenceKind, RightsRequest
 from requests_app.roles import AnyUser
 
 
@@ -84,3 +84,24 @@ def pack_delivery(pack: Pack) -> Delivery:
         .order_by("-prepared_at", "-pk")
     )
     return Delivery(links=links, dispatches=dispatches)
+
+
+# What the second person checks a posted pack's address against ---------------------------------------------------
+
+ADDRESS_EVIDENCE_KINDS = (EvidenceKind.IDENTITY, EvidenceKind.AUTHORITY)
+
+
+def address_evidence(request: RightsRequest) -> list[Evidence]:
+    """The request's identity and authority evidence, identity first, newest first within each kind."""
+    evidence = Evidence.objects.filter(request=request, kind__in=ADDRESS_EVIDENCE_KINDS).select_related("seen_by")
+    return sorted(evidence, key=lambda e: (e.kind != EvidenceKind.IDENTITY, -e.seen_on.toordinal(), -e.pk))
+
+
+def evidence_address(evidence: Evidence) -> str:
+    """The address the evidence records, if it records one (the evidence model may not have the field at all)."""
+    return str(getattr(evidence, "address", "") or "").strip()
+
+
+def recorded_address(evidence: list[Evidence]) -> str:
+    """The verified address: the one on the newest identity evidence that records one, else on authority evidence."""
+    return next((address for address in map(evidence_address, evidence) if address), "")

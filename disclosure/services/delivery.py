@@ -35,6 +35,7 @@ from disclosure.models import (
 from disclosure.pack.build import build_inputs
 from disclosure.pack.inputs import PackInputs
 from disclosure.pack.render import render_cover_letter
+from disclosure.pack.selectors import address_evidence, recorded_address
 from disclosure.selectors import opinion_blockers
 from disclosure.services.common import WORKERS, log_event
 from disclosure.services.packs import RELEASABLE_REQUEST_STATUSES
@@ -335,8 +336,13 @@ def portal_download(*, link_id: int, visitor: PortalVisitor, now: dt.datetime | 
 # The post ------------------------------------------------------------------------------------------
 
 
-def _normal_address(address: str) -> str:
-    return " ".join(re.sub(r"[,\s]+", " ", address).split()).casefold()
+_POSTCODE = re.compile(r"\b([a-z]{1,2}\d[a-z\d]?)\s*(\d[a-z]{2})\b")
+
+
+def normal_address(address: str) -> str:
+    """An address as compared: case, punctuation, spaces and line breaks, and a postcode's inner space ignored."""
+    text = re.sub(r"[\W_]+", " ", address.casefold())
+    return " ".join(_POSTCODE.sub(r"\1\2", text).split())
 
 
 def dispatch_prepare(
@@ -380,11 +386,19 @@ def _lock_dispatch(dispatch: Dispatch) -> Dispatch:
 
 
 def dispatch_check_address(
-    *, dispatch: Dispatch, by: User, confirmed: bool, now: dt.datetime | None = None
+    *, dispatch: Dispatch, by: User, confirmed: bool = False, typed_address: str = "", now: dt.datetime | None = None
 ) -> Dispatch:
-    """A second person (not who prepared the dispatch, nor who made the pack) confirms that the address on the
-    pack is the requester's verified address."""
+    """A second person (not who prepared the dispatch, nor who made the pack) checks the address on the pack
+    against the address on the request's verified identity or authority evidence.
+
+    Where the evidence records an address, the checker is shown it and confirms the match; where it
+    does not, the checker types the address they verified on the evidence scan. Either way the two are
+    compared (case, punctuation, spacing and the postcode's space ignored). A mismatch stops the
+    dispatch for good, recording who checked and why, and is refused.
+    """
     require_role(by, *WORKERS, action="check the address on a disclosure pack")
+    now = now or timezone.now()
+    mismatch: str | None = None
     with transaction.atomic():
         locked = _lock_dispatch(dispatch)
         if locked.status != DispatchStatus.PREPARED:
@@ -394,27 +408,58 @@ def dispatch_check_address(
                 "The address must be checked by a second person: someone other than whoever made the pack or "
                 "prepared it for the post."
             )
-        if not confirmed:
-            raise ApplicationError(
-                "Confirm that the address on the pack matches the requester's verified address.", field="confirmed"
-            )
         request = locked.pack.request
         if request.identity_verified_at is None:
             raise ApplicationError("The requester's identity and address have not been verified.")
-        verified = request.addressee.address
-        if _normal_address(locked.pack.address) != _normal_address(verified):
+        releasable_inputs(_lock_pack(locked.pack), today=timezone.localdate(now))
+        evidence = address_evidence(request)
+        if not evidence:
             raise ApplicationError(
-                "The address on the pack is not the requester's address on record. Correct the address, then make "
-                "the pack again."
+                "No identity or authority evidence is recorded for this request, so there is no verified address "
+                "to check against. Record the evidence first."
             )
+        recorded = recorded_address(evidence)
+        if recorded:
+            if not confirmed:
+                raise ApplicationError(
+                    "Confirm that the address on the pack matches the address on the verified evidence.",
+                    field="confirmed",
+                )
+            verified, source = recorded, "the address recorded on the verified evidence"
+        else:
+            verified, source = typed_address.strip(), "the address the checker typed from the evidence"
+            if not verified:
+                raise ApplicationError(
+                    "The evidence records no address: type the address shown on the identity or authority "
+                    "evidence you checked (not the name).",
+                    field="typed_address",
+                )
         locked.verified_address = verified
         locked.checked_by = by
-        locked.checked_at = now or timezone.now()
-        locked.status = DispatchStatus.CHECKED
-        locked._change_reason = "Address checked by a second person"  # type: ignore[attr-defined]
+        locked.checked_at = now
+        locked._history_user = by  # type: ignore[attr-defined]
+        if normal_address(locked.pack.address) == normal_address(verified):
+            locked.status = DispatchStatus.CHECKED
+            locked._change_reason = f"Address checked by a second person against {source}"  # type: ignore[attr-defined]
+            locked.save()
+            log_event(
+                request=request,
+                action="dispatch_checked",
+                detail=f"Dispatch {locked.pk}: the address on the pack matches {source}.",
+                by=by,
+            )
+            return locked
+        mismatch = (
+            f"The address on the pack does not match {source} (“{' '.join(verified.split())}”). Dispatch "
+            f"{locked.pk} is stopped: correct the address, make the pack again, and prepare it for the post again."
+        )
+        locked.status = DispatchStatus.ADDRESS_MISMATCH
+        locked.cancelled_reason = mismatch
+        locked._change_reason = "Address check failed: the pack's address does not match"  # type: ignore[attr-defined]
         locked.save()
-        log_event(request=request, action="dispatch_checked", detail=f"Dispatch {locked.pk}: address checked.", by=by)
-    return locked
+        log_event(request=request, action="dispatch_address_mismatch", detail=mismatch, by=by)
+    # Raised once the stop and its reasons are saved: a refused check must still be on the record.
+    raise ApplicationError(mismatch)
 
 
 def dispatch_send(

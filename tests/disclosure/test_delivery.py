@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from disclosure.models import (
     DataArea,
+    DisclosureEvent,
     Dispatch,
     DispatchStatus,
     OpinionConclusion,
@@ -62,9 +63,12 @@ def pack(staff: dict[str, User], django_capture_on_commit_callbacks) -> Pack:  #
     return made
 
 
+VERIFIED_ADDRESS = "1 High Street\nStockport SK1 1AA"  # as the checker reads it off the evidence scan
+
+
 def check_address(dispatch: Dispatch, by: User) -> Dispatch:
-    """The second person's check, as the dispatch page asks for it."""
-    return dispatch_check_address(dispatch=dispatch, by=by, confirmed=True)
+    """The second person's check, as the dispatch page asks for it: the evidence records no address as text."""
+    return dispatch_check_address(dispatch=dispatch, by=by, typed_address=VERIFIED_ADDRESS)
 
 
 # The portal ---------------------------------------------------------------------------------------
@@ -238,11 +242,11 @@ def test_posting_needs_a_second_person_to_check_the_address(staff: dict[str, Use
     with pytest.raises(ApplicationError, match="checked by a second person"):
         dispatch_check_address(dispatch=dispatch, by=preparer, confirmed=True)
     other = caseworker("caseworker2")
-    with pytest.raises(ApplicationError, match="Confirm that the address"):
-        dispatch_check_address(dispatch=dispatch, by=other, confirmed=False)
-    checked = dispatch_check_address(dispatch=dispatch, by=other, confirmed=True)
+    with pytest.raises(ApplicationError, match="type the address shown on the identity or authority evidence"):
+        dispatch_check_address(dispatch=dispatch, by=other, confirmed=True)
+    checked = check_address(dispatch, other)
     assert checked.status == DispatchStatus.CHECKED and checked.checked_by == other
-    assert checked.verified_address == "1 High Street, Stockport SK1 1AA"
+    assert checked.verified_address == VERIFIED_ADDRESS
     with pytest.raises(ApplicationError, match="tracking number"):
         dispatch_send(dispatch=checked, by=preparer)
     sent = dispatch_send(dispatch=checked, by=preparer, tracking_number="AB123456789GB", today=TODAY)
@@ -266,8 +270,116 @@ def test_an_address_that_changed_since_the_pack_was_made_is_not_confirmed(staff:
     requester = Person.objects.get(pk=pack.request.requester_id)
     requester.address = "2 New Street, Stockport SK2 2BB"
     requester.save()
-    with pytest.raises(ApplicationError, match="not the requester's address"):
-        dispatch_check_address(dispatch=dispatch, by=caseworker("caseworker2"), confirmed=True)
+    with pytest.raises(ApplicationError, match="changed since this pack was made"):
+        check_address(dispatch, caseworker("caseworker2"))
+    assert Dispatch.objects.get(pk=dispatch.pk).status == DispatchStatus.PREPARED
+
+
+def test_ticking_confirmed_is_not_a_check_the_checker_types_the_address_from_the_evidence(
+    staff: dict[str, User], pack: Pack
+) -> None:
+    dispatch = dispatch_prepare(pack=pack, by=staff["manager"], method="post")
+    other = caseworker("caseworker2")
+    with pytest.raises(ApplicationError) as caught:
+        dispatch_check_address(dispatch=dispatch, by=other, confirmed=True)
+    assert caught.value.field == "typed_address"
+    assert Dispatch.objects.get(pk=dispatch.pk).status == DispatchStatus.PREPARED  # bad input changes nothing
+    assert not DisclosureEvent.objects.filter(action__startswith="dispatch_check").exists()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "1 High Street\nStockport SK1 1AA",
+        "1 high street, stockport, sk11aa",
+        "  1 HIGH STREET.  STOCKPORT   SK1  1AA ",
+        "1 High Street\r\nStockport\r\nSK1 1AA",
+    ],
+)
+def test_the_typed_address_is_compared_ignoring_case_spaces_punctuation_and_postcode_spacing(
+    staff: dict[str, User], pack: Pack, typed: str
+) -> None:
+    dispatch = dispatch_prepare(pack=pack, by=staff["manager"], method="post")
+    checked = dispatch_check_address(dispatch=dispatch, by=caseworker("caseworker2"), typed_address=typed)
+    assert checked.status == DispatchStatus.CHECKED and checked.verified_address == typed.strip()
+
+
+@pytest.mark.parametrize(
+    "typed", ["11 High Street, Stockport SK1 1AA", "1 High Street, Stockport SK1 1AB", "Stockport"]
+)
+def test_a_typed_address_that_does_not_match_stops_the_dispatch_and_records_who_and_why(
+    staff: dict[str, User], pack: Pack, typed: str
+) -> None:
+    dispatch = dispatch_prepare(pack=pack, by=staff["manager"], method="recorded_delivery")
+    other = caseworker("caseworker2")
+    with pytest.raises(ApplicationError, match="does not match the address the checker typed from the evidence"):
+        dispatch_check_address(dispatch=dispatch, by=other, typed_address=typed)
+    stopped = Dispatch.objects.get(pk=dispatch.pk)
+    assert stopped.status == DispatchStatus.ADDRESS_MISMATCH
+    assert stopped.checked_by == other and stopped.verified_address == typed
+    assert "does not match" in stopped.cancelled_reason
+    event = DisclosureEvent.objects.get(action="dispatch_address_mismatch")
+    assert event.by == other and typed in event.detail
+    assert stopped.history.first().history_user == other
+    with pytest.raises(ApplicationError, match="second person must check the address"):
+        dispatch_send(dispatch=stopped, by=staff["manager"], tracking_number="AB123456789GB")
+    with pytest.raises(ApplicationError, match="dispatch is stopped"):
+        dispatch_check_address(dispatch=stopped, by=other, typed_address=VERIFIED_ADDRESS)
+    assert Pack.objects.get(pk=pack.pk).status == PackStatus.VERIFIED
+    # Once the address is put right, a new dispatch can be prepared.
+    assert dispatch_prepare(pack=pack, by=staff["manager"], method="post").status == DispatchStatus.PREPARED
+
+
+def test_an_address_recorded_on_the_evidence_is_shown_and_confirmed_against(
+    staff: dict[str, User], pack: Pack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the evidence records the address (a field requests_app may add), the checker confirms against that."""
+    from requests_app.models import Evidence
+
+    monkeypatch.setattr(Evidence, "address", "1 High Street, Stockport, SK1 1AA", raising=False)
+    dispatch = dispatch_prepare(pack=pack, by=staff["manager"], method="post")
+    other = caseworker("caseworker2")
+    with pytest.raises(ApplicationError, match="Confirm that the address on the pack matches"):
+        dispatch_check_address(dispatch=dispatch, by=other)
+    checked = dispatch_check_address(dispatch=dispatch, by=other, confirmed=True)
+    assert checked.status == DispatchStatus.CHECKED
+    assert checked.verified_address == "1 High Street, Stockport, SK1 1AA"
+
+    monkeypatch.setattr(Evidence, "address", "9 Other Road, Leeds LS1 1AA", raising=False)
+    dispatch_cancel(dispatch=checked, by=staff["manager"], reason="Try again")
+    second = dispatch_prepare(pack=pack, by=staff["manager"], method="post")
+    with pytest.raises(ApplicationError, match="does not match the address recorded on the verified evidence"):
+        dispatch_check_address(dispatch=second, by=other, confirmed=True, typed_address=VERIFIED_ADDRESS)
+    assert Dispatch.objects.get(pk=second.pk).status == DispatchStatus.ADDRESS_MISMATCH
+
+
+def test_without_identity_evidence_there_is_nothing_to_check_against(staff: dict[str, User], pack: Pack) -> None:
+    from requests_app.models import Evidence
+
+    dispatch = dispatch_prepare(pack=pack, by=staff["manager"], method="post")
+    Evidence.objects.filter(request_id=pack.request_id).delete()
+    with pytest.raises(ApplicationError, match="No identity or authority evidence"):
+        check_address(dispatch, caseworker("caseworker2"))
+    assert Dispatch.objects.get(pk=dispatch.pk).status == DispatchStatus.PREPARED
+
+
+def test_the_checker_is_shown_the_evidence_and_not_the_packs_address(staff: dict[str, User], pack: Pack) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    dispatch = dispatch_prepare(pack=pack, by=staff["manager"], method="post")
+    client = Client()
+    client.force_login(caseworker("caseworker2"))
+    url = reverse("disclosure:pack", args=[pack.request_id, pack.pk])
+    page = client.get(url).content.decode()
+    assert "Identity: Passport ending 123" in page and "Authority to act: Birth certificate naming the parent" in page
+    assert 'name="typed_address"' in page
+    assert "Not shown to you until you have typed the address" in page and "Stockport SK1 1AA" not in page
+    check = reverse("disclosure:dispatch_check", args=[pack.request_id, pack.pk, dispatch.pk])
+    response = client.post(check, {"typed_address": "2 Low Street, Stockport SK1 1AA"})
+    assert response.status_code == 302
+    assert Dispatch.objects.get(pk=dispatch.pk).status == DispatchStatus.ADDRESS_MISMATCH
+    assert "does not match" in client.get(url).content.decode()
 
 
 def test_a_second_dispatch_waits_for_the_first(staff: dict[str, User], pack: Pack) -> None:

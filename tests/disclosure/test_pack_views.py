@@ -138,14 +138,17 @@ def test_posting_through_the_pages_needs_a_second_person(staff: dict[str, User],
     maker.post(reverse("disclosure:dispatch_new", args=[pk, pack_id]), {"method": "post"})
     dispatch = Dispatch.objects.get()
     own_page = text(maker.get(reverse("disclosure:pack", args=[pk, pack_id])))
-    assert "A second person must check the address" in own_page and "Confirm the address" not in own_page
+    assert "A second person must check the address" in own_page and "Check the address" not in own_page
     refused = maker.post(
         reverse("disclosure:dispatch_check", args=[pk, pack_id, dispatch.pk]), {"confirmed": "on"}, follow=True
     )
     assert "second person" in text(refused)
     checker = client_for(staff["manager"])
-    assert "Confirm the address" in text(checker.get(reverse("disclosure:pack", args=[pk, pack_id])))
-    checker.post(reverse("disclosure:dispatch_check", args=[pk, pack_id, dispatch.pk]), {"confirmed": "on"})
+    assert "Check the address" in text(checker.get(reverse("disclosure:pack", args=[pk, pack_id])))
+    checker.post(
+        reverse("disclosure:dispatch_check", args=[pk, pack_id, dispatch.pk]),
+        {"typed_address": "1 High Street\nStockport SK1 1AA"},
+    )
     assert Dispatch.objects.get().status == DispatchStatus.CHECKED
     maker.post(reverse("disclosure:dispatch_send", args=[pk, pack_id, dispatch.pk]), {"tracking_number": ""})
     assert Dispatch.objects.get().status == DispatchStatus.DISPATCHED
