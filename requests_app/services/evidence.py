@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from requests_app import roles
-from requests_app.access import request_is_visible_to
 from requests_app.models import (
     CLOCK_STARTERS_VALUES,
     FINISHED_STATUSES,
@@ -31,7 +30,7 @@ from requests_app.models import (
 )
 from requests_app.services.clock import clock_event_add
 from requests_app.services.requests import require_role
-from requests_app.services.transitions import check_version
+from requests_app.services.transitions import check_version, refuse_unless_visible
 from rights import ApplicationError, Authority, Competence, RepresentativeRole
 from rights.people import ROLE_AUTHORITIES
 
@@ -71,11 +70,8 @@ def _lock_open(request_id: int, user: User | None, expected_version: int | None)
         locked = RightsRequest.objects.select_for_update().get(pk=request_id)
     except RightsRequest.DoesNotExist:
         raise ApplicationError("There is no such request.") from None
+    refuse_unless_visible(locked, user)  # first: a stale page must not tell a stranger who changed it
     check_version(locked, expected_version)
-    if user is not None and not request_is_visible_to(locked, user):
-        raise ApplicationError(
-            "This request is restricted: only the Manager and the assigned caseworker can act on it."
-        )
     if user is not None and locked.status in FINISHED_STATUSES:
         raise ApplicationError("This request is finished: nothing more can be recorded on it.")
     return locked

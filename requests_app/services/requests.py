@@ -199,6 +199,7 @@ def request_assign(
         locked.assigned_to = assignee
         locked.version += 1
         locked._change_reason = f"Assigned to {assignee.get_username() if assignee else 'nobody'}"  # type: ignore[attr-defined]
+        locked._history_user = by  # type: ignore[attr-defined]
         locked.save()
     return locked
 
@@ -222,5 +223,6 @@ def request_set_restricted(
         locked.restricted_reason = reason.strip() if restricted else ""
         locked.version += 1
         locked._change_reason = "Restricted" if restricted else "Restriction removed"  # type: ignore[attr-defined]
+        locked._history_user = by  # type: ignore[attr-defined]
         locked.save()
     return locked

@@ -123,7 +123,7 @@ def _permission_problem(machine: RightsRequest, fsm_transition: Transition, user
     if not roles.roles_of(user) & set(allowed.roles):
         return f"Only the {allowed.label} can {_lower_first(_info(fsm_transition).label)}."
     if not request_is_visible_to(machine, user):
-        return "This request is restricted: only the Manager and the assigned caseworker can act on it."
+        return RESTRICTED_MESSAGE
     return None
 
 
@@ -254,6 +254,18 @@ def _lock(request_id: int) -> RightsRequest:
         raise ApplicationError("There is no such request.") from None
 
 
+RESTRICTED_MESSAGE = "This request is restricted: only the Manager and the assigned caseworker can act on it."
+
+
+def refuse_unless_visible(locked: RightsRequest, user: AnyUser | None) -> None:
+    """Refuse anyone who may not open the request before telling them anything about it (its version, its status)."""
+    if user is None or request_is_visible_to(locked, user):
+        return
+    if not roles.is_team_member(user):
+        raise ApplicationError("Only the Manager or a caseworker can act on requests.")
+    raise ApplicationError(RESTRICTED_MESSAGE)
+
+
 def check_version(locked: RightsRequest, expected_version: int | None) -> None:
     """Optimistic locking: refuse to act on a page that was loaded before someone else's change."""
     if expected_version is None or expected_version == locked.version:
@@ -319,6 +331,7 @@ def request_transition(
     today = today or timezone.localdate()
     with transaction.atomic():
         machine = machine_for(_lock(request_id))
+        refuse_unless_visible(machine, user)  # first: a stale page must not tell a stranger who changed it
         check_version(machine, expected_version)
         _set_today(machine, today)
         fsm_transition = _find_step(machine, transition)

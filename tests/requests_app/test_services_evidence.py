@@ -312,3 +312,23 @@ def test_a_fee_received_is_recorded_with_its_letter_and_moves_the_month() -> Non
         worker,
     )
     assert _fresh(request).due_date == dt.date(2026, 4, 10)
+
+
+def test_a_stale_record_by_someone_who_cannot_see_a_restricted_request_learns_nothing() -> None:
+    boss = manager()
+    boss.first_name, boss.last_name = "Morgan", "Boss"
+    boss.save()
+    request = make_request(received=RECEIVED, today=RECEIVED, assigned_to=caseworker("assigned"))
+    seen = request.version
+    request_set_restricted(request=request, by=boss, restricted=True, reason="Staff member's own case")
+    for record in (
+        lambda: _record(request, caseworker(), expected_version=seen),
+        lambda: fee_received_record(
+            request_id=request.pk, by=caseworker(), received_on=RECEIVED, expected_version=seen, today=TODAY
+        ),
+    ):
+        with pytest.raises(ApplicationError) as error:
+            record()
+        assert error.value.message.startswith("This request is restricted")
+        assert "Morgan" not in error.value.message
+    assert not ClockEvent.objects.filter(request=request).exists()

@@ -956,3 +956,27 @@ def test_real_letters_accept_what_the_steps_send(staff: dict[str, User]) -> None
     letter = Letter.objects.get(request=request, template="refusal")
     assert letter.file.name.endswith(".pdf")
     assert letter.date == DAY
+
+
+# Access before anything else: a stale call by someone who may not open the request learns nothing of it.
+
+
+def test_a_stale_step_by_someone_who_cannot_see_a_restricted_request_learns_nothing(
+    staff: dict[str, User], fake_letters: FakeLetters
+) -> None:
+    boss = staff["manager"]
+    boss.first_name, boss.last_name = "Morgan", "Boss"
+    boss.save()
+    request = _verified(RightKind.ACCESS, staff, assigned_to=caseworker("assigned"))
+    seen = _fresh(request).version
+    request_set_restricted(request=request, by=boss, restricted=True, reason="A colleague's own request")
+    with pytest.raises(ApplicationError) as error:
+        request_transition(
+            request_id=request.pk, user=staff["caseworker"], transition="start_work", expected_version=seen, today=DAY
+        )
+    assert (
+        error.value.message == "This request is restricted: only the Manager and the assigned caseworker can act on it."
+    )
+    assert "Morgan" not in error.value.message and "changed" not in error.value.message
+    with pytest.raises(ApplicationError, match="working on it: Morgan Boss"):
+        request_transition(request_id=request.pk, user=boss, transition="start_work", expected_version=seen, today=DAY)
