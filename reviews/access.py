@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from reviews.models import SubjectSearchRun
+from reviews.models import Review, SubjectSearchRun
 from rights import ApplicationError
 
 MANAGER = "Manager"
@@ -100,3 +100,10 @@ def search_run_get_for_user(*, user: AnyUser, pk: int) -> SubjectSearchRun:
     if run.request_reference and run.request_reference in hidden_references(user):
         raise Http404
     return run
+
+
+def review_get_for_user(*, user: AnyUser, pk: int) -> Review:
+    """A review, for a Manager only: legal holds, conclusion and destruction are a Manager's (403 otherwise)."""
+    if not is_manager(user):
+        raise PermissionDenied
+    return get_object_or_404(Review, pk=pk)

@@ -8,11 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from reviews.models import (
     AgencyKind,
     AgencySubmission,
     Category,
+    CertificateKind,
     DataSubjectRecord,
     DestructionCertificate,
     HeldCategory,
@@ -30,7 +32,7 @@ from reviews.models import (
     SubjectSearchRun,
     SubmissionType,
 )
-from rights.retention import is_due
+from rights.retention import is_due, retention_due
 
 
 def _active_restriction() -> Exists:
@@ -338,4 +340,74 @@ def what_we_hold(
         records_restricted=held["restricted"] or 0,
         certificates=certified["n"] or 0,
         last_destroyed=certified["last"],
+    )
+
+
+# A review's page (Manager) ----------------------------------------------------------------------------
+
+
+def reviews_for_manager() -> list[Review]:
+    """Every review, newest first, with how many submissions and held records each still has."""
+    return list(
+        Review.objects.annotate(
+            submissions_held=Count("submissions", filter=Q(submissions__destroyed_at__isnull=True), distinct=True),
+            records_held=Count(
+                "submissions__subjects",
+                filter=Q(submissions__subjects__status=RecordStatus.ACTIVE),
+                distinct=True,
+            ),
+        ).order_by("-started", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ReviewOverview:
+    """What a Manager needs to decide on a review: what it holds, when it is due, what blocks destruction."""
+
+    review: Review
+    submissions_held: int
+    records_held: int
+    due_on: dt.date | None  # None until the review concludes
+    blocked: list[str]
+    certificates: list[DestructionCertificate]
+    not_yet: str  # why destruction cannot be confirmed today apart from `blocked`: not concluded, not due, done
+
+    @property
+    def destroyed(self) -> bool:
+        return self.review.agency_data_destroyed_at is not None
+
+
+def review_overview(*, review: Review, today: dt.date | None = None) -> ReviewOverview:
+    """A review's holdings, its retention due date and what blocks destruction now (UK GDPR Art 5(1)(e))."""
+    from reviews.retention import blocked_reasons, retention_days  # retention imports the services
+
+    counts = Review.objects.filter(pk=review.pk).aggregate(
+        n_submissions=Count("submissions", filter=Q(submissions__destroyed_at__isnull=True), distinct=True),
+        n_records=Count(
+            "submissions__subjects", filter=Q(submissions__subjects__status=RecordStatus.ACTIVE), distinct=True
+        ),
+    )
+    today = today or timezone.localdate()
+    due_on = retention_due(review.concluded, retention_days()) if review.concluded else None
+    destroyed = review.agency_data_destroyed_at is not None
+    if destroyed:
+        not_yet = f"The agency data of {review.reference} has already been destroyed."
+    elif review.status != ReviewStatus.CONCLUDED or due_on is None:
+        not_yet = f"{review.reference} has not concluded: its agency data is still needed."
+    elif due_on > today:
+        not_yet = f"The agency data of {review.reference} is not due for destruction until {due_on.day} {due_on:%B %Y}."
+    else:
+        not_yet = ""
+    return ReviewOverview(
+        review=review,
+        submissions_held=counts["n_submissions"] or 0,
+        records_held=counts["n_records"] or 0,
+        due_on=due_on,
+        blocked=[] if destroyed else blocked_reasons([review]).get(review.pk, []),
+        certificates=list(
+            DestructionCertificate.objects.filter(review=review, kind=CertificateKind.RETENTION).order_by(
+                "-destroyed_at"
+            )
+        ),
+        not_yet=not_yet,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -11,11 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reviews import access, selectors
-from reviews.forms import HitDecisionForm, SubjectSearchForm
+from reviews.forms import ConcludeForm, DestroyForm, HitDecisionForm, LegalHoldForm, SubjectSearchForm
 from reviews.models import Review, SubjectSearchHit
 from reviews.retention import due_items, retention_days, review_destroy_agency_data
 from reviews.search import SearchCriteria
-from reviews.services import search_hit_decide, search_run_create
+from reviews.services import review_conclude, review_set_legal_hold, search_hit_decide, search_run_create
 from rights import ApplicationError
 
 
@@ -113,3 +115,101 @@ def review_destroy(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Agency data of {review.reference} destroyed: certificate {certificate.reference}.")
     return redirect("reviews:retention")
+
+
+# A review's pages (Manager only) -------------------------------------------------------------------------
+
+
+def _fmt(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+@require_GET
+def review_list(request: HttpRequest) -> HttpResponse:
+    if not access.is_manager(request.user):
+        raise PermissionDenied
+    return render(request, "reviews/review_list.html", {"reviews": selectors.reviews_for_manager()})
+
+
+def _review_page(
+    request: HttpRequest,
+    review: Review,
+    *,
+    hold_form: LegalHoldForm | None = None,
+    conclude_form: ConcludeForm | None = None,
+) -> HttpResponse:
+    """The review's page, with any form that came back with errors (bad input changes nothing)."""
+    context = {
+        "overview": selectors.review_overview(review=review),
+        "hold_form": hold_form or LegalHoldForm(initial={"hold": "lift" if review.legal_hold else "place"}),
+        "conclude_form": conclude_form or ConcludeForm(),
+    }
+    return render(request, "reviews/review_detail.html", context)
+
+
+@require_GET
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review_page(request, access.review_get_for_user(user=request.user, pk=pk))
+
+
+@require_POST
+def review_legal_hold(request: HttpRequest, pk: int) -> HttpResponse:
+    review = access.review_get_for_user(user=request.user, pk=pk)
+    form = LegalHoldForm(request.POST)
+    if form.is_valid():
+        try:
+            review = review_set_legal_hold(
+                review=review,
+                by=_user(request),
+                hold=form.cleaned_data["hold"] == "place",
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as error:
+            form.add_application_error(error, field_map={"legal_hold_reason": "reason"})
+        else:
+            messages.success(
+                request,
+                f"{review.reference} is on legal hold: nothing of it will be destroyed until the hold is lifted."
+                if review.legal_hold
+                else f"The legal hold on {review.reference} is lifted.",
+            )
+            return redirect("reviews:review_detail", pk=review.pk)
+    return _review_page(request, review, hold_form=form)
+
+
+@require_POST
+def review_conclude_view(request: HttpRequest, pk: int) -> HttpResponse:
+    review = access.review_get_for_user(user=request.user, pk=pk)
+    form = ConcludeForm(request.POST)
+    if form.is_valid():
+        try:
+            review = review_conclude(review=review, by=_user(request), concluded=form.cleaned_data["concluded"])
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            due = selectors.review_overview(review=review).due_on
+            messages.success(
+                request,
+                f"{review.reference} concluded on {_fmt(form.cleaned_data['concluded'])}: its agency data is now due "
+                f"for destruction{f' on {_fmt(due)}' if due else ''}.",
+            )
+            return redirect("reviews:review_detail", pk=review.pk)
+    return _review_page(request, review, conclude_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def review_destroy_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    review = access.review_get_for_user(user=request.user, pk=pk)
+    form = DestroyForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            certificate = review_destroy_agency_data(review=review, by=_user(request))
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(
+                request, f"Agency data of {review.reference} destroyed: certificate {certificate.reference}."
+            )
+            return redirect("reviews:review_detail", pk=review.pk)
+    overview = selectors.review_overview(review=review)
+    return render(request, "reviews/review_destroy.html", {"overview": overview, "form": form})
