@@ -199,10 +199,14 @@ def request_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """One step of the request's state machine: a page asking for what it needs (GET), and taking it (POST)."""
     user = _user(request)
     today = _today()
-    rights_request = request_get_for_user(user=user, pk=pk)
+    rights_request = request_get_for_user(user=user, pk=pk)  # 404 for a request they may not open
     option = _option(rights_request, user, name, today)
     if option is None:
-        raise Http404("No such step.")
+        refusal = transition_services.step_refusal(request=rights_request, user=user, name=name)
+        if refusal is None:
+            raise Http404("No such step.")
+        context = {"rr": rights_request, "refusal": refusal}
+        return render(request, "requests_app/step_refused.html", context, status=refusal.status)
     form = _step_form(option, rights_request, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -175,6 +175,31 @@ def available_transitions(
     return options
 
 
+@dataclass(frozen=True)
+class StepRefusal:
+    """Why a user who can see a request cannot take one of its machine's steps at all, and the HTTP status to say it with."""
+
+    label: str
+    message: str
+    status: int  # 403: their role may not; 409: not a step from the request's status now
+
+
+def step_refusal(*, request: RightsRequest, user: AnyUser, name: str) -> StepRefusal | None:
+    """For a step not offered to the user: why, in plain words; None if the machine has no such step."""
+    machine = machine_for(copy.copy(request))
+    field: Any = machine._meta.get_field("status")
+    method = field.transitions[type(machine)].get(name)
+    if method is None:
+        return None
+    label = _info(next(iter(method._django_fsm.transitions.values()))).label
+    fsm_transition: Transition | None = method._django_fsm.get_transition(machine.status)
+    if fsm_transition is None:
+        status_label = Status(machine.status).label.lower()
+        return StepRefusal(label, f"This request is {status_label}: “{label}” is not a step it can take now.", 409)
+    problem = _permission_problem(machine, fsm_transition, user)
+    return StepRefusal(label, problem, 403) if problem else None
+
+
 def _clean_inputs(data: dict[str, str] | None, info: StepInfo, label: str) -> dict[str, str]:
     """The step's inputs, trimmed; refuses a required one missing or one this step does not take."""
     cleaned = {key: (value or "").strip() for key, value in (data or {}).items()}

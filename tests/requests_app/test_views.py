@@ -484,11 +484,31 @@ def test_someone_elses_change_meanwhile_is_explained_and_the_input_is_kept(
     assert not TransitionEvent.objects.filter(request=rr, transition="refuse").exists()
 
 
-def test_a_step_that_is_not_offered_is_a_404(casey: User, rr: RightsRequest) -> None:
+def test_a_step_that_does_not_exist_is_a_404(casey: User, rr: RightsRequest) -> None:
     client = client_for(casey)
     assert client.get(reverse("request_step", args=[rr.pk, "no_such_step"])).status_code == 404
-    assert client.get(reverse("request_step", args=[rr.pk, "refuse"])).status_code == 404  # Manager's step
-    assert client.post(reverse("request_step", args=[rr.pk, "refuse"]), {"version": "0"}).status_code == 404
+    assert client.post(reverse("request_step", args=[rr.pk, "no_such_step"]), {"version": "0"}).status_code == 404
+
+
+def test_a_step_the_role_may_not_take_is_refused_in_plain_words(
+    manager: User, casey: User, other: User, rr: RightsRequest
+) -> None:
+    client = client_for(casey)
+    for method in (client.get, client.post):
+        response = method(reverse("request_step", args=[rr.pk, "refuse"]), {"version": str(rr.version)})
+        assert response.status_code == 403
+        assert "Only the Manager can refuse as manifestly unfounded or excessive." in text(response)
+        assert rr.reference in text(response)
+    closing = client.post(reverse("request_step", args=[rr.pk, "close"]), {"version": str(rr.version)})
+    assert closing.status_code == 409
+    assert "This request is received: “Close” is not a step it can take now." in text(closing)
+    rr.refresh_from_db()
+    assert rr.status == Status.RECEIVED
+    assert not TransitionEvent.objects.filter(request=rr).exclude(transition="log").exists()
+    request_set_restricted(request=rr, by=manager, restricted=True, reason="Staff case")
+    hidden = client_for(other).post(reverse("request_step", args=[rr.pk, "refuse"]), {"version": str(rr.version)})
+    assert hidden.status_code == 404  # a request they may not open does not exist for them
+    assert rr.reference not in text(hidden)
 
 
 def test_a_blocked_step_page_explains_why(casey: User, rr: RightsRequest) -> None:

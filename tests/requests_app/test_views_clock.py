@@ -224,3 +224,15 @@ def test_once_identity_was_asked_for_the_arrival_date_is_not_guessed(casey: User
     factories.take_steps(rr, "request_identity", user=casey, today=RECEIVED)
     page = client_for(casey).get(reverse("evidence_new", args=[rr.pk])).content.decode()
     assert _date_field_values(page, "received_on") == ["", "", ""]
+
+
+def test_a_caseworker_asking_to_extend_is_told_only_the_manager_can(casey: User, rr: RightsRequest) -> None:
+    rr = factories.take_steps(
+        factories.verify_identity(rr, by=casey, on=RECEIVED), "start_work", user=casey, today=RECEIVED
+    )
+    response = client_for(casey).post(
+        reverse("request_step", args=[rr.pk, "extend"]), {"version": str(rr.version), "extension_reason": "Complex"}
+    )
+    assert response.status_code == 403
+    assert "Only the Manager can extend by two months." in response.content.decode()
+    assert not RightsRequest.objects.get(pk=rr.pk).extended
