@@ -7,18 +7,17 @@ covers the same place on the extracted words and on the rasterised page.
 
 from __future__ import annotations
 
+import ctypes
 import io
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
-import pdfplumber
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps
 
 REVIEW_DPI = 100
 DEFAULT_IMAGE_DPI = 150  # a scan that does not say its resolution is taken as 150 dpi
-_LINE_TOLERANCE = 3.0  # points: words whose tops differ by less are on one line
 
 
 @dataclass(frozen=True)
@@ -38,56 +37,128 @@ def _round(value: float) -> float:
     return round(float(value), 2)
 
 
+_SUBPOINTS = 100  # pdfium maps page positions to whole device units: measure in hundredths of a point
+
+
+def _displayed(page: pdfium.PdfPage, size: tuple[float, float], x: float, y: float) -> tuple[float, float]:
+    """A point of PDF user space as it lands on the page as displayed (crop box and rotation applied), in points
+    from the top left: the frame the review page, the redaction boxes and the pack's rasteriser all use."""
+    device_x, device_y = ctypes.c_int(), ctypes.c_int()
+    width, height = (max(1, round(v * _SUBPOINTS)) for v in size)
+    if not pdfium_c.FPDF_PageToDevice(page.raw, 0, 0, width, height, 0, x, y, device_x, device_y):
+        raise ValueError("pdfium could not place a character on the page")
+    return device_x.value / _SUBPOINTS, device_y.value / _SUBPOINTS
+
+
+def _is_break(char: str) -> bool:
+    return char.isspace() or not char.isprintable()
+
+
+def _page_words(page: pdfium.PdfPage, start: int) -> tuple[str, list[dict[str, Any]]]:
+    """The page's text and its words, read by pdfium in the order the text runs (not the order it sits on the
+    page), so a page turned 90, 180 or 270 degrees reads as it is written, the way the pack's rasteriser finds it."""
+    width, height = page.get_size()
+    textpage = page.get_textpage()
+    try:
+        count = textpage.count_chars()
+        chars = [chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i) or 0x20) for i in range(count)]
+        parts: list[str] = []
+        words: list[dict[str, Any]] = []
+        length = start
+        current: list[int] = []
+        newline = False
+
+        def flush() -> None:
+            nonlocal length, newline
+            if not current:
+                return
+            if parts:
+                parts.append("\n" if newline else " ")
+                length += 1
+            text = "".join(chars[i] for i in current)
+            box = _word_box(page, textpage, current, (width, height))
+            if box is not None:
+                x0, top, x1, bottom = box
+                words.append(
+                    {
+                        "text": text,
+                        "x0": _round(x0),
+                        "top": _round(top),
+                        "x1": _round(x1),
+                        "bottom": _round(bottom),
+                        "start": length,
+                        "end": length + len(text),
+                    }
+                )
+            parts.append(text)
+            length += len(text)
+            current.clear()
+            newline = False
+
+        for index, char in enumerate(chars):
+            if _is_break(char):
+                flush()
+                newline = newline or char in "\r\n"
+            else:
+                current.append(index)
+        flush()
+    finally:
+        textpage.close()
+    return "".join(parts), words
+
+
+def _word_box(
+    page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, indices: list[int], size: tuple[float, float]
+) -> tuple[float, float, float, float] | None:
+    """The word's box on the displayed page (the union of its characters' boxes), or None if it has no size."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for index in indices:
+        left, bottom, right, top = textpage.get_charbox(index, loose=True)
+        if right <= left or top <= bottom:
+            continue
+        for x, y in ((left, bottom), (right, top)):
+            shown_x, shown_y = _displayed(page, size, x, y)
+            xs.append(shown_x)
+            ys.append(shown_y)
+    if not xs:
+        return None
+    x0, x1 = max(0.0, min(xs)), min(size[0], max(xs))
+    top, bottom = max(0.0, min(ys)), min(size[1], max(ys))
+    if x1 <= x0 or bottom <= top:
+        return None  # outside the crop box: not on the page as shown
+    return x0, top, x1, bottom
+
+
 def extract_pdf(data: bytes) -> Extraction:
     """The PDF's text in reading order, built from its words so that each word knows its offsets in the text.
 
     Lines are joined by a newline and pages by a blank line. A PDF with no words at all is a scan.
+    Text is read with pdfium, the engine that draws the pack's pages and finds redacted words on them,
+    so that what review searches and counts is what the pack boxes, whatever way up a page is turned.
     """
     parts: list[str] = []
     pages: list[dict[str, Any]] = []
     length = 0
     any_words = False
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for number, page in enumerate(pdf.pages, start=1):
-                crop_x0, crop_top, crop_x1, crop_bottom = (float(v) for v in page.cropbox)
-                width, height = crop_x1 - crop_x0, crop_bottom - crop_top
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for number in range(1, len(pdf) + 1):
+            page = pdf[number - 1]
+            try:
+                width, height = page.get_size()
                 if number > 1:
                     parts.append("\n\n")
                     length += 2
-                words: list[dict[str, Any]] = []
-                line_top: float | None = None
-                for raw in page.extract_words(keep_blank_chars=False, use_text_flow=False):
-                    text = str(raw["text"])
-                    if not text.strip():
-                        continue
-                    top = float(raw["top"]) - crop_top
-                    if line_top is None:
-                        pass
-                    elif abs(top - line_top) > _LINE_TOLERANCE:
-                        parts.append("\n")
-                        length += 1
-                    else:
-                        parts.append(" ")
-                        length += 1
-                    if line_top is None or abs(top - line_top) > _LINE_TOLERANCE:
-                        line_top = top
-                    words.append(
-                        {
-                            "text": text,
-                            "x0": _round(max(0.0, float(raw["x0"]) - crop_x0)),
-                            "top": _round(max(0.0, top)),
-                            "x1": _round(min(width, float(raw["x1"]) - crop_x0)),
-                            "bottom": _round(min(height, float(raw["bottom"]) - crop_top)),
-                            "start": length,
-                            "end": length + len(text),
-                        }
-                    )
-                    parts.append(text)
-                    length += len(text)
-                any_words = any_words or bool(words)
-                pages.append({"number": number, "width": _round(width), "height": _round(height), "words": words})
+                text, words = _page_words(page, length)
+            finally:
+                page.close()
+            parts.append(text)
+            length += len(text)
+            any_words = any_words or bool(words)
+            pages.append({"number": number, "width": _round(width), "height": _round(height), "words": words})
+    finally:
+        pdf.close()
     text = "".join(parts)
     if not any_words:
         return Extraction(text="", pages=[{**p, "words": []} for p in pages], has_text_layer=False)

@@ -261,3 +261,18 @@ def test_export_case_out_writes_the_originals_and_the_case_imports_again(
     assert [d.sha256 for d in Document.objects.filter(request=again).order_by("pk")] == [
         d.sha256 for d in Document.objects.filter(request=rr).order_by("pk")
     ]
+
+
+@pytest.mark.parametrize("degrees", [90, 180, 270])
+def test_a_text_redaction_counts_every_occurrence_on_a_turned_page(
+    staff: dict[str, User], tmp_path: Path, degrees: int
+) -> None:
+    from tests.disclosure.test_redaction import _rotated
+
+    (tmp_path / "turned.pdf").write_bytes(
+        _rotated(pdf_from_html("<p>Jane Doe rang.</p><p>Later Jane Doe wrote again.</p>"), degrees)
+    )
+    doc = {"title": "Turned", "file": "turned.pdf", "redactions": [{"text": "Jane Doe", "exemption": "third_party"}]}
+    rr = case_import(data={**core(), "documents": [doc]}, folder=tmp_path, today=TODAY)
+    assert Redaction.objects.filter(document__request=rr).count() == 2
+    assert all(r.boxes.exists() for r in Redaction.objects.filter(document__request=rr))

@@ -259,3 +259,87 @@ def test_anyone_without_a_role_cannot_redact(text_doc: Document) -> None:
     nobody = UserFactory(username="nobody")
     with pytest.raises(ApplicationError, match="Only a"):
         redaction_add_span(by=nobody, document=text_doc, start=0, end=4, exemption="third_party")
+
+
+# Pages turned 90, 180 or 270 degrees (a /Rotate on the page, as scanners and "rotate page" write them)
+
+
+def _rotated(pdf: bytes, degrees: int) -> bytes:
+    import io
+
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    writer = pypdf.PdfWriter()
+    for page in reader.pages:
+        page.rotate(degrees)
+        writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("degrees", [0, 90, 180, 270])
+def test_every_occurrence_is_found_and_boxed_where_the_pack_finds_it_on_a_turned_page(
+    staff: dict[str, User], access_request: RightsRequest, degrees: int
+) -> None:
+    import datetime as dt
+
+    import pypdfium2 as pdfium
+
+    from disclosure.pack import raster
+    from disclosure.pack.build import build_inputs
+    from disclosure.pack.inputs import PagedContent
+    from disclosure.selectors import redaction_counts_for_requester
+
+    pdf = _rotated(
+        pdf_from_html(
+            "<p>Referral about Alex. The caller Jane Doe rang the duty desk.</p>"
+            "<p>Later that week Jane Doe wrote again, and the school nurse saw Alex.</p>"
+        ),
+        degrees,
+    )
+    doc = document_add_upload(
+        by=staff["caseworker"],
+        request=access_request,
+        details=DocumentDetails(title="Turned referral"),
+        data=pdf,
+        name="turned.pdf",
+        today=TODAY,
+    )
+    assert doc.has_text_layer
+    assert "The caller Jane Doe rang the duty desk." in doc.text  # read as written, not as it sits on the page
+    page = doc.page(1)
+    assert page is not None
+    portrait = (595.28, 841.89)
+    assert (page["width"], page["height"]) == pytest.approx(
+        portrait if degrees in (0, 180) else portrait[::-1], abs=0.5
+    )
+    created = redact_phrase(by=staff["caseworker"], document=doc, phrase="jane doe", exemption="third_party")
+    assert len(created) == 2
+    assert redaction_counts_for_requester(Document.objects.get(pk=doc.pk)) == {"third_party": 2}  # the schedule
+
+    # The pack's rasteriser, reading the same page with its own text search, boxes the same two places.
+    inputs = build_inputs(access_request, preview=True, letter_date=dt.date(2026, 3, 16))
+    (content,) = [d.content for d in inputs.documents if d.title == "Turned referral"]
+    assert isinstance(content, PagedContent)
+    source = pdfium.PdfDocument(pdf)
+    try:
+        pdf_page = source[0]
+        image = raster.draw_pdf_page(pdf_page, scale=raster.SCALE)
+        # One find per redacted string: the same occurrence is found once for each, so count places.
+        found = list(
+            {(f.x0, f.y0, f.x1, f.y1): f for f in raster._found_boxes(pdf_page, content.finds, image.size)}.values()
+        )
+        pdf_page.close()
+    finally:
+        source.close()
+    size_pt = raster._page_size(content, 0, (image.width / raster.SCALE, image.height / raster.SCALE))
+    given = raster._given_boxes(content.boxes, 0, image.size, size_pt)
+    assert len(found) == 2 and len(given) >= 2
+    for box in given:  # every box review drew sits over an occurrence the pack found, and the other way round
+        assert any(min(box.x1, f.x1) > max(box.x0, f.x0) and min(box.y1, f.y1) > max(box.y0, f.y0) for f in found)
+    for f in found:
+        assert any(min(box.x1, f.x1) > max(box.x0, f.x0) and min(box.y1, f.y1) > max(box.y0, f.y0) for box in given)
+    [rendered] = raster.rasterise(content, [0], prefix="d1")
+    assert rendered.boxes_found == len(content.finds) * 2
