@@ -15,6 +15,7 @@ from reviews.models import (
     AgencySubmission,
     Category,
     CertificateKind,
+    Correction,
     DataSubjectRecord,
     DestructionCertificate,
     HeldCategory,
@@ -410,4 +411,46 @@ def review_overview(*, review: Review, today: dt.date | None = None) -> ReviewOv
             )
         ),
         not_yet=not_yet,
+    )
+
+
+# What a request's rights did (for requests_app's request page and its letters) ----------------------------
+
+
+@dataclass(frozen=True)
+class RequestEffects:
+    """What was done to held data for one rights request, and the Art 19 notices still to send."""
+
+    request_reference: str
+    corrections: list[Correction]  # Art 16, oldest first
+    certificates: list[DestructionCertificate]  # Art 17 erasures for the request
+    restrictions: list[Restriction]  # Art 18 and upheld Art 21 objections placed for it, lifted ones too
+    notifications_pending: list[RecipientNotification]  # Art 19: recipients still to be told
+    notifications_done: list[RecipientNotification]  # told, or not required (with the reason)
+
+
+def effects_for_request(reference: str) -> RequestEffects:
+    """Corrections, destruction certificates, restrictions and Art 19 notifications for a request: four queries."""
+    if not reference:
+        return RequestEffects(reference, [], [], [], [], [])
+    notifications = list(notifications_for(request_reference=reference))
+    return RequestEffects(
+        request_reference=reference,
+        corrections=list(
+            Correction.objects.filter(request_reference=reference)
+            .select_related("record", "made_by")
+            .order_by("made_at", "pk")
+        ),
+        certificates=list(
+            DestructionCertificate.objects.filter(request_reference=reference, kind=CertificateKind.ERASURE)
+            .select_related("destroyed_by")
+            .order_by("destroyed_at", "pk")
+        ),
+        restrictions=list(
+            Restriction.objects.filter(request_reference=reference)
+            .select_related("record", "placed_by", "lifted_by")
+            .order_by("placed_at", "record_id", "pk")
+        ),
+        notifications_pending=[n for n in notifications if n.status == NotificationStatus.PENDING],
+        notifications_done=[n for n in notifications if n.status != NotificationStatus.PENDING],
     )

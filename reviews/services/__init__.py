@@ -35,6 +35,13 @@ from reviews.services.holdings import (
     subject_record_create,
     submission_create,
 )
+from reviews.services.request_effects import (
+    request_erase,
+    request_objection_uphold,
+    request_rectify,
+    request_restrict,
+    request_restriction_lift,
+)
 from reviews.services.searches import search_hit_decide, search_run_create, search_runs_purge
 
 __all__ = [
@@ -50,6 +57,11 @@ __all__ = [
     "notification_mark_not_required",
     "notification_mark_sent",
     "record_wipe",
+    "request_erase",
+    "request_objection_uphold",
+    "request_rectify",
+    "request_restrict",
+    "request_restriction_lift",
     "restriction_lift",
     "review_conclude",
     "review_create",
