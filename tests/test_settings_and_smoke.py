@@ -26,6 +26,15 @@ def _settings_variables() -> set[str]:
     return names | {"DJANGO_SETTINGS_MODULE"}
 
 
+def test_every_setting_from_the_environment_is_documented() -> None:
+    """The README's configuration table and .env.example name every variable the settings read."""
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    example = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8")
+    names = _settings_variables() - {"DJANGO_SETTINGS_MODULE"}
+    assert not {name for name in names if f"`{name}`" not in readme}, "missing from the README's table"
+    assert not {name for name in names if not re.search(rf"^{name}=", example, re.M)}, "missing from .env.example"
+
+
 def clean_env(**overrides: str) -> dict[str, str]:
     """os.environ without any settings variable (the test settings set some), plus `overrides`."""
     dropped = _settings_variables()
