@@ -58,9 +58,9 @@ def sweep_deadlines(today: str | None = None) -> dict[str, Any]:
     retry_jitter=True,
     max_retries=MAX_RETRIES,
 )
-def notices_email_task(run: str | None = None, notice_ids: list[int] | None = None) -> int:
-    """Email a sweep run's notices (or those listed); only unsent ones go, so a retry sends nothing twice."""
-    return notices_email(run=uuid.UUID(run) if run else None, notice_ids=notice_ids)
+def notices_email_task(run: str | None = None, notice_ids: list[int] | None = None, pending: bool = False) -> int:
+    """Email a sweep run's notices (or those listed, or every pending one); only unsent ones go, so a retry sends nothing twice."""
+    return notices_email(run=uuid.UUID(run) if run else None, notice_ids=notice_ids, pending=pending)
 
 
 @shared_task(

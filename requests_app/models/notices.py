@@ -64,7 +64,15 @@ class Notice(models.Model):
                 name="requests_app_notice_sent_once",
             )
         ]
-        indexes = [models.Index(fields=["recipient", "read_at", "superseded_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "superseded_at"]),
+            # Every sweep emails what is still unsent, whichever run wrote it: this keeps that a short walk.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(emailed_at__isnull=True, superseded_at__isnull=True),
+                name="requests_notice_unsent_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient_id} about {self.request_id}"

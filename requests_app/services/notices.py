@@ -2,7 +2,8 @@
 
 Written once: rows go in with INSERT ... ON CONFLICT DO NOTHING (SQLite: INSERT OR IGNORE) against
 the unique constraint on what a notice is about, so of two sweeps (or two workers) exactly one
-writes each notice; each run then emails only the rows stamped with its own run id. Emailed
+writes each notice; each sweep then emails every notice still unsent that still applies, whichever
+run wrote it (a sweep that failed half-way is made good by the next). Emailed
 once: the email task locks unsent rows (skipping rows another worker holds, on PostgreSQL) and
 stamps `emailed_at` in the same transaction. Field changes are recorded with history through
 simple-history's bulk helpers (never queryset.update()).
@@ -39,6 +40,7 @@ from requests_app.models import (
     NoticeKind,
     RightsRequest,
 )
+from requests_app.selectors_notices import current_notices_q
 from rights import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -259,15 +261,19 @@ def _email_for(recipient: User, notices: list[Notice]) -> EmailMessage:
     return EmailMessage(subject=subject, body=body, to=[recipient.email])
 
 
-def notices_email(*, run: uuid.UUID | None = None, notice_ids: Sequence[int] | None = None) -> int:
-    """Email the unsent notices of a sweep run (or those listed), each once; returns how many were emailed.
+def notices_email(
+    *, run: uuid.UUID | None = None, notice_ids: Sequence[int] | None = None, pending: bool = False
+) -> int:
+    """Email the unsent notices of a sweep run (or those listed, or every one still pending), each once.
 
+    Returns how many were emailed. `pending` takes every unsent notice that still applies, whichever
+    run wrote it: a sweep that failed after writing some batches is made good by the next one.
     Rows are locked while their email goes, and rows another worker holds are skipped (PostgreSQL;
     SQLite runs one writer at a time). A recipient with no email address sees the notice in the
     workspace only. If a send fails the others still go, and NoticeEmailError asks the task to retry.
     """
-    if run is None and notice_ids is None:
-        raise ValueError("Say which notices to email: a sweep run or a list of ids.")
+    if run is None and notice_ids is None and not pending:
+        raise ValueError("Say which notices to email: a sweep run, a list of ids, or every pending one.")
     cursor = 0
     emailed = 0
     failed = 0
@@ -279,6 +285,9 @@ def notices_email(*, run: uuid.UUID | None = None, notice_ids: Sequence[int] | N
                 batch = batch.filter(run=run)
             if notice_ids is not None:
                 batch = batch.filter(pk__in=list(notice_ids))
+            if pending:
+                # Only rows that can go: the others (no email address, someone who has left) stay in the workspace.
+                batch = batch.filter(current_notices_q(), recipient__is_active=True).exclude(recipient__email="")
             notices = list(
                 batch.select_related("recipient", "request")
                 .select_for_update(skip_locked=True, of=("self",))
@@ -312,8 +321,11 @@ def notices_email(*, run: uuid.UUID | None = None, notice_ids: Sequence[int] | N
     return emailed
 
 
-def notices_email_queue(*, run: uuid.UUID) -> None:
-    """Email the run's notices once the transaction that wrote them has committed (a Celery task)."""
+def notices_email_queue(*, run: uuid.UUID | None = None) -> None:
+    """Email the run's notices (run=None: every pending notice) once the transaction that wrote them has committed."""
     from requests_app.tasks import notices_email_task  # tasks import the services: import here, not at the top
 
-    transaction.on_commit(lambda: notices_email_task.delay(run=str(run)))  # Task.delay_on_commit, typed
+    if run is None:
+        transaction.on_commit(lambda: notices_email_task.delay(pending=True))
+    else:
+        transaction.on_commit(lambda: notices_email_task.delay(run=str(run)))  # Task.delay_on_commit, typed

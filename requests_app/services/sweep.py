@@ -411,6 +411,6 @@ def sweep_run(*, today: dt.date | None = None, batch_size: int | None = None, em
             for name, count in part.run(context).items():
                 result.counts[name] = result.counts.get(name, 0) + count
         result.notices = Notice.objects.filter(run=result.run).count()
-    if email and result.notices:
-        notices_email_queue(run=result.run)
+    if email:
+        notices_email_queue()  # every unsent notice that still applies, this run's and any a failed run left
     return result

@@ -261,6 +261,39 @@ def test_a_failed_email_is_retried_and_the_others_are_not_resent(
     assert Notice.objects.filter(emailed_at__isnull=True).count() == 0
 
 
+def test_a_retried_sweep_emails_what_the_failed_attempt_wrote(
+    due_request: RightsRequest, staff: dict[str, User], sweep: Sweep, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first attempt writes its batch of reminders, then fails before emailing; the retry (a new run) sends them."""
+    import requests_app.services.sweep as sweep_module
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("the database went away")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sweep_module, "_sweep_waiting", broken)
+        with pytest.raises(ConnectionError):
+            sweep(DUE - dt.timedelta(days=5))
+    written = Notice.objects.get()
+    assert (written.kind, written.emailed_at) == (NoticeKind.REMINDER, None)
+    assert mail.outbox == []
+    retry = sweep(DUE - dt.timedelta(days=5))
+    assert retry.notices == 0  # nothing new to write
+    assert [m.to for m in mail.outbox] == [["caseworker@example.org"]]
+    assert Notice.objects.get().emailed_at is not None
+    sweep(DUE - dt.timedelta(days=5))
+    assert len(mail.outbox) == 1  # and never twice
+
+
+def test_the_pending_email_leaves_out_notices_that_no_longer_apply(
+    due_request: RightsRequest, staff: dict[str, User], sweep: Sweep
+) -> None:
+    sweep_run(today=DUE - dt.timedelta(days=5), email=False)
+    take_steps(due_request, "withdraw", user=staff["caseworker"], today=DUE - dt.timedelta(days=4))
+    sweep(DUE - dt.timedelta(days=4))
+    assert mail.outbox == []
+
+
 # Extension prompts
 
 
