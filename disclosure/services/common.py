@@ -44,13 +44,22 @@ def log_event(
     )
 
 
+HISTORY_REASON_MAX = 100  # simple-history's change-reason column; the event log keeps the whole reason
+
+
+def history_reason(text: str) -> str:
+    """A change reason that fits its history column (PostgreSQL refuses a longer one, failing the whole change)."""
+    text = " ".join(text.split())
+    return text if len(text) <= HISTORY_REASON_MAX else text[: HISTORY_REASON_MAX - 1].rstrip() + "…"
+
+
 def unreview(document: Document, *, reason: str) -> bool:
     """A change to what a document discloses undoes its review; the caller saves. True if it was reviewed."""
     if document.reviewed_at is None:
         return False
     document.reviewed_at = None
     document.reviewed_by = None
-    document._change_reason = f"Review undone: {reason}"  # type: ignore[attr-defined]
+    document._change_reason = history_reason(f"Review undone: {reason}")  # type: ignore[attr-defined]
     return True
 
 

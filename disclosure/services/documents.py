@@ -15,7 +15,15 @@ from django.utils import timezone
 
 from disclosure.extract import Extraction, extract_image, extract_pdf
 from disclosure.models import Agency, Document, SourceKind
-from disclosure.services.common import REVIEWERS, WORKERS, lock_document, log_event, require_editable, unreview
+from disclosure.services.common import (
+    REVIEWERS,
+    WORKERS,
+    history_reason,
+    lock_document,
+    log_event,
+    require_editable,
+    unreview,
+)
 from disclosure.uploads import CheckedUpload, UploadKind, check_upload
 from requests_app.models import RightsRequest
 from requests_app.services.requests import require_role
@@ -220,7 +228,7 @@ def document_update_details(
                 field="reason",
             )
         what = f"{', '.join(flag_changes)}: {reason}" if flag_changes else ""
-        locked._change_reason = f"Details changed: {what}" if what else "Details changed"  # type: ignore[attr-defined]
+        locked._change_reason = history_reason(f"Details changed: {what}" if what else "Details changed")  # type: ignore[attr-defined]
         locked._history_user = by  # type: ignore[attr-defined]
         if flag_changes:
             unreview(locked, reason=what)

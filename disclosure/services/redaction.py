@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from disclosure.models import Document, Redaction, RedactionBox, RedactionKind, SourceKind
-from disclosure.services.common import REVIEWERS, lock_document, log_event, require_editable, unreview
+from disclosure.services.common import REVIEWERS, history_reason, lock_document, log_event, require_editable, unreview
 from requests_app.services.requests import require_role
 from rights import EXEMPTIONS, ApplicationError
 
@@ -171,7 +171,7 @@ def _save_redaction(
 def _touch(document: Document, what: str) -> None:
     unreview(document, reason=what)
     if not getattr(document, "_change_reason", None):
-        document._change_reason = what  # type: ignore[attr-defined]
+        document._change_reason = history_reason(what)  # type: ignore[attr-defined]
     document.save()
 
 
@@ -348,7 +348,7 @@ def redaction_remove(*, by: User | None, redaction: Redaction, reason: str) -> N
         require_editable(locked.request)
         target = Redaction.objects.select_for_update().get(pk=redaction.pk, document=locked)
         code = target.exemption_code
-        target._change_reason = f"Removed: {reason.strip()}"  # type: ignore[attr-defined]
+        target._change_reason = history_reason(f"Removed: {reason.strip()}")  # type: ignore[attr-defined]
         for box in target.boxes.all():
             box.delete()
         for flag in target.ncnd_flags.all():

@@ -23,6 +23,7 @@ from disclosure.models import (
 from disclosure.services.common import (
     OPINION_GIVERS,
     REVIEWERS,
+    history_reason,
     lock_document,
     log_event,
     require_access_request,
@@ -151,7 +152,7 @@ def ncnd_remove(*, by: User | None, flag: NcndFlag, reason: str) -> None:
         if locked.approved_at is not None and by is not None and not roles.is_manager(by):
             raise ApplicationError("Only the Manager can remove an approved neither-confirm-nor-deny flag.")
         document = locked.document
-        locked._change_reason = f"Removed: {reason.strip()}"  # type: ignore[attr-defined]
+        locked._change_reason = history_reason(f"Removed: {reason.strip()}")  # type: ignore[attr-defined]
         locked.delete()
         log_event(
             request=document.request,

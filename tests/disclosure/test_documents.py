@@ -257,3 +257,24 @@ def test_withhold_and_release(staff: dict[str, User], access_request: RightsRequ
     assert not doc.is_withheld_in_full
     with pytest.raises(ApplicationError, match="not withheld"):
         document_release(by=staff["caseworker"], document=doc, reason="again")
+
+
+def test_a_long_reason_is_kept_whole_in_the_event_log_and_shortened_to_fit_the_history(
+    staff: dict[str, User], access_request: RightsRequest
+) -> None:
+    doc = document_add_text(
+        by=staff["caseworker"],
+        request=access_request,
+        details=DocumentDetails(title="GP letter", harm_concern=True),
+        text="x",
+        today=TODAY,
+    )
+    document_mark_reviewed(by=staff["reviewer"], document=doc)
+    reason = "The consultant wrote to say that, having read the whole file again, " * 5
+    doc = document_update_details(
+        by=staff["caseworker"], document=doc, details=DocumentDetails(title="GP letter"), reason=reason, today=TODAY
+    )
+    change = doc.history.first().history_change_reason
+    assert len(change) <= 100 and change.startswith("Review undone: “harm is a concern” cleared: The consultant")
+    event = DisclosureEvent.objects.filter(document=doc, action="document_changed").latest("pk")
+    assert event.detail.endswith(reason.strip())
