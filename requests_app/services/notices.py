@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -189,16 +189,22 @@ def notice_is_obsolete(notice: Notice, request: RightsRequest) -> bool:
 
 
 def notices_clear_obsolete(*, request: RightsRequest, by: User | None = None) -> int:
-    """Mark superseded, with history, the request's notices that no longer apply; returns how many.
+    """Bring the request's notices in step with it, with history; returns how many were superseded.
 
-    To be called in the same transaction as anything that moves the due date or closes the request.
+    A notice that no longer applies is marked superseded. A reminder, escalation or extension
+    prompt superseded because the due date moved is current again when the due date moves back (a
+    bank holiday added, then removed): the unique key would refuse a new one for that date, so
+    without this the reminder would be hidden for good. To be called in the same transaction as
+    anything that moves the due date, answers, closes or withdraws the request.
     """
     now = timezone.now()
-    stale = [
-        notice
-        for notice in Notice.objects.filter(request_id=request.pk, superseded_at__isnull=True)
-        if notice_is_obsolete(notice, request)
-    ]
+    notices = list(
+        Notice.objects.filter(request_id=request.pk).filter(
+            Q(superseded_at__isnull=True) | Q(kind__in=[k.value for k in CLOCK_KINDS], due_date=request.due_date)
+        )
+    )
+    stale = [n for n in notices if n.superseded_at is None and notice_is_obsolete(n, request)]
+    revived = [n for n in notices if n.superseded_at is not None and not notice_is_obsolete(n, request)]
     for notice in stale:
         notice.superseded_at = now
     if stale:
@@ -209,6 +215,16 @@ def notices_clear_obsolete(*, request: RightsRequest, by: User | None = None) ->
         else:
             reason = f"Superseded: due date now {day_text(request.due_date)}"
         bulk_update_with_history(stale, Notice, ["superseded_at"], default_user=by, default_change_reason=reason)
+    for notice in revived:
+        notice.superseded_at = None
+    if revived:
+        bulk_update_with_history(
+            revived,
+            Notice,
+            ["superseded_at"],
+            default_user=by,
+            default_change_reason=f"Current again: due date back to {day_text(request.due_date)}",
+        )
     return len(stale)
 
 

@@ -155,3 +155,27 @@ def test_the_admin_form_refuses_a_known_holiday(staff: dict[str, User]) -> None:
     assert not form.is_valid()
     assert "already a bank holiday" in str(form.errors)
     assert not model_admin.has_add_permission(_admin_request(staff["caseworker"]))
+
+
+def test_a_holiday_added_then_removed_brings_the_reminder_back(
+    open_request: RightsRequest, staff: dict[str, User]
+) -> None:
+    from requests_app.selectors_notices import notices_for_user
+
+    (written,) = notices_insert(
+        drafts=[NoticeDraft(open_request.pk, NoticeKind.REMINDER, 5, staff["caseworker"].pk, DUE, "", "due in 5 days")],
+        run=uuid.uuid4(),
+        reason="test",
+    )
+    bank_holiday_add(date=DUE, name="State Funeral", by=staff["manager"], today=RECEIVED)
+    assert list(notices_for_user(staff["caseworker"])) == []
+    bank_holiday_remove(date=DUE, by=staff["manager"], today=RECEIVED)
+    reminder = Notice.objects.get(pk=written.pk)
+    assert reminder.superseded_at is None
+    assert [n.pk for n in notices_for_user(staff["caseworker"])] == [written.pk]
+    last = reminder.history.first()  # type: ignore[attr-defined]
+    assert (last.history_user, last.history_change_reason) == (
+        staff["manager"],
+        "Current again: due date back to 2 April 2026",
+    )
+    assert reminder.history.count() == 3  # written, superseded, current again  # type: ignore[attr-defined]
