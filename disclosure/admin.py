@@ -29,9 +29,15 @@ from requests_app.admin import AuditedAdmin, ReadOnlyAdmin, RequestScopedAdmin
 
 @admin.register(Agency)
 class AgencyAdmin(AuditedAdmin):
-    list_display = ("name", "kind", "data_owner", "contact_email")
+    """Agencies may be edited here; every one needs a named data owner (the model requires it)."""
+
+    list_display = ("name", "kind", "data_owner", "owner_named", "contact_email")
     list_filter = ("kind",)
     search_fields = ("name", "data_owner")
+
+    @admin.display(boolean=True, description="Data owner named")
+    def owner_named(self, obj: Agency) -> bool:
+        return obj.data_owner_named
 
 
 @admin.register(AgencyRequest)

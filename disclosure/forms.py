@@ -52,7 +52,12 @@ def _reason(label: str, *, required: bool = False, help_text: str = "") -> forms
 class AgencyForm(GovukForm):
     name = forms.CharField(label="Agency name", max_length=200, error_messages={"required": "Enter the agency's name"})
     kind = forms.ChoiceField(choices=AgencyKind.choices, widget=forms.RadioSelect, label="Kind of agency")
-    data_owner = forms.CharField(label="Named data owner", max_length=200, required=False)
+    data_owner = forms.CharField(
+        label="Named data owner",
+        max_length=200,
+        help_text="The person (or role) who owns the agency's data and answers for its records.",
+        error_messages={"required": "Enter the agency's named data owner"},
+    )
     contact_email = forms.EmailField(label="Contact email", required=False)
     contact_address = forms.CharField(label="Contact address", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

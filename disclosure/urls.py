@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/", views.request_overview, name="request"),
     path("<int:pk>/agencies/new/", views.agency_new, name="agency_new"),
     path("<int:pk>/agencies/ask/", views.agency_ask, name="agency_ask"),
+    path("<int:pk>/agencies/<int:agency_id>/", views.agency_edit, name="agency"),
     path("<int:pk>/agency-requests/<int:agency_request_id>/return/", views.agency_return, name="agency_return"),
     path("<int:pk>/agency-requests/<int:agency_request_id>/chase/", views.agency_chase, name="agency_chase"),
     path("<int:pk>/documents/add/", views.document_add, name="document_add"),

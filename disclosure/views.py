@@ -151,6 +151,49 @@ def agency_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+def agency_edit(request: HttpRequest, pk: int, agency_id: int) -> HttpResponse:
+    """An agency's details, reached from a request's page; an agency with no named data owner says so."""
+    rr = _rr(request, pk)
+    agency = access.agency_get_for_user(user=_user(request), pk=agency_id)
+    initial = {
+        "name": agency.name,
+        "kind": agency.kind,
+        "data_owner": agency.data_owner if agency.data_owner_named else "",
+        "contact_email": agency.contact_email,
+        "contact_address": agency.contact_address,
+    }
+    form = AgencyForm(request.POST or None, initial=initial)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_services.agency_update(
+                by=_user(request),
+                agency=agency,
+                name=data["name"],
+                kind=data["kind"],
+                data_owner=data["data_owner"],
+                contact_email=data["contact_email"],
+                contact_address=data["contact_address"],
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, f"{data['name']}'s details saved.")
+            return redirect(_overview_url(rr))
+    return _form_page(
+        request,
+        rr,
+        form,
+        heading=agency.name,
+        submit="Save the agency's details",
+        warning=None
+        if agency.data_owner_named
+        else f"{agency.name} has no named data owner yet: every agency needs one. Ask the agency who owns its "
+        "records and enter them here.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def agency_ask(request: HttpRequest, pk: int) -> HttpResponse:
     rr = _rr(request, pk)
     user = _user(request)

@@ -13,6 +13,7 @@ from disclosure.models.delivery import (
 )
 from disclosure.models.pack import PACK_IN_PROGRESS, Pack, PackStatus
 from disclosure.models.records import (
+    DATA_OWNER_NOT_NAMED,
     OPEN_AGENCY_STATUSES,
     PAGE_SOURCES,
     SCAN_SOURCES,
@@ -40,6 +41,7 @@ from disclosure.models.review import (
 )
 
 __all__ = [
+    "DATA_OWNER_NOT_NAMED",
     "EXEMPTION_CHOICES",
     "OPEN_AGENCY_STATUSES",
     # Packs and delivery (engineer E2)

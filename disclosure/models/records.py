@@ -23,12 +23,18 @@ class AgencyKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# An agency added by name alone (a case-file import, "ask a new agency") until someone names its data owner.
+DATA_OWNER_NOT_NAMED = "Data owner not yet named"
+
+
 class Agency(models.Model):
     """A partner agency that owns records the partnership may be asked for; each has a named data owner."""
 
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=30, choices=AgencyKind.choices, default=AgencyKind.OTHER)
-    data_owner = models.CharField(max_length=200, blank=True, help_text="The person who owns the agency's data.")
+    data_owner = models.CharField(
+        max_length=200, help_text="The person (or role) who owns the agency's data, and answers for its records."
+    )
     contact_email = models.EmailField(blank=True)
     contact_address = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -41,6 +47,10 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def data_owner_named(self) -> bool:
+        return bool(self.data_owner.strip()) and self.data_owner != DATA_OWNER_NOT_NAMED
 
 
 class AgencyRequestStatus(models.TextChoices):

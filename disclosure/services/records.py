@@ -11,7 +11,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from disclosure.models import Agency, AgencyKind, AgencyRequest, AgencyRequestStatus
+from disclosure.models import DATA_OWNER_NOT_NAMED, Agency, AgencyKind, AgencyRequest, AgencyRequestStatus
 from disclosure.services.common import WORKERS, log_event, require_editable
 from requests_app.models import Letter, LetterDirection, LetterMethod, RightsRequest
 from requests_app.selectors import working_calendar
@@ -24,10 +24,14 @@ def agency_return_working_days() -> int:
     return int(getattr(settings, "AGENCY_RETURN_WORKING_DAYS", 10))
 
 
-def _clean_agency_fields(*, name: str, kind: str, contact_email: str) -> str:
+def _clean_agency_fields(*, name: str, kind: str, contact_email: str, data_owner: str) -> str:
     name = name.strip()
     if not name:
         raise ApplicationError("Enter the agency's name.", field="name")
+    if not data_owner.strip():
+        raise ApplicationError(
+            "Enter the agency's named data owner: the person (or role) who owns its records.", field="data_owner"
+        )
     if kind not in AgencyKind.values:
         raise ApplicationError(
             f"{kind!r} is not a kind of agency; choose one of: {', '.join(AgencyKind.values)}.", field="kind"
@@ -49,9 +53,9 @@ def agency_create(
     contact_email: str = "",
     contact_address: str = "",
 ) -> Agency:
-    """Add a partner agency; names are unique whatever their case."""
+    """Add a partner agency with its named data owner; names are unique whatever their case."""
     require_role(by, *WORKERS, action="add an agency")
-    name = _clean_agency_fields(name=name, kind=kind, contact_email=contact_email.strip())
+    name = _clean_agency_fields(name=name, kind=kind, contact_email=contact_email.strip(), data_owner=data_owner)
     with transaction.atomic():
         if Agency.objects.filter(name__iexact=name).exists():
             raise ApplicationError(f"There is already an agency called {name}.", field="name")
@@ -64,6 +68,7 @@ def agency_create(
         )
         agency.full_clean()
         agency._change_reason = "Agency added"  # type: ignore[attr-defined]
+        agency._history_user = by  # type: ignore[attr-defined]
         agency.save()
     return agency
 
@@ -79,7 +84,7 @@ def agency_update(
     contact_address: str,
 ) -> Agency:
     require_role(by, *WORKERS, action="change an agency's details")
-    name = _clean_agency_fields(name=name, kind=kind, contact_email=contact_email.strip())
+    name = _clean_agency_fields(name=name, kind=kind, contact_email=contact_email.strip(), data_owner=data_owner)
     with transaction.atomic():
         locked = Agency.objects.select_for_update().get(pk=agency.pk)
         if Agency.objects.filter(name__iexact=name).exclude(pk=locked.pk).exists():
@@ -91,16 +96,18 @@ def agency_update(
         locked.contact_address = contact_address.strip()
         locked.full_clean()
         locked._change_reason = "Agency details changed"  # type: ignore[attr-defined]
+        locked._history_user = by  # type: ignore[attr-defined]
         locked.save()
     return locked
 
 
 def agency_get_or_create_by_name(*, by: User | None, name: str) -> Agency:
-    """The agency of that name (any case), added as kind "other" if there is none (case-file import)."""
+    """The agency of that name (any case), added as kind "other" if there is none (case-file import, "ask a new
+    agency"), its data owner marked as not yet named: its page then asks for one."""
     existing = Agency.objects.filter(name__iexact=name.strip()).first()
     if existing is not None:
         return existing
-    return agency_create(by=by, name=name)
+    return agency_create(by=by, name=name, data_owner=DATA_OWNER_NOT_NAMED)
 
 
 def agency_request_create(

@@ -89,6 +89,7 @@ def test_import_adds_documents_redactions_and_agencies_through_the_services(
     ]
     assert sorted(Agency.objects.values_list("name", flat=True)) == ["Children's Social Care", "Police"]
     assert docs[2].agency == docs[1].agency  # "police" is the same agency, whatever the case
+    assert set(Agency.objects.values_list("data_owner", flat=True)) == {"Data owner not yet named"}
     assert docs[0].holds_social_work_data
     spans = list(Redaction.objects.filter(document=docs[0]).order_by("start"))
     assert [r.text for r in spans] == ["Jane Doe", "JANE\nDOE", "Alex"]  # every occurrence, any case, across lines

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 
 from disclosure.models import Agency, AgencyKind, AgencyRequest, AgencyRequestStatus, DisclosureEvent
 from disclosure.services.records import (
@@ -45,14 +46,48 @@ def test_agency_is_created_with_history(police: Agency) -> None:
 
 def test_agency_names_are_unique_whatever_the_case(staff: dict[str, User], police: Agency) -> None:
     with pytest.raises(ApplicationError, match="already an agency called"):
-        agency_create(by=staff["caseworker"], name="greater manchester police")
+        agency_create(by=staff["caseworker"], name="greater manchester police", data_owner="DPO")
 
 
 def test_agency_needs_a_name_and_a_real_email(staff: dict[str, User]) -> None:
     with pytest.raises(ApplicationError, match="name"):
         agency_create(by=staff["caseworker"], name="  ")
     with pytest.raises(ApplicationError, match="not an email"):
-        agency_create(by=staff["caseworker"], name="School", contact_email="nope")
+        agency_create(by=staff["caseworker"], name="School", data_owner="Head teacher", contact_email="nope")
+
+
+def test_an_agency_needs_a_named_data_owner(staff: dict[str, User]) -> None:
+    for owner in ("", "   "):
+        with pytest.raises(ApplicationError, match="named data owner") as caught:
+            agency_create(by=staff["caseworker"], name="School", data_owner=owner)
+        assert caught.value.field == "data_owner"
+    assert not Agency.objects.exists()
+    with pytest.raises(ValidationError):
+        Agency(name="School", kind=AgencyKind.EDUCATION, data_owner="").full_clean()
+
+
+def test_naming_the_owner_can_not_be_undone_by_clearing_it(staff: dict[str, User], police: Agency) -> None:
+    with pytest.raises(ApplicationError, match="named data owner"):
+        agency_update(
+            by=staff["manager"],
+            agency=police,
+            name=police.name,
+            kind=police.kind,
+            data_owner=" ",
+            contact_email="",
+            contact_address="",
+        )
+    assert Agency.objects.get(pk=police.pk).data_owner == "Data Protection Officer"
+
+
+def test_an_agency_added_by_its_name_alone_says_its_data_owner_is_not_yet_named(staff: dict[str, User]) -> None:
+    from disclosure.models import DATA_OWNER_NOT_NAMED
+    from disclosure.services.records import agency_get_or_create_by_name
+
+    agency = agency_get_or_create_by_name(by=staff["caseworker"], name="Stockport Youth Service")
+    assert agency.data_owner == DATA_OWNER_NOT_NAMED == "Data owner not yet named"
+    assert not agency.data_owner_named
+    assert agency.history.first().history_user == staff["caseworker"]
 
 
 def test_reviewer_cannot_add_agencies(staff: dict[str, User]) -> None:
@@ -133,7 +168,9 @@ def test_asked_date_cannot_be_before_receipt_or_in_the_future(
 
 
 def test_receive_and_nil_return(staff: dict[str, User], access_request: RightsRequest, police: Agency) -> None:
-    school = agency_create(by=staff["caseworker"], name="Hillside Primary", kind=AgencyKind.EDUCATION)
+    school = agency_create(
+        by=staff["caseworker"], name="Hillside Primary", kind=AgencyKind.EDUCATION, data_owner="Head teacher"
+    )
     a = agency_request_create(by=staff["caseworker"], request=access_request, agency=police, today=ASKED)
     b = agency_request_create(by=staff["caseworker"], request=access_request, agency=school, today=ASKED)
     a = agency_request_receive(by=staff["caseworker"], agency_request=a, received_on=ASKED, today=ASKED)

@@ -60,7 +60,7 @@ def text_of(response: object) -> str:
 def world(staff: dict[str, User], access_request: RightsRequest) -> dict[str, object]:
     """A request with one of everything, so every page has an object to show."""
     by = staff["caseworker"]
-    police = agency_create(by=by, name="Greater Manchester Police", kind="police")
+    police = agency_create(by=by, name="Greater Manchester Police", kind="police", data_owner="Data Protection Officer")
     asked = agency_request_create(by=by, request=access_request, agency=police, requested_on=RECEIVED, today=TODAY)
     text_doc = document_add_text(
         by=by,
@@ -105,6 +105,7 @@ def every_url(w: dict[str, object]) -> list[tuple[str, str]]:
         ("get", reverse("disclosure:request", args=[rr])),
         ("get", reverse("disclosure:agency_new", args=[rr])),
         ("get", reverse("disclosure:agency_ask", args=[rr])),
+        ("get", reverse("disclosure:agency", args=[rr, w["asked"].agency_id])),  # type: ignore[attr-defined]
         ("get", reverse("disclosure:agency_return", args=[rr, asked])),
         ("post", reverse("disclosure:agency_chase", args=[rr, asked])),
         ("get", reverse("disclosure:document_add", args=[rr])),
@@ -463,3 +464,56 @@ def test_clearing_the_harm_concern_on_the_details_page_needs_a_reason_and_undoes
     assert not doc.harm_concern and not doc.is_reviewed
     assert doc.history.first().history_user == staff["caseworker"]
     assert "“harm is a concern” cleared: The GP withdrew it" in doc.history.first().history_change_reason
+
+
+def test_an_agency_is_added_only_with_its_named_data_owner(
+    staff: dict[str, User], access_request: RightsRequest
+) -> None:
+    from disclosure.models import Agency
+
+    client = client_for(staff["caseworker"])
+    url = reverse("disclosure:agency_new", args=[access_request.pk])
+    response = client.post(url, {"name": "Hillside Primary", "kind": "education", "data_owner": ""})
+    assert response.status_code == 400 and "Enter the agency&#x27;s named data owner" in text_of(response)
+    assert not Agency.objects.exists()
+    response = client.post(url, {"name": "Hillside Primary", "kind": "education", "data_owner": "Head teacher"})
+    assert response.status_code == 302 and Agency.objects.get().data_owner == "Head teacher"
+
+
+def test_an_agency_without_a_named_owner_is_flagged_until_someone_names_it(
+    staff: dict[str, User], access_request: RightsRequest
+) -> None:
+    client = client_for(staff["caseworker"])
+    response = client.post(
+        reverse("disclosure:agency_ask", args=[access_request.pk]),
+        {"new_agency": "Stockport Youth Service", "notes": ""},
+    )
+    assert response.status_code == 302
+    asked = AgencyRequest.objects.get()
+    overview = text_of(client.get(reverse("disclosure:request", args=[access_request.pk])))
+    assert "Data owner not yet named" in overview
+    url = reverse("disclosure:agency", args=[access_request.pk, asked.agency_id])
+    page = text_of(client.get(url))
+    assert "Stockport Youth Service has no named data owner yet" in page
+    response = client.post(url, {"name": "Stockport Youth Service", "kind": "other", "data_owner": "Service manager"})
+    assert response.status_code == 302
+    asked.agency.refresh_from_db()
+    assert asked.agency.data_owner == "Service manager" and asked.agency.data_owner_named
+    assert asked.agency.history.first().history_change_reason == "Agency details changed"
+    overview = text_of(client.get(reverse("disclosure:request", args=[access_request.pk])))
+    assert "Data owner not yet named" not in overview and "Data owner: Service manager" in overview
+    assert "has no named data owner" not in text_of(client.get(url))
+
+
+def test_the_admin_requires_an_agencys_data_owner(db: None) -> None:
+    from disclosure.models import Agency
+
+    client = client_for(UserFactory(username="root", is_superuser=True, is_staff=True))
+    response = client.post(reverse("admin:disclosure_agency_add"), {"name": "Fire service", "kind": "other"})
+    assert response.status_code == 200 and "This field is required" in response.content.decode()
+    assert not Agency.objects.exists()
+    from disclosure.services.records import agency_get_or_create_by_name
+
+    agency_get_or_create_by_name(by=None, name="Imported agency")
+    changelist = client.get(reverse("admin:disclosure_agency_changelist")).content.decode()
+    assert "Data owner named" in changelist and "Data owner not yet named" in changelist
