@@ -1,8 +1,8 @@
 """Notices the deadline sweep sends to staff: reminders, escalations, extension prompts, chasers, closure flags.
 
 A notice is written once: the unique constraint on what it is about (request, kind, threshold,
-recipient, the due date it was about, and for chasers and closure flags which return or wait) makes
-a second sweep, or a second worker, insert nothing. Rows are append-only apart from the stamps
+recipient, the due date it was about, and for chasers which return; for closure flags the wait,
+whatever the due date) makes a second sweep, or a second worker, insert nothing. Rows are append-only apart from the stamps
 of when they were emailed, read, or superseded (because the due date moved).
 """
 
@@ -24,10 +24,9 @@ class NoticeKind(models.TextChoices):
     CLOSURE_FLAG = "closure_flag", "Waiting too long"
 
 
-# Notices about the request's due date: they lapse when the due date moves.
-DUE_DATE_KINDS = frozenset(
-    {NoticeKind.REMINDER, NoticeKind.ESCALATION, NoticeKind.EXTENSION_PROMPT, NoticeKind.CLOSURE_FLAG}
-)
+# Notices about the request's due date: they lapse when the due date moves. A closure flag is about a
+# wait on the requester (its `about` names the day the wait began), not the due date: it stands while the wait lasts.
+DUE_DATE_KINDS = frozenset({NoticeKind.REMINDER, NoticeKind.ESCALATION, NoticeKind.EXTENSION_PROMPT})
 # Notices about the statutory clock: they lapse once the response has been given (UK GDPR Art 12(3)).
 CLOCK_KINDS = frozenset({NoticeKind.REMINDER, NoticeKind.ESCALATION, NoticeKind.EXTENSION_PROMPT})
 
@@ -61,8 +60,15 @@ class Notice(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["request", "kind", "threshold", "recipient", "due_date", "about"],
+                condition=~models.Q(kind="closure_flag"),
                 name="requests_app_notice_sent_once",
-            )
+            ),
+            # A wait is flagged once however its due date moves; a new wait (a new `about`) may be flagged again.
+            models.UniqueConstraint(
+                fields=["request", "kind", "threshold", "recipient", "about"],
+                condition=models.Q(kind="closure_flag", superseded_at__isnull=True),
+                name="requests_app_closure_flag_sent_once",
+            ),
         ]
         indexes = [
             models.Index(fields=["recipient", "read_at", "superseded_at"]),

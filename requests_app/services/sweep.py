@@ -231,11 +231,16 @@ class Drafts:
 
     def __init__(self, rows: list[dict[str, Any]], kinds: list[str]) -> None:
         self.items: list[NoticeDraft] = []
-        self.sent: set[tuple[int, str, int, int, dt.date, str]] = set(
-            Notice.objects.filter(request_id__gte=rows[0]["pk"], request_id__lte=rows[-1]["pk"], kind__in=kinds)
+        self.sent: set[tuple[int, str, int, int, dt.date | None, str]] = {
+            # A closure flag is about the wait, whatever the due date (the same key as its unique constraint).
+            (request_id, kind, threshold, recipient_id, None if kind == CLOSURE_FLAG else due_date, about)
+            for request_id, kind, threshold, recipient_id, due_date, about, superseded_at in Notice.objects.filter(
+                request_id__gte=rows[0]["pk"], request_id__lte=rows[-1]["pk"], kind__in=kinds
+            )
             .order_by()
-            .values_list("request_id", "kind", "threshold", "recipient_id", "due_date", "about")
-        )
+            .values_list("request_id", "kind", "threshold", "recipient_id", "due_date", "about", "superseded_at")
+            if kind != CLOSURE_FLAG or superseded_at is None
+        }
 
     def add(
         self,
@@ -247,8 +252,9 @@ class Drafts:
         about: str = "",
     ) -> None:
         text: str | None = None
+        due = None if kind == CLOSURE_FLAG else row["due_date"]
         for recipient in dict.fromkeys(recipients):
-            if (row["pk"], kind, threshold, recipient, row["due_date"], about) in self.sent:
+            if (row["pk"], kind, threshold, recipient, due, about) in self.sent:
                 continue
             text = text if text is not None else message()
             self.items.append(NoticeDraft(row["pk"], kind, threshold, recipient, row["due_date"], about, text))

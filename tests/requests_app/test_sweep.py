@@ -369,6 +369,22 @@ def test_the_waiting_time_is_a_setting(waiting: RightsRequest, sweep: Sweep, set
     assert notices() == [("closure_flag", 14, "caseworker")]
 
 
+def test_a_wait_is_flagged_once_even_when_its_due_date_moves(
+    waiting: RightsRequest, staff: dict[str, User], sweep: Sweep, settings: Any
+) -> None:
+    from requests_app.selectors_notices import notices_for_user
+    from requests_app.services.calendar import bank_holiday_add
+
+    settings.SWEEP_WAITING_DAYS = 14
+    since = timezone.localdate(waiting.transitions.get(to_status=Status.AWAITING_IDENTITY).at)
+    assert sweep(since + dt.timedelta(days=14)).counts["closure flags"] == 1
+    bank_holiday_add(date=waiting.due_date, name="State Funeral", by=staff["manager"], today=RECEIVED)
+    assert RightsRequest.objects.get(pk=waiting.pk).due_date != waiting.due_date
+    assert sweep(since + dt.timedelta(days=15)).counts["closure flags"] == 0
+    assert notices() == [("closure_flag", 14, "caseworker")]
+    assert [n.kind for n in notices_for_user(staff["caseworker"])] == [NoticeKind.CLOSURE_FLAG]  # still current
+
+
 # What it prints
 
 
