@@ -27,6 +27,7 @@ from disclosure.services.delivery import (
     PortalVisitor,
     portal_download,
     portal_link_by_token,
+    portal_opened,
     portal_unlock,
 )
 from requests_app.forms import GovukDateField, GovukForm
@@ -100,6 +101,9 @@ def portal_open(request: HttpRequest, token: str) -> HttpResponse:
         return _refusal(request, PortalOutcome(state, link))
     if request.method == "GET":
         if _is_unlocked(request, link.pk):
+            opened = portal_opened(link_id=link.pk, visitor=_visitor(request))
+            if not opened.ok:
+                return _refusal(request, opened)
             return _page(request, "portal/download.html", {"token": token, "pack": link.pack, "link": link})
         return _page(request, "portal/unlock.html", {"form": UnlockForm(), "token": token})
 

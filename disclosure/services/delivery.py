@@ -320,6 +320,19 @@ def portal_unlock(
         return PortalOutcome("wrong", link, PORTAL_MAX_TRIES - link.failed_attempts)
 
 
+def portal_opened(*, link_id: int, visitor: PortalVisitor, now: dt.datetime | None = None) -> PortalOutcome:
+    """Log that the requester opened the download page (after answering), if the link still works."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        link = PortalLink.objects.select_for_update(of=("self",)).get(pk=link_id)
+        state = link.state(now)
+        if state != "active":
+            _log(link, PortalEvent.REFUSED, visitor, now)
+            return PortalOutcome(state, link)
+        _log(link, PortalEvent.OPENED, visitor, now)
+    return PortalOutcome("ok", link)
+
+
 def portal_download(*, link_id: int, visitor: PortalVisitor, now: dt.datetime | None = None) -> PortalOutcome:
     """Log a download of the pack, if the link still works (the caller has checked that it was unlocked)."""
     now = now or timezone.now()

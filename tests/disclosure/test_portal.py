@@ -162,3 +162,24 @@ def test_expired_revoked_and_unknown_links(
     revoked = client.get(reverse("disclosure:portal_download", args=[token]))
     assert revoked.status_code == 403 and "no longer works" in text(revoked)
     assert client.get(reverse("disclosure:portal", args=[token])).status_code == 403
+
+
+def test_opening_the_unlocked_download_page_is_logged(issued: tuple[Pack, PortalLink, str]) -> None:
+    pack, link, token = issued
+    client = Client()
+    url = reverse("disclosure:portal", args=[token])
+    client.get(url, HTTP_USER_AGENT=PHONE, REMOTE_ADDR="198.51.100.23")  # the question, not the download page
+    assert not PortalAccess.objects.filter(link=link, event=PortalEvent.OPENED).exists()
+    answer(client, token, pack.request.reference, PACK_SUBJECT_DOB)
+    page = client.get(url, HTTP_USER_AGENT=PHONE, REMOTE_ADDR="198.51.100.23")
+    assert "Download the PDF" in text(page)
+    client.get(url, HTTP_USER_AGENT=PHONE, REMOTE_ADDR="198.51.100.24")
+    opened = list(
+        PortalAccess.objects.filter(link=link, event=PortalEvent.OPENED).values_list("at", "ip_address", "user_agent")
+    )
+    assert opened == [(NOON, "198.51.100.23", PHONE), (NOON, "198.51.100.24", PHONE)]
+    assert list(PortalAccess.objects.filter(link=link).values_list("event", flat=True)) == [
+        PortalEvent.UNLOCKED,
+        PortalEvent.OPENED,
+        PortalEvent.OPENED,
+    ]
