@@ -29,6 +29,7 @@ from requests_app.models import (
     RightsRequest,
 )
 from requests_app.services.clock import clock_event_add
+from requests_app.services.notices import notices_clear_obsolete
 from requests_app.services.requests import require_role
 from requests_app.services.transitions import check_version, refuse_unless_visible
 from rights import ApplicationError, Authority, Competence, RepresentativeRole
@@ -210,6 +211,7 @@ def evidence_record(
             request.child_competence = competence.value  # Gillick: a professional's judgement overrides the policy age
             change = f"Competence recorded: {'able' if competence is Competence.COMPETENT else 'not able'} to decide"
         _save_request(request, by, change)
+        notices_clear_obsolete(request=request, by=by)  # issue 6: in the same transaction as the clock it moved
         evidence = Evidence(request=request, kind=kind, description=description, seen_by=by, seen_on=seen_on)
         if scan is not None and extension is not None:
             evidence.scan.save(f"{kind}-{uuid.uuid4().hex}.{extension}", scan, save=False)
@@ -256,6 +258,7 @@ def clock_event_record(
             request=request, event=event, date=date, by=by, reason=reason.strip(), letter=letter, today=today
         )
         _save_request(request, by, f"{ClockEventKind(event).label} on {date:%d %B %Y}")
+        notices_clear_obsolete(request=request, by=by)  # issue 6: in the same transaction as the clock it moved
     return clock_event
 
 

@@ -37,6 +37,7 @@ from requests_app.models.machines import StepInfo
 from requests_app.roles import AnyUser
 from requests_app.services import letters
 from requests_app.services.clock import clock_event_add, request_refresh_due_date
+from requests_app.services.notices import notices_clear_obsolete
 from rights import ApplicationError, RightKind
 
 HISTORY_REASON_LENGTH = 100  # simple_history's change-reason column
@@ -419,6 +420,8 @@ def request_transition(
             if clock_event is not None:
                 clock_event.letter = letter  # the letter that caused the clock to move (R5, R6)
                 clock_event.save()
+        # Issue 6: reminders that no longer apply (a moved due date, an answer given, the end) go in the same transaction.
+        notices_clear_obsolete(request=machine, by=by)
     return machine
 
 

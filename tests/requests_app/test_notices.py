@@ -173,12 +173,15 @@ def test_clearing_obsolete_notices_when_the_due_date_moves(request_: RightsReque
     moved = RightsRequest.objects.get(pk=request_.pk)
     assert moved.due_date == dt.date(2026, 4, 9)
     assert list(notices_for_user(staff["caseworker"])) == [chaser]  # the old reminder is hidden at once
-    assert notices_clear_obsolete(request=moved) == 1
     old.refresh_from_db()
     chaser.refresh_from_db()
-    assert old.superseded_at is not None
+    assert old.superseded_at is not None  # by the evidence service, in its own transaction
     assert chaser.superseded_at is None  # about the agency's return, not the due date
-    assert old.history.first().history_change_reason == "Superseded: due date now 9 April 2026"  # type: ignore[union-attr]
+    last = old.history.first()  # type: ignore[union-attr]
+    assert (last.history_change_reason, last.history_user) == (
+        "Superseded: due date now 9 April 2026",
+        staff["caseworker"],
+    )
     assert notices_clear_obsolete(request=moved) == 0
 
 
@@ -213,3 +216,80 @@ def test_every_page_shows_the_unread_count_in_the_header(request_: RightsRequest
     quiet = _client(staff["other"]).get(reverse("dashboard")).content.decode()
     assert f'href="{reverse("notices")}"' in quiet
     assert "app-notices-count" not in quiet
+
+
+# Issue 6: what moves the clock, answers or ends a request clears the reminders that no longer apply, in its own
+# transaction (through the services, not by calling notices_clear_obsolete).
+
+
+@pytest.fixture
+def fake_letters(monkeypatch: pytest.MonkeyPatch) -> None:
+    from requests_app.services import letters
+    from tests.factories import FakeLetters
+
+    monkeypatch.setattr(letters, "letter_generate", FakeLetters())
+
+
+def _working(request: RightsRequest, staff: dict[str, User]) -> RightsRequest:
+    from tests.factories import take_steps
+
+    request = verify_identity(request, by=staff["caseworker"], on=RECEIVED)
+    return take_steps(request, "start_work", user=staff["caseworker"], today=RECEIVED)
+
+
+@pytest.mark.usefixtures("fake_letters")
+@pytest.mark.parametrize(
+    ("steps", "reason"),
+    [
+        (("ask_clarification",), "Superseded: due date now"),  # the clock stops: the due date moves on
+        (("withdraw",), "Superseded: request finished"),
+        (
+            ("gather_records", "begin_review", "submit_for_sign_off", "approve", "disclose"),
+            "the response has been given",
+        ),
+    ],
+)
+def test_a_step_clears_the_reminders_that_no_longer_apply(
+    request_: RightsRequest,
+    staff: dict[str, User],
+    steps: tuple[str, ...],
+    reason: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from requests_app import guards
+    from tests.factories import take_steps
+
+    monkeypatch.setattr(guards, "_REGISTRY", {})  # the disclosure layer's sign-off conditions are tested there
+    request = _working(request_, staff)
+    reminder = notice(request, staff["caseworker"], threshold=5)
+    take_steps(request, *steps, user=staff["manager"], today=RECEIVED + dt.timedelta(days=3))
+    reminder.refresh_from_db()
+    assert reminder.superseded_at is not None
+    last = reminder.history.first()  # type: ignore[union-attr]
+    assert reason in last.history_change_reason
+    assert last.history_user == staff["manager"]
+
+
+@pytest.mark.usefixtures("fake_letters")
+def test_a_step_that_moves_nothing_leaves_the_reminders(request_: RightsRequest, staff: dict[str, User]) -> None:
+    from tests.factories import take_steps
+
+    request = _working(request_, staff)
+    reminder = notice(request, staff["caseworker"], threshold=5)
+    take_steps(request, "gather_records", user=staff["caseworker"], today=RECEIVED + dt.timedelta(days=3))
+    reminder.refresh_from_db()
+    assert reminder.superseded_at is None
+
+
+def test_a_fee_received_clears_the_reminders_about_the_old_due_date(
+    request_: RightsRequest, staff: dict[str, User]
+) -> None:
+    from requests_app.services.evidence import fee_received_record
+
+    reminder = notice(request_, staff["caseworker"], threshold=5)
+    fee_received_record(
+        request_id=request_.pk, by=staff["caseworker"], received_on=dt.date(2026, 3, 10), today=dt.date(2026, 3, 10)
+    )
+    reminder.refresh_from_db()
+    assert reminder.superseded_at is not None
+    assert [n.pk for n in notices_for_user(staff["caseworker"])] == []
