@@ -367,8 +367,8 @@ def _import_one(request: RightsRequest, item: dict[str, Any], folder: Path, by: 
             by=by, document=document, exemption=withheld["exemption"], reason=withheld["reason"]
         )
     if item.get("reviewed_by"):
-        reviewer = _reviewer(item["reviewed_by"].strip())
-        document_mark_reviewed(by=reviewer, document=document)
+        # The named reviewer did not act in Rights Desk: the document is recorded as imported as reviewed.
+        document_mark_reviewed(by=by, document=document, imported_reviewer=item["reviewed_by"].strip())
     return document
 
 
@@ -462,8 +462,9 @@ def export_documents(request: RightsRequest) -> list[dict[str, Any]] | None:
         redactions = sorted(document.redactions.all(), key=lambda r: r.pk)
         if redactions:
             entry["redactions"] = [_export_redaction(r) for r in redactions]
-        if document.reviewed_by is not None:
-            entry["reviewed_by"] = document.reviewed_by.get_username()
+        reviewer = document.imported_reviewer or (document.reviewed_by.get_username() if document.reviewed_by else "")
+        if document.reviewed_at is not None and reviewer:
+            entry["reviewed_by"] = reviewer
         out.append(entry)
     return out
 

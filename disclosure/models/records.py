@@ -153,6 +153,12 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    imported_reviewer = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="When a case-file import marked it reviewed: the username the file names as its reviewer. A claim, "
+        "not a record of who acted (reviewed_by is who imported it; empty from the command line).",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -118,7 +118,7 @@ def _staff_names(request: RightsRequest, documents: list[Document], extra: list[
     for document in documents:
         ids.update((document.created_by_id, document.reviewed_by_id))
         ids.update(redaction.created_by_id for redaction in document.redactions.all())
-    names: set[str] = set()
+    names: set[str] = {d.imported_reviewer for d in documents if d.imported_reviewer}  # a case file's named reviewer
     for user in User.objects.filter(pk__in=[i for i in ids if i is not None]):
         names.update(n for n in (user.get_full_name().strip(), user.get_username()) if n)
     return tuple(sorted(names))

@@ -59,6 +59,7 @@ def unreview(document: Document, *, reason: str) -> bool:
         return False
     document.reviewed_at = None
     document.reviewed_by = None
+    document.imported_reviewer = ""
     document._change_reason = history_reason(f"Review undone: {reason}")  # type: ignore[attr-defined]
     return True
 

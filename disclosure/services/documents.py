@@ -246,9 +246,15 @@ def document_update_details(
     return locked
 
 
-def document_mark_reviewed(*, by: User | None, document: Document) -> Document:
-    """A person confirms the document has been read in full and its redactions are complete."""
+def document_mark_reviewed(*, by: User | None, document: Document, imported_reviewer: str = "") -> Document:
+    """A person confirms the document has been read in full and its redactions are complete.
+
+    A case-file import passes the reviewer the file names as `imported_reviewer`: that person did not
+    act here, so `reviewed_by` is whoever ran the import (None from the command line) and the name
+    is kept only as the file's claim.
+    """
     require_role(by, *REVIEWERS, action="mark a document reviewed")
+    imported_reviewer = imported_reviewer.strip()
     with transaction.atomic():
         locked = lock_document(document)
         require_editable(locked.request)
@@ -256,9 +262,17 @@ def document_mark_reviewed(*, by: User | None, document: Document) -> Document:
             raise ApplicationError(f"“{locked.title}” is already marked reviewed.")
         locked.reviewed_at = timezone.now()
         locked.reviewed_by = by
-        locked._change_reason = "Marked reviewed"  # type: ignore[attr-defined]
+        locked.imported_reviewer = imported_reviewer
+        what = (
+            f"Imported as reviewed (the case file names {imported_reviewer!r})"
+            if imported_reviewer
+            else "Marked reviewed"
+        )
+        locked._change_reason = history_reason(what)  # type: ignore[attr-defined]
+        locked._history_user = by  # type: ignore[attr-defined]
+        locked.full_clean()
         locked.save()
-        log_event(request=locked.request, document=locked, action="document_reviewed", detail="Marked reviewed.", by=by)
+        log_event(request=locked.request, document=locked, action="document_reviewed", detail=f"{what}.", by=by)
     return locked
 
 

@@ -12,7 +12,9 @@ import pytest
 from django.contrib.auth.models import User
 
 from disclosure.casefile import export_document_files, resolve_case_file, validate_documents
-from disclosure.models import Agency, Document, Redaction, RedactionKind, SourceKind
+from disclosure.models import Agency, DisclosureEvent, Document, Redaction, RedactionKind, SourceKind
+from disclosure.services.documents import document_mark_reviewed
+from disclosure.services.redaction import redaction_add_span
 from requests_app.casefile import FORMAT, CaseFileError, case_export, case_import
 from requests_app.models import RightsRequest, Status
 from rights import ApplicationError
@@ -112,7 +114,30 @@ def test_reviewed_by_lets_an_imported_case_reach_approval(staff: dict[str, User]
     }
     rr = case_import(data=data, folder=folder, today=TODAY, by=staff["manager"])
     assert rr.status == Status.APPROVED
-    assert Document.objects.get(request=rr).reviewed_by == staff["reviewer"]
+    doc = Document.objects.get(request=rr)
+    # The reviewer the file names did not act here: the record says who imported it as reviewed.
+    assert doc.is_reviewed and doc.reviewed_by == staff["manager"]
+    assert doc.imported_reviewer == "reviewer"
+    assert doc.history.first().history_change_reason == "Imported as reviewed (the case file names 'reviewer')"
+    event = DisclosureEvent.objects.get(document=doc, action="document_reviewed")
+    assert event.by == staff["manager"] and "the case file names 'reviewer'" in event.detail
+
+
+def test_a_command_line_import_records_documents_as_imported_as_reviewed_by_nobody(
+    staff: dict[str, User], folder: Path
+) -> None:
+    docs = documents()[:1]
+    docs[0]["reviewed_by"] = "reviewer"
+    rr = case_import(data={**core(), "documents": docs}, folder=folder, today=TODAY)
+    doc = Document.objects.get(request=rr)
+    assert doc.is_reviewed and doc.reviewed_by is None and doc.imported_reviewer == "reviewer"
+    # Undoing the review forgets the claim; a person marking it reviewed again is recorded as themselves.
+    redaction_add_span(by=staff["caseworker"], document=doc, start=9, end=15, exemption="third_party")
+    doc.refresh_from_db()
+    assert not doc.is_reviewed and doc.imported_reviewer == ""
+    doc = document_mark_reviewed(by=staff["caseworker"], document=doc)
+    assert doc.reviewed_by == staff["caseworker"] and doc.imported_reviewer == ""
+    assert case_export(request=rr)["documents"][0]["reviewed_by"] == "caseworker"
 
 
 def test_unreviewed_documents_stop_an_imported_case_reaching_sign_off(staff: dict[str, User], folder: Path) -> None:
