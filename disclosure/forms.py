@@ -74,6 +74,12 @@ class AgencyAskForm(GovukForm):
     new_agency_kind = forms.ChoiceField(
         choices=AgencyKind.choices, label="Kind of new agency", required=False, initial=AgencyKind.OTHER
     )
+    new_agency_data_owner = forms.CharField(
+        label="New agency's named data owner",
+        required=False,
+        max_length=200,
+        help_text="If you know it. Otherwise the agency is marked 'Data owner not yet named' until someone names it.",
+    )
     requested_on = GovukDateField(
         label="Date the records were asked for", not_future=True, required=False, help_text="Leave empty for today."
     )

@@ -14,9 +14,14 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Lower
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 
 from disclosure.models import (
+    Agency,
+    AgencyKind,
     AgencyRequest,
     DataArea,
     Document,
@@ -29,7 +34,8 @@ from disclosure.models import (
     ThirdParty,
 )
 from requests_app.models import RightsRequest
-from rights import EXEMPTIONS
+from reviews.selectors import confirmed_sources
+from rights import EXEMPTIONS, RightKind
 from rights.exemptions import opinion_is_current, opinion_last_day
 
 AREA_FLAGS: dict[str, str] = {
@@ -357,6 +363,90 @@ class OpinionRow:
 
 
 @dataclass(frozen=True)
+class ConfirmedSource:
+    """A record the subject search confirmed as about the data subject (issue 7): a source for the disclosure,
+    with what it takes to ask its agency for the records."""
+
+    request_pk: int
+    record_reference: str
+    restricted: bool
+    review_reference: str
+    review_title: str
+    agency_name: str
+    agency_kind: str
+    agency_data_owner: str
+    submission_title: str
+    submission_type: str
+    received_on: dt.date
+    agency: Agency | None  # disclosure's agency of the same name, when there is one
+    asked_on: dt.date | None  # when that agency was last asked for its records for this request
+
+    @property
+    def ask_notes(self) -> str:
+        return (
+            f"Records about the data subject: the subject search confirmed {self.record_reference} in your "
+            f"{self.submission_type.lower()} “{self.submission_title}” for {self.review_reference}."
+        )
+
+    @property
+    def ask_url(self) -> str:
+        """The "ask an agency" form, filled in for this source's agency."""
+        query = QueryDict(mutable=True)
+        if self.agency is not None:
+            query["agency"] = str(self.agency.pk)
+        else:
+            query.update(
+                {
+                    "new_agency": self.agency_name,
+                    "new_agency_kind": self.agency_kind,
+                    "new_agency_data_owner": self.agency_data_owner,
+                }
+            )
+        query["notes"] = self.ask_notes
+        return f"{reverse('disclosure:agency_ask', args=[self.request_pk])}?{query.urlencode()}"
+
+
+def confirmed_sources_for(request: RightsRequest, agency_requests: Sequence[AgencyRequest]) -> list[ConfirmedSource]:
+    """The request's confirmed subject-search sources (reviews' confirmed_sources), each matched to the agency
+    disclosure knows by that name and to when it was asked; a fixed number of queries."""
+    records = confirmed_sources(request.reference)
+    if not records:
+        return []
+    names = {record.submission.agency.name.casefold() for record in records}
+    agencies = {
+        agency.name.casefold(): agency
+        for agency in Agency.objects.annotate(folded=Lower("name")).filter(folded__in=[n.lower() for n in names])
+    }
+    asked: dict[int, dt.date] = {}
+    for agency_request in agency_requests:
+        asked[agency_request.agency_id] = max(
+            agency_request.requested_on, asked.get(agency_request.agency_id, dt.date.min)
+        )
+    sources = []
+    for record in records:
+        submission = record.submission
+        agency = agencies.get(submission.agency.name.casefold())
+        sources.append(
+            ConfirmedSource(
+                request_pk=request.pk,
+                record_reference=record.reference,
+                restricted=bool(getattr(record, "is_restricted", False)),
+                review_reference=submission.review.reference,
+                review_title=submission.review.title,
+                agency_name=submission.agency.name,
+                agency_kind=submission.agency.kind if submission.agency.kind in AgencyKind.values else AgencyKind.OTHER,
+                agency_data_owner=submission.agency.data_owner,
+                submission_title=submission.title,
+                submission_type=submission.get_submission_type_display(),
+                received_on=submission.received_on,
+                agency=agency,
+                asked_on=asked.get(agency.pk) if agency is not None else None,
+            )
+        )
+    return sources
+
+
+@dataclass(frozen=True)
 class Overview:
     request: RightsRequest
     agency_requests: list[AgencyRequest]
@@ -366,6 +456,7 @@ class Overview:
     opinions: list[OpinionRow]
     ncnd_flags: list[NcndFlag]
     blockers: list[str] = field(default_factory=list)
+    sources: list[ConfirmedSource] = field(default_factory=list)
 
 
 def disclosure_overview(request: RightsRequest, *, today: dt.date | None = None) -> Overview:
@@ -405,4 +496,5 @@ def disclosure_overview(request: RightsRequest, *, today: dt.date | None = None)
             .order_by("flagged_at", "pk")
         ),
         blockers=approval_blockers(request, today=today),
+        sources=confirmed_sources_for(request, agency_requests) if request.kind == RightKind.ACCESS.value else [],
     )

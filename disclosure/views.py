@@ -41,7 +41,7 @@ from disclosure.forms import (
     ThirdPartyForm,
     WithholdForm,
 )
-from disclosure.models import Document, ThirdParty
+from disclosure.models import AgencyKind, Document, ThirdParty
 from disclosure.services import documents as document_services
 from disclosure.services import records as record_services
 from disclosure.services import redaction as redaction_services
@@ -193,15 +193,36 @@ def agency_edit(request: HttpRequest, pk: int, agency_id: int) -> HttpResponse:
     )
 
 
+def _ask_initial(request: HttpRequest) -> dict[str, Any]:
+    """What a link (a confirmed source on the overview) fills in on the "ask an agency" form; only on a GET."""
+    if request.method != "GET":
+        return {}
+    initial: dict[str, Any] = {}
+    agency_id = request.GET.get("agency", "")
+    if agency_id.isdigit():
+        initial["agency"] = _agencies(request).filter(pk=int(agency_id)).first()
+    for key, limit in (("new_agency", 200), ("new_agency_data_owner", 200), ("notes", 2000)):
+        if request.GET.get(key):
+            initial[key] = request.GET[key][:limit]
+    if request.GET.get("new_agency_kind") in AgencyKind.values:
+        initial["new_agency_kind"] = request.GET["new_agency_kind"]
+    return initial
+
+
 @require_http_methods(["GET", "POST"])
 def agency_ask(request: HttpRequest, pk: int) -> HttpResponse:
     rr = _rr(request, pk)
     user = _user(request)
-    form = AgencyAskForm(request.POST or None, agencies=_agencies(request))
+    form = AgencyAskForm(request.POST or None, agencies=_agencies(request), initial=_ask_initial(request))
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
-            agency = data["agency"] or record_services.agency_get_or_create_by_name(by=user, name=data["new_agency"])
+            agency = data["agency"] or record_services.agency_get_or_create_by_name(
+                by=user,
+                name=data["new_agency"],
+                kind=data.get("new_agency_kind") or AgencyKind.OTHER,
+                data_owner=data.get("new_agency_data_owner") or "",
+            )
             asked = record_services.agency_request_create(
                 by=user,
                 request=rr,

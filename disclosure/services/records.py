@@ -101,13 +101,15 @@ def agency_update(
     return locked
 
 
-def agency_get_or_create_by_name(*, by: User | None, name: str) -> Agency:
-    """The agency of that name (any case), added as kind "other" if there is none (case-file import, "ask a new
-    agency"), its data owner marked as not yet named: its page then asks for one."""
+def agency_get_or_create_by_name(
+    *, by: User | None, name: str, kind: str = AgencyKind.OTHER, data_owner: str = ""
+) -> Agency:
+    """The agency of that name (any case), added if there is none (case-file import, "ask a new agency") as
+    `kind` with `data_owner`, or with its data owner marked as not yet named: its page then asks for one."""
     existing = Agency.objects.filter(name__iexact=name.strip()).first()
     if existing is not None:
         return existing
-    return agency_create(by=by, name=name, data_owner=DATA_OWNER_NOT_NAMED)
+    return agency_create(by=by, name=name, kind=kind, data_owner=data_owner.strip() or DATA_OWNER_NOT_NAMED)
 
 
 def agency_request_create(
