@@ -125,7 +125,7 @@ class RequestScopedAdmin(ReadOnlyAdmin):
 @admin.register(RightsRequest)
 class RightsRequestAdmin(ReadOnlyAdmin):
     list_display = ("reference", "kind", "status", "received", "due_date", "assigned_to", "is_restricted")
-    list_filter = ("kind", "status", "channel", "is_restricted", "extended", "processing_restricted")
+    list_filter = ("kind", "status", "channel", "is_restricted", "extended", "is_complex", "processing_restricted")
     search_fields = ("reference", "subject__full_name", "requester__full_name")
     date_hierarchy = "received"
     list_select_related = ("assigned_to",)
@@ -133,7 +133,10 @@ class RightsRequestAdmin(ReadOnlyAdmin):
     fieldsets = (
         (None, {"fields": ("reference", "workspace_link", "kind", "channel", "received", "summary", "status")}),
         ("People", {"fields": ("subject", "requester", "representative_role", "authority", "assigned_to")}),
-        ("Clock", {"fields": ("due_date", "first_month_due", "clock_started", "extended")}),
+        (
+            "Clock",
+            {"fields": ("due_date", "first_month_due", "clock_started", "extended", "is_complex", "complex_reason")},
+        ),
         (
             "Verification",
             {"fields": ("identity_verified_at", "authority_verified_at", "child_competence", "child_consented_on")},

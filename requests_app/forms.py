@@ -484,6 +484,27 @@ class FeeForm(VersionForm):
         cast(forms.ChoiceField, self.fields["incoming_letter"]).choices = letter_choices(letters)
 
 
+class ComplexForm(VersionForm):
+    """Complex, or one of numerous requests (UK GDPR Art 12(3)): only such a request may be extended."""
+
+    is_complex = _radios(
+        [
+            ("yes", "Yes, it is complex, or one of numerous requests"),
+            ("no", "No"),
+        ],
+        label="Is the request complex, or one of numerous requests?",
+        help_text="Only then may the time limit be extended by two further months. The sweep prompts for a decision "
+        "on day 20 of a complex request.",
+        error_messages={"required": "Select whether the request is complex"},
+    )
+    reason = forms.CharField(
+        label="Why?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: records from six agencies, some on paper. It is kept with the request's history.",
+        error_messages={"required": "Enter why"},
+    )
+
+
 class AssignForm(VersionForm):
     assigned_to = UserChoiceField(
         queryset=User.objects.none(), required=False, label="Assign to", empty_label="Nobody (unassign)"

@@ -32,6 +32,7 @@ def current_notices_q() -> Q:
         & (~Q(kind__in=[k.value for k in DUE_DATE_KINDS]) | Q(due_date=F("request__due_date")))
         & ~(Q(kind=NoticeKind.CLOSURE_FLAG) & ~Q(request__status__in=waiting))
         & ~(Q(kind__in=[k.value for k in CLOCK_KINDS]) & Q(request__status__in=sorted(RESPONDED_STATUSES)))
+        & ~(Q(kind=NoticeKind.EXTENSION_PROMPT) & Q(request__is_complex=False))
     )
 
 

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("requests/<int:pk>/letters/new/", views.letter_new, name="letter_new"),
     path("requests/<int:pk>/evidence/new/", views.evidence_new, name="evidence_new"),
     path("requests/<int:pk>/fee/new/", views.fee_new, name="fee_new"),
+    path("requests/<int:pk>/complex/", views.request_complex_view, name="request_complex"),
     path("requests/<int:pk>/assign/", views.request_assign_view, name="request_assign"),
     path("requests/<int:pk>/restrict/", views.request_restrict_view, name="request_restrict"),
     path("letters/<int:pk>/file/", views.letter_file, name="letter_file"),

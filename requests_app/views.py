@@ -29,6 +29,7 @@ from requests_app.forms import (
     REQUESTER_FIELDS,
     SUBJECT_FIELDS,
     AssignForm,
+    ComplexForm,
     EvidenceForm,
     FeeForm,
     LetterForm,
@@ -47,6 +48,7 @@ from requests_app.services.requests import (
     PersonDetails,
     request_assign,
     request_create,
+    request_set_complex,
     request_set_restricted,
 )
 from requests_app.services.transitions import TransitionOption, check_version
@@ -170,6 +172,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "days_left": max((rights_request.due_date - today).days, 0),
             "days_overdue": max((today - rights_request.due_date).days, 0),
             "is_manager": roles.is_manager(user),
+            "is_worker": roles.is_manager(user) or roles.is_caseworker(user),
             "disclosure_url": _disclosure_url(rights_request.pk),
             "recent_views": [this_view, *page.recent_views][: selectors.RECENT_VIEWS_SHOWN],
         },
@@ -405,6 +408,45 @@ def fee_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"The fee is recorded. The request is now due by {due.day} {due:%B %Y}.")
             return redirect("request_detail", pk=rights_request.pk)
     return render(request, "requests_app/fee_form.html", {"rr": rights_request, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def request_complex_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a request complex, or one of numerous requests, or not (a caseworker or the Manager), with the reason."""
+    user = _user(request)
+    rights_request = request_get_for_user(user=user, pk=pk)  # 404 before 403: existence never leaks
+    if not (roles.is_manager(user) or roles.is_caseworker(user)):
+        raise PermissionDenied
+    initial = {
+        "version": rights_request.version,
+        "is_complex": "no" if rights_request.is_complex else "yes",
+        "reason": "",
+    }
+    form = ComplexForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        is_complex = form.cleaned_data["is_complex"] == "yes"
+        try:
+            request_set_complex(
+                request_id=rights_request.pk,
+                by=user,
+                is_complex=is_complex,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ApplicationError as error:
+            rights_request = request_get_for_user(user=user, pk=pk)
+            form = ComplexForm(_with_current_version(request.POST, rights_request))
+            form.is_valid()
+            form.add_application_error(error, field_map={"complex_reason": "reason"})
+        else:
+            messages.success(
+                request,
+                f"{rights_request.reference} is marked complex."
+                if is_complex
+                else f"{rights_request.reference} is no longer marked complex.",
+            )
+            return redirect("request_detail", pk=rights_request.pk)
+    return render(request, "requests_app/complex_form.html", {"rr": rights_request, "form": form})
 
 
 # Manager's controls

@@ -62,6 +62,8 @@ def case_export(*, request: RightsRequest) -> dict[str, Any]:
         out["assigned_to"] = request.assigned_to.get_username()
     if request.is_restricted:
         out["restricted"] = {"reason": request.restricted_reason}
+    if request.is_complex:
+        out["complex"] = True
     out["subject"] = _person(request.subject)
     if request.requester is not None:
         out["requester"] = _person(request.requester)

@@ -26,7 +26,7 @@ from requests_app.models import (
     TransitionEvent,
 )
 from requests_app.services.clock import request_refresh_due_date
-from requests_app.services.requests import request_create, request_set_restricted
+from requests_app.services.requests import request_create, request_set_complex, request_set_restricted
 from rights import ApplicationError
 
 HISTORY_REASON_LENGTH = 100
@@ -181,6 +181,10 @@ def _write_case(case: Case, *, by: User | None, today: dt.date, actor: planning.
 
     if case.restricted_reason is not None:
         request = request_set_restricted(request=request, by=by, restricted=True, reason=case.restricted_reason)
+    if case.complex:
+        request = request_set_complex(
+            request_id=request.pk, by=by, is_complex=True, reason="as the imported case file says"
+        )
     for section in registered_sections():
         if section.key in case.sections:
             section.import_(request, case.sections[section.key], case.folder, by)

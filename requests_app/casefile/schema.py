@@ -57,6 +57,7 @@ CORE_KEYS = (
     "processing_restricted",
     "assigned_to",
     "restricted",
+    "complex",
     "subject",
     "requester",
     "representative",
@@ -158,6 +159,7 @@ class Case:
     steps: tuple[PlannedStep, ...]
     sections: dict[str, Any] = field(default_factory=dict)
     folder: Path = Path()
+    complex: bool = False  # complex, or one of numerous requests (UK GDPR Art 12(3)); optional, default false
 
 
 def _person(reader: Reader, value: Any, path: str, received: dt.date | None) -> PersonDetails | None:
@@ -382,6 +384,7 @@ def case_validate(data: Any, *, folder: Path, today: dt.date | None = None) -> C
     status_reason = reader.text(root.get("status_reason"), "status_reason")
     ground, reasons, statement = _decision(reader, root.get("decision"))
     processing_restricted = reader.flag(root.get("processing_restricted"), "processing_restricted")
+    is_complex = bool(reader.flag(root.get("complex"), "complex"))
     assigned_to = reader.text(root.get("assigned_to"), "assigned_to", max_length=150) or None
     restricted_reason: str | None = None
     if root.get("restricted") is not None:
@@ -458,6 +461,7 @@ def case_validate(data: Any, *, folder: Path, today: dt.date | None = None) -> C
         steps=tuple(steps),
         sections=section_values,
         folder=folder,
+        complex=is_complex,
     )
 
 

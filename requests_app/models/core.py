@@ -149,6 +149,12 @@ class RightsRequest(FSMModelMixin, models.Model):
         default=False, help_text="Only the Manager and the assigned caseworker may open it (staff or sensitive cases)."
     )
     restricted_reason = models.CharField(max_length=200, blank=True)
+    is_complex = models.BooleanField(
+        "complex",
+        default=False,
+        help_text="Complex, or one of numerous requests (UK GDPR Art 12(3)): the sweep prompts for an extension decision.",
+    )
+    complex_reason = models.TextField(blank=True, help_text="Why it is complex, or one of numerous requests.")
     closed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=0, help_text="Optimistic lock: bumped on every change.")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -226,3 +226,51 @@ def request_set_restricted(
         locked._history_user = by  # type: ignore[attr-defined]
         locked.save()
     return locked
+
+
+def request_set_complex(
+    *,
+    request_id: int,
+    by: User | None,
+    is_complex: bool,
+    reason: str,
+    expected_version: int | None = None,
+) -> RightsRequest:
+    """Mark a request complex, or one of numerous requests (UK GDPR Art 12(3)), or not: a caseworker or the Manager.
+
+    Only a complex request gets the sweep's prompt to decide on an extension; the reason is kept
+    with the request and its history. Prompts that no longer apply go in the same transaction.
+    """
+    from requests_app.services.notices import notices_clear_obsolete  # notices import nothing of this module
+    from requests_app.services.transitions import check_version, refuse_unless_visible
+
+    require_role(by, roles.MANAGER, roles.CASEWORKER, action="say whether a request is complex")
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError(
+            "Say why it is complex, or one of numerous requests." if is_complex else "Say why it is no longer complex.",
+            field="complex_reason",
+        )
+    with transaction.atomic():
+        try:
+            locked = RightsRequest.objects.select_for_update().get(pk=request_id)
+        except RightsRequest.DoesNotExist:
+            raise ApplicationError("There is no such request.") from None
+        refuse_unless_visible(locked, by)
+        check_version(locked, expected_version)
+        if by is not None and not locked.is_open:
+            raise ApplicationError("This request is finished: nothing more can be recorded on it.")
+        if locked.is_complex == is_complex:
+            raise ApplicationError(
+                "It is already marked complex." if is_complex else "It is not marked complex.", field="is_complex"
+            )
+        locked.is_complex = is_complex
+        locked.complex_reason = reason if is_complex else ""
+        locked.full_clean()
+        locked.version += 1
+        change = f"Marked complex: {reason}" if is_complex else f"No longer complex: {reason}"
+        locked._change_reason = change[:100]  # type: ignore[attr-defined]
+        locked._history_user = by  # type: ignore[attr-defined]
+        locked.save()
+        notices_clear_obsolete(request=locked, by=by)
+    return locked

@@ -1,4 +1,4 @@
-"""The daily deadline sweep: reminders, escalations, extension prompts, closure flags, and registered parts.
+"""The daily deadline sweep: reminders, escalations, extension prompts (complex requests), closure flags, and parts.
 
 Run by Celery beat every morning and on demand (`manage.py sweep_deadlines`). It reads open
 requests in batches by primary key (keyset pagination, `.values()` only), decides in Python which
@@ -270,6 +270,7 @@ RUNNING_FIELDS = (
     "due_date",
     "first_month_due",
     "extended",
+    "is_complex",
     "assigned_to_id",
 )
 
@@ -308,7 +309,8 @@ def _running_drafts(
         )
     start: dt.date = row["clock_started"] or row["received"]
     if (
-        not row["extended"]
+        row["is_complex"]  # issue 6: only a complex request (or one of numerous) may be extended (Art 12(3))
+        and not row["extended"]
         and row["status"] in extendable.get(row["kind"], frozenset())
         and extension_prompt_due(
             start=start, first_month_due=row["first_month_due"], today=today, prompt_day=policy.extension_prompt_day
@@ -320,8 +322,8 @@ def _running_drafts(
             policy.extension_prompt_day,
             [*staff.caseworker(row["assigned_to_id"]), *staff.managers],
             lambda: (
-                f"{ref} is on day {clock_day(start, today)} of its first month: if it is complex, or one of "
-                f"numerous requests, decide on an extension and tell the requester by {day_text(row['first_month_due'])} "
+                f"{ref} is on day {clock_day(start, today)} of its first month and is marked complex, or one of "
+                f"numerous requests: decide on an extension and tell the requester by {day_text(row['first_month_due'])} "
                 "(UK GDPR Art 12(3))."
             ),
         )

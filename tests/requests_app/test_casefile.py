@@ -847,3 +847,29 @@ def test_export_out_writes_the_case_file_and_the_sections_files(tmp_path: Path) 
         call_command("export_case", request.reference, "--out", str(target))
     assert caught.value.returncode == 2
     assert "exists already" in str(caught.value)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("staff")
+def test_complex_is_an_optional_key_that_round_trips(tmp_path: Path) -> None:
+    marked = case_import(data=self_request(status="assessing", complex=True), folder=tmp_path, today=TODAY)
+    assert marked.is_complex is True
+    reasons = list(marked.history.values_list("history_change_reason", flat=True))  # type: ignore[attr-defined]
+    assert "Marked complex: as the imported case file says" in reasons
+    exported = case_export(request=marked)
+    assert exported["complex"] is True
+    assert list(exported).index("complex") == list(exported).index("subject") - 1  # in the table's order
+    exported["reference"] = "RR-2026-0102"
+    again = case_export(request=case_import(data=exported, folder=tmp_path, today=TODAY))
+    assert again == exported
+    plain = case_import(data=self_request(reference="RR-2026-0101"), folder=tmp_path, today=TODAY)
+    assert plain.is_complex is False  # the default
+    assert "complex" not in case_export(request=plain)
+
+
+@pytest.mark.django_db
+def test_complex_must_be_true_or_false(tmp_path: Path) -> None:
+    before = model_counts()
+    with pytest.raises(CaseFileError, match="complex: must be true or false, not a string"):
+        case_import(data=self_request(complex="yes"), folder=tmp_path, today=TODAY)
+    assert model_counts() == before

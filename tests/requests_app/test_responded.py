@@ -57,8 +57,9 @@ def _alone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def _in_status(kind: str, status: str, *, n: int, assigned_to: User | None) -> RightsRequest:
-    """A request sitting in `status`, due 60 days ago (as if the machine had brought it there)."""
+    """A complex request sitting in `status`, due 60 days ago (as if the machine had brought it there)."""
     return RightsRequest.objects.create(
+        is_complex=True,
         reference=f"RR-2026-{n:04d}",
         kind=kind,
         received=DUE - dt.timedelta(days=31),

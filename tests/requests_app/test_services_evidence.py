@@ -332,3 +332,20 @@ def test_a_stale_record_by_someone_who_cannot_see_a_restricted_request_learns_no
         assert error.value.message.startswith("This request is restricted")
         assert "Morgan" not in error.value.message
     assert not ClockEvent.objects.filter(request=request).exists()
+
+
+def test_marking_complex_needs_a_reason_and_an_open_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    from requests_app.services.requests import request_set_complex
+
+    monkeypatch.setattr(letters, "letter_generate", FakeLetters())
+    worker = caseworker()
+    request = make_request(received=RECEIVED, today=RECEIVED)
+    with pytest.raises(ApplicationError, match="Say why it is complex") as error:
+        request_set_complex(request_id=request.pk, by=worker, is_complex=True, reason="  ")
+    assert error.value.field == "complex_reason"
+    with pytest.raises(ApplicationError, match="Only a manager or caseworker"):
+        request_set_complex(request_id=request.pk, by=reviewer(), is_complex=True, reason="Many agencies")
+    take_steps(request, "withdraw", user=worker, today=RECEIVED)
+    with pytest.raises(ApplicationError, match="finished"):
+        request_set_complex(request_id=request.pk, by=worker, is_complex=True, reason="Many agencies")
+    assert _fresh(request).is_complex is False

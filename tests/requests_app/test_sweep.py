@@ -299,12 +299,34 @@ def test_the_pending_email_leaves_out_notices_that_no_longer_apply(
 
 @pytest.fixture
 def in_progress(staff: dict[str, User]) -> RightsRequest:
+    """A complex request being worked on: the kind the extension prompt is for."""
+    from requests_app.services.requests import request_set_complex
+
     request = make_request(received=RECEIVED, today=RECEIVED, assigned_to=staff["caseworker"])
     verify_identity(request, by=staff["caseworker"], on=RECEIVED)
     request = take_steps(request, "start_work", user=staff["caseworker"], today=RECEIVED)
+    request_set_complex(request_id=request.pk, by=staff["caseworker"], is_complex=True, reason="Six agencies")
     request = RightsRequest.objects.get(pk=request.pk)
     assert (request.status, request.due_date, request.first_month_due) == (Status.IN_PROGRESS, DUE, DUE)
     return request
+
+
+def test_no_extension_prompt_for_a_request_not_marked_complex(
+    in_progress: RightsRequest, staff: dict[str, User], sweep: Sweep
+) -> None:
+    from requests_app.selectors_notices import notices_for_user
+    from requests_app.services.requests import request_set_complex
+
+    plain = make_request(received=RECEIVED, today=RECEIVED, assigned_to=staff["caseworker"], subject_name="Jo Plain")
+    verify_identity(plain, by=staff["caseworker"], on=RECEIVED)
+    take_steps(plain, "start_work", user=staff["caseworker"], today=RECEIVED)
+    sweep(dt.date(2026, 3, 21))  # day 20 of both
+    assert set(Notice.objects.filter(kind=NoticeKind.EXTENSION_PROMPT).values_list("request_id", flat=True)) == {
+        in_progress.pk
+    }
+    request_set_complex(request_id=in_progress.pk, by=staff["caseworker"], is_complex=False, reason="One agency only")
+    assert not [n for n in notices_for_user(staff["caseworker"]) if n.kind == NoticeKind.EXTENSION_PROMPT]
+    assert Notice.objects.filter(kind=NoticeKind.EXTENSION_PROMPT, superseded_at__isnull=True).count() == 0
 
 
 def test_extension_prompt_on_day_20_to_the_caseworker_and_every_manager(

@@ -236,3 +236,41 @@ def test_a_caseworker_asking_to_extend_is_told_only_the_manager_can(casey: User,
     assert response.status_code == 403
     assert "Only the Manager can extend by two months." in response.content.decode()
     assert not RightsRequest.objects.get(pk=rr.pk).extended
+
+
+def test_a_caseworker_marks_a_request_complex_with_a_reason_kept_in_history(casey: User, rr: RightsRequest) -> None:
+    client = client_for(casey)
+    page = client.get(reverse("request_detail", args=[rr.pk])).content.decode()
+    assert reverse("request_complex", args=[rr.pk]) in page
+    url = reverse("request_complex", args=[rr.pk])
+    missing = client.post(url, {"version": str(rr.version), "is_complex": "yes", "reason": " "})
+    assert missing.status_code == 200
+    assert "Enter why" in missing.content.decode()
+    assert RightsRequest.objects.get(pk=rr.pk).is_complex is False
+
+    done = client.post(url, {"version": str(rr.version), "is_complex": "yes", "reason": "Records from six agencies"})
+    assert done.status_code == 302
+    rr = RightsRequest.objects.get(pk=rr.pk)
+    assert (rr.is_complex, rr.complex_reason) == (True, "Records from six agencies")
+    record = rr.history.first()  # type: ignore[attr-defined]
+    assert (record.history_user, record.history_change_reason) == (casey, "Marked complex: Records from six agencies")
+    detail = client.get(reverse("request_detail", args=[rr.pk])).content.decode()
+    assert "Yes, complex or one of numerous requests: Records from six agencies" in detail
+
+    undone = client.post(url, {"version": str(rr.version), "is_complex": "no", "reason": "Only one agency after all"})
+    assert undone.status_code == 302
+    rr = RightsRequest.objects.get(pk=rr.pk)
+    assert (rr.is_complex, rr.complex_reason) == (False, "")
+    assert rr.history.first().history_change_reason == "No longer complex: Only one agency after all"  # type: ignore[attr-defined]
+
+
+def test_only_caseworkers_and_the_manager_mark_a_request_complex(casey: User, rr: RightsRequest) -> None:
+    from requests_app.services.requests import request_set_restricted
+
+    url = reverse("request_complex", args=[rr.pk])
+    reviewer = client_for(factories.reviewer())
+    assert reviewer.get(url).status_code == 403
+    assert reviewer.post(url, {"version": str(rr.version), "is_complex": "yes", "reason": "x"}).status_code == 403
+    request_set_restricted(request=rr, by=factories.manager(), restricted=True, reason="Staff case")
+    assert client_for(factories.caseworker("other")).get(url).status_code == 404
+    assert RightsRequest.objects.get(pk=rr.pk).is_complex is False
