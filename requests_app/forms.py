@@ -213,6 +213,7 @@ SUBJECT_FIELDS = {
     "subject_previous_names": "previous_names",
     "subject_date_of_birth": "date_of_birth",
     "subject_address": "address",
+    "subject_previous_addresses": "previous_addresses",
     "subject_email": "email",
     "subject_phone": "phone",
 }
@@ -272,6 +273,12 @@ class RequestCreateForm(GovukForm):
     )
     subject_address = forms.CharField(
         label="Address (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    subject_previous_addresses = forms.CharField(
+        label="Previous addresses (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One address per line, for example where they lived when a review took place.",
     )
     subject_email = forms.EmailField(
         label="Email address (optional)",

@@ -247,6 +247,7 @@ def _person(data: dict[str, Any], fields: dict[str, str]) -> PersonDetails:
         email=values.get("email") or "",
         phone=values.get("phone") or "",
         previous_names=values.get("previous_names") or "",
+        previous_addresses=values.get("previous_addresses") or "",
     )
 
 

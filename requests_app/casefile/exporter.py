@@ -115,7 +115,11 @@ def _person(person: Person) -> dict[str, Any]:
         out["previous_names"] = person.previous_name_list
     if person.date_of_birth is not None:
         out["date_of_birth"] = person.date_of_birth.isoformat()
-    for key in ("address", "email", "phone"):
+    if person.address:
+        out["address"] = person.address
+    if person.previous_address_list:
+        out["previous_addresses"] = person.previous_address_list
+    for key in ("email", "phone"):
         value = getattr(person, key)
         if value:
             out[key] = value

@@ -66,7 +66,7 @@ CORE_KEYS = (
     "clock",
 )
 REQUIRED_KEYS = ("format", "reference", "kind", "received", "subject")
-PERSON_KEYS = ("name", "previous_names", "date_of_birth", "address", "email", "phone")
+PERSON_KEYS = ("name", "previous_names", "date_of_birth", "address", "previous_addresses", "email", "phone")
 LETTER_KEYS = ("direction", "date", "method", "addressee", "summary", "template")
 EVIDENCE_KEYS = ("kind", "description", "seen_on", "seen_by", "competence")
 DECISION_KEYS = ("refusal_ground", "reasons", "supplementary_statement")
@@ -181,6 +181,17 @@ def _person(reader: Reader, value: Any, path: str, received: dt.date | None) -> 
             reader.error(where, "must be one name on one line")
         elif item_name:
             previous.append(item_name)
+    previous_addresses: list[str] = []
+    for index, item in enumerate(reader.array(data.get("previous_addresses"), f"{path}.previous_addresses")):
+        where = f"{path}.previous_addresses[{index}]"
+        if item is None:
+            reader.error(where, "must be a string, not null")
+            continue
+        address = reader.text(item, where, required=True)
+        if "\n" in address or "\r" in address:
+            reader.error(where, "must be one address on one line (its parts separated by commas)")
+        elif address:
+            previous_addresses.append(address)
     email = reader.text(data.get("email"), f"{path}.email", max_length=254)
     if email:
         try:
@@ -194,6 +205,7 @@ def _person(reader: Reader, value: Any, path: str, received: dt.date | None) -> 
         email=email,
         phone=reader.text(data.get("phone"), f"{path}.phone", max_length=40),
         previous_names="\n".join(previous),
+        previous_addresses="\n".join(previous_addresses),
     )
 
 

@@ -76,6 +76,9 @@ class Person(models.Model):
     previous_names = models.TextField(blank=True, help_text="One name per line.")
     date_of_birth = models.DateField(null=True, blank=True)
     address = models.TextField(blank=True)
+    previous_addresses = models.TextField(
+        blank=True, help_text="Earlier addresses, one per line (its parts separated by commas)."
+    )
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -91,6 +94,10 @@ class Person(models.Model):
     @property
     def previous_name_list(self) -> list[str]:
         return [line.strip() for line in self.previous_names.splitlines() if line.strip()]
+
+    @property
+    def previous_address_list(self) -> list[str]:
+        return [line.strip() for line in self.previous_addresses.splitlines() if line.strip()]
 
 
 class RefusalGround(models.TextChoices):

@@ -38,6 +38,7 @@ class PersonDetails:
     email: str = ""
     phone: str = ""
     previous_names: str = ""
+    previous_addresses: str = ""  # one per line
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ def person_create(*, details: PersonDetails) -> Person:
         email=details.email.strip(),
         phone=details.phone.strip(),
         previous_names=details.previous_names.strip(),
+        previous_addresses=details.previous_addresses.strip(),
     )
     person.full_clean()
     person.save()

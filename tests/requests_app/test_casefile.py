@@ -873,3 +873,34 @@ def test_complex_must_be_true_or_false(tmp_path: Path) -> None:
     with pytest.raises(CaseFileError, match="complex: must be true or false, not a string"):
         case_import(data=self_request(complex="yes"), folder=tmp_path, today=TODAY)
     assert model_counts() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("staff")
+def test_previous_addresses_are_an_optional_key_that_round_trips(tmp_path: Path) -> None:
+    data = self_request()
+    data["subject"] = {**data["subject"], "previous_addresses": ["4 Mill Lane, Stockport SK1 2AB", "9 Park Road, Hyde"]}
+    request = case_import(data=data, folder=tmp_path, today=TODAY)
+    assert request.subject.previous_address_list == ["4 Mill Lane, Stockport SK1 2AB", "9 Park Road, Hyde"]
+    exported = case_export(request=request)
+    assert exported["subject"]["previous_addresses"] == data["subject"]["previous_addresses"]
+    exported["reference"] = "RR-2026-0103"
+    assert case_export(request=case_import(data=exported, folder=tmp_path, today=TODAY)) == exported
+    assert (
+        "previous_addresses"
+        not in case_export(
+            request=case_import(data=self_request(reference="RR-2026-0104"), folder=tmp_path, today=TODAY)
+        )["subject"]
+    )
+
+
+@pytest.mark.django_db
+def test_a_previous_address_is_one_line(tmp_path: Path) -> None:
+    data = self_request()
+    data["subject"] = {**data["subject"], "previous_addresses": ["4 Mill Lane\nStockport", None]}
+    with pytest.raises(CaseFileError) as error:
+        case_import(data=data, folder=tmp_path, today=TODAY)
+    assert error.value.errors == (
+        "subject.previous_addresses[0]: must be one address on one line (its parts separated by commas)",
+        "subject.previous_addresses[1]: must be a string, not null",
+    )

@@ -628,6 +628,18 @@ def test_a_service_refusal_is_shown_beside_its_field(manager: User) -> None:
     assert not RightsRequest.objects.exists()
 
 
+def test_previous_addresses_are_logged_and_shown(manager: User) -> None:
+    response = client_for(manager).post(
+        reverse("request_new"),
+        new_request_data(subject_previous_addresses="4 Mill Lane, Stockport SK1 2AB\n\n9 Park Road, Hyde SK14 1AA "),
+    )
+    assert response.status_code == 302
+    subject = RightsRequest.objects.get().subject
+    assert subject.previous_address_list == ["4 Mill Lane, Stockport SK1 2AB", "9 Park Road, Hyde SK14 1AA"]
+    page = text(client_for(manager).get(response["Location"]))
+    assert "Previous addresses" in page and "4 Mill Lane, Stockport SK1 2AB<br>9 Park Road, Hyde SK14 1AA" in page
+
+
 def test_only_the_manager_logs_new_requests(casey: User) -> None:
     client = client_for(casey)
     assert client.get(reverse("request_new")).status_code == 403
