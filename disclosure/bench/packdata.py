@@ -26,10 +26,13 @@ from disclosure.pack.chunks import CHARS_PER_PAGE
 from disclosure.pack.inputs import (
     Addressee,
     BoxRedaction,
+    HeldInformation,
+    LawfulBasis,
     Organisation,
     PackDocument,
     PackInputs,
     PagedContent,
+    Purpose,
     SpanRedaction,
     TextContent,
 )
@@ -149,6 +152,19 @@ TITLES = (
     "Case notes",
     "Core group minutes",
     "Assessment summary",
+)
+
+
+# The Art 15 section of an invented subject (production reads it from the holdings: disclosure.pack.build).
+HELD = HeldInformation(
+    about_subject=True,
+    purposes=(Purpose("Child Safeguarding Practice Review", "Where a child has experienced serious harm."),),
+    lawful_bases=(LawfulBasis("Public task", "UK GDPR Article 6(1)(e).", ("Child Safeguarding Practice Review",)),),
+    categories=("Name", "Date of birth", "Police records"),
+    recipients=AGENCIES[:2],
+    retention="Agency data is destroyed when its review or audit concludes.",
+    sources=(f"{AGENCIES[0]} (Police)",),
+    supplied=("Agency reflection record (including individual management review)",),
 )
 
 
@@ -347,6 +363,7 @@ def pack_inputs_load(folder: str) -> PackInputs:
         subject_name="Alex Example",
         on_behalf=True,
         documents=tuple(documents),
+        held=HELD,
     )
 
 

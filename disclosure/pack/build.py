@@ -18,10 +18,13 @@ from disclosure.pack.inputs import (
     Addressee,
     BoxRedaction,
     FindRedaction,
+    HeldInformation,
+    LawfulBasis,
     Organisation,
     PackDocument,
     PackInputs,
     PagedContent,
+    Purpose,
     Secret,
     SpanRedaction,
     TextContent,
@@ -29,6 +32,8 @@ from disclosure.pack.inputs import (
 )
 from disclosure.selectors import redaction_counts_for_requester, requester_visible_documents
 from requests_app.models import RightsRequest
+from reviews.models import DataShare
+from reviews.selectors import confirmed_sources, what_we_hold
 from rights import EXEMPTIONS
 
 
@@ -124,6 +129,39 @@ def _staff_names(request: RightsRequest, documents: list[Document], extra: list[
     return tuple(sorted(names))
 
 
+def held_information(request: RightsRequest, *, today: dt.date) -> HeldInformation:
+    """The Art 15(1) information from what is held: narrowed to the records the subject search confirmed
+    for this request, or, when none are, what the partnership holds in general. Names, never counts."""
+    record_ids = [record.pk for record in confirmed_sources(request.reference)]
+    about_subject = bool(record_ids)
+    table = what_we_hold(today=today, record_ids=record_ids if about_subject else None)
+    if about_subject:
+        # The processes with a review that holds one of the subject's records.
+        processes = [p for p in table.processes if p.in_progress + p.concluded_holding + p.destroyed]
+        sources = table.agencies
+        shared = DataShare.objects.filter(record_id__in=record_ids).values_list("agency__name", flat=True)
+        recipients = sorted({*(a.name for a in table.agencies), *shared})
+    else:
+        processes = table.processes
+        sources = [a for a in table.agencies if a.submissions_held]
+        recipients = [a.name for a in table.agencies]
+    shown = {p.label for p in processes}
+    return HeldInformation(
+        about_subject=about_subject,
+        purposes=tuple(Purpose(process=p.label, purpose=p.purpose) for p in processes),
+        lawful_bases=tuple(
+            LawfulBasis(b.title, b.explanation, tuple(label for label in b.processes if label in shown))
+            for b in table.lawful_basis
+            if shown.intersection(b.processes)
+        ),
+        categories=tuple(c.label for c in table.categories if c.total),
+        recipients=tuple(recipients),
+        retention=table.retention,
+        sources=tuple(f"{a.name} ({a.kind})" for a in sources),
+        supplied=tuple(s.label for s in table.sources if s.total),
+    )
+
+
 def build_inputs(request: RightsRequest, *, preview: bool, letter_date: dt.date, by: User | None = None) -> PackInputs:
     """Everything the pack is made from, as plain data; the same records give the same inputs."""
     documents = sorted(requester_visible_documents(request), key=_sort_key)
@@ -174,6 +212,7 @@ def build_inputs(request: RightsRequest, *, preview: bool, letter_date: dt.date,
         subject_name=request.subject.full_name,
         on_behalf=request.requester_id is not None,
         documents=tuple(included),
+        held=held_information(request, today=letter_date),
         withheld=tuple(withheld),
         secrets=tuple(sorted(set(secrets), key=lambda s: (s.label, s.text))),
         preview=preview,

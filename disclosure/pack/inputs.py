@@ -153,6 +153,42 @@ class Secret:
 
 
 @dataclass(frozen=True)
+class Purpose:
+    """A process that holds the data, and why it is run (UK GDPR Art 15(1)(a))."""
+
+    process: str
+    purpose: str  # empty when no purpose is recorded for the process
+
+
+@dataclass(frozen=True)
+class LawfulBasis:
+    """A lawful basis (or the law behind it) and the processes shown that rest on it (UK GDPR Art 6(1), Art 9(2))."""
+
+    title: str
+    explanation: str
+    processes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HeldInformation:
+    """The Art 15(1) information, from what the partnership actually holds (reviews.selectors.what_we_hold).
+
+    ``about_subject`` is True when it is narrowed to the data subject's confirmed records for the request;
+    False when nothing was confirmed, and it describes what the partnership holds in general. Only names
+    of processes, categories and agencies: never a count, which would tell of other people's records.
+    """
+
+    about_subject: bool
+    purposes: tuple[Purpose, ...]
+    lawful_bases: tuple[LawfulBasis, ...]
+    categories: tuple[str, ...]  # Art 15(1)(b)
+    recipients: tuple[str, ...]  # Art 15(1)(c): partner agencies, by name
+    retention: str  # Art 15(1)(d)
+    sources: tuple[str, ...]  # Art 15(1)(g): the agencies it came from, as "Name (Kind)"
+    supplied: tuple[str, ...]  # Art 15(1)(g): what those agencies supplied (kinds of submission)
+
+
+@dataclass(frozen=True)
 class PackInputs:
     reference: str
     letter_date: dt.date
@@ -162,6 +198,7 @@ class PackInputs:
     subject_name: str
     on_behalf: bool
     documents: tuple[PackDocument, ...]
+    held: HeldInformation
     withheld: tuple[WithheldDocument, ...] = ()
     secrets: tuple[Secret, ...] = ()
     preview: bool = False

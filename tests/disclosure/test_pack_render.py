@@ -21,10 +21,13 @@ from disclosure.pack.inputs import (
     Addressee,
     BoxRedaction,
     FindRedaction,
+    HeldInformation,
+    LawfulBasis,
     Organisation,
     PackDocument,
     PackInputs,
     PagedContent,
+    Purpose,
     Secret,
     SpanRedaction,
     TextContent,
@@ -90,6 +93,21 @@ def image_document(number: int = 3) -> PackDocument:
     return PackDocument(number, "Photo of a note", "Health", None, content, ((CODE, 1),))
 
 
+HELD = HeldInformation(
+    about_subject=True,
+    purposes=(Purpose("Child Safeguarding Practice Review", "Where a child has died or been seriously harmed."),),
+    lawful_bases=(
+        LawfulBasis("Public task", "UK GDPR Article 6(1)(e).", ("Child Safeguarding Practice Review",)),
+        LawfulBasis("Children and Social Work Act 2017", "Partners' duties.", ("Child Safeguarding Practice Review",)),
+    ),
+    categories=("Name", "Police records"),
+    recipients=("Greater Manchester Police", "Hillside School"),
+    retention="Agency data is destroyed 30 days after its review or audit concludes.",
+    sources=("Greater Manchester Police (Police)",),
+    supplied=("Performance data",),
+)
+
+
 def make_inputs(*documents: PackDocument, preview: bool = False, **extra: object) -> PackInputs:
     values: dict[str, object] = {
         "reference": "RR-2026-0042",
@@ -100,6 +118,7 @@ def make_inputs(*documents: PackDocument, preview: bool = False, **extra: object
         "subject_name": "Alex Example",
         "on_behalf": True,
         "documents": documents or (text_document(repeat=8), pdf_document(), image_document()),
+        "held": HELD,
         "withheld": (WithheldDocument("Legal advice", "Council", dt.date(2026, 1, 5), "S2 P4 para19"),),
         "secrets": tuple(Secret(f"secret {n}", s) for n, s in enumerate(SECRETS)),
         "preview": preview,
@@ -334,10 +353,12 @@ def test_markup_in_a_title_prints_as_text_and_loads_nothing(tmp_path: Path, monk
         text_document(title=f"Referral {INJECTION}"),
         addressee=Addressee(f"Sam {INJECTION}", ("1 High Street",)),
         withheld=(),
+        held=dataclasses.replace(HELD, purposes=(Purpose("Audit", f"Edited {INJECTION} in the admin."),)),
     )
     data = render_bytes(inputs, tmp_path)
     text = "\n".join(page_texts(data))
     assert INJECTION in text.replace("\n", "")
+    assert f"Edited {INJECTION} in the admin." in re.sub(r"\s+", " ", text)  # an admin-edited purpose, as text
     assert not any(url.startswith("file:") or "passwd" in url for url in asked)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         images = [
@@ -437,6 +458,80 @@ def test_different_inputs_give_a_different_fingerprint() -> None:
     assert make_inputs().fingerprint() == make_inputs().fingerprint()
     assert make_inputs().fingerprint() != make_inputs(preview=True).fingerprint()
     assert make_inputs().fingerprint() != make_inputs(letter_date=dt.date(2026, 4, 2)).fingerprint()
+    fewer = dataclasses.replace(HELD, categories=("Name",))
+    assert make_inputs().fingerprint() != make_inputs(held=fewer).fingerprint()  # the Art 15 section changed
+    general = dataclasses.replace(HELD, about_subject=False)
+    assert make_inputs().fingerprint() != make_inputs(held=general).fingerprint()
+
+
+# The Art 15 section ---------------------------------------------------------------------------------
+
+ART15_HEADINGS = (
+    "How the partnership uses personal information, and your rights",
+    "Why we hold the information (purposes)",
+    "The lawful basis",
+    "What kinds of information (categories)",
+    "Who receives it (recipients)",
+    "How long it is kept (retention)",
+    "Where it came from (source)",
+    "Automated decision-making",
+    "Your rights",
+    "The right to complain",
+)
+
+
+def art15_text(data: bytes) -> str:
+    text = re.sub(r"\s+", " ", " ".join(page_texts(data)))
+    start = text.index(ART15_HEADINGS[0])
+    end = text.find("Schedule of documents", start)
+    return text[start : end if end >= 0 else None]
+
+
+def test_the_art15_section_has_its_headings_and_prints_what_is_held(pack_bytes: bytes) -> None:
+    text = art15_text(pack_bytes)
+    positions = [text.index(heading) for heading in ART15_HEADINGS]
+    assert positions == sorted(positions)  # every heading, in the order Art 15(1) gives them
+    assert "worked out from the records of the partnership's reviews and audits" in text
+    assert "found to be about Alex Example" in text and "in general" not in text
+    assert "Child Safeguarding Practice Review: Where a child has died or been seriously harmed." in text
+    assert "Public task: UK GDPR Article 6(1)(e)." in text and "(for:" not in text  # one process: no "for"
+    assert "includes: Name Police records" in text
+    assert "Greater Manchester Police, Hillside School." in text
+    assert "Agency data is destroyed 30 days after its review or audit concludes." in text
+    assert "provided by: Greater Manchester Police (Police). It came to the partnership as: Performance data." in text
+    assert "by solely automated means" in text  # Art 15(1)(h)
+    for right in ("(rectification)", "(erasure)", "(restriction)", "(objection)"):
+        assert right in text
+    assert (
+        "Data Manager, Test Partnership, 1 Road, Town, AB1 2CD, telephone 0100 000 0000 or email x@example.org" in text
+    )
+    assert "helpline 0303 123 1113, or ico.org.uk/make-a-complaint" in text
+
+
+def test_with_nothing_confirmed_the_section_says_it_describes_the_partnership_in_general() -> None:
+    general = dataclasses.replace(
+        HELD,
+        about_subject=False,
+        purposes=(*HELD.purposes, Purpose("Section 11", "Checks on agencies.")),
+        lawful_bases=(
+            LawfulBasis(
+                "Public task", "UK GDPR Article 6(1)(e).", ("Child Safeguarding Practice Review", "Section 11")
+            ),
+            LawfulBasis("Children Act 2004, section 11", "Audits.", ("Section 11",)),
+        ),
+    )
+    data = render.render_cover_letter(make_inputs(held=general), pages_total=None)  # the filed letter has it too
+    text = art15_text(data)
+    assert (
+        "No record of the partnership's reviews and audits has been confirmed as being about Alex Example, so what "
+        "follows describes the information the partnership holds in general."
+    ) in text
+    assert "found to be about" not in text
+    assert "The information the partnership holds about people includes: Name Police records" in text
+    assert "The partner agencies are: Greater Manchester Police, Hillside School." in text
+    assert "Section 11: Checks on agencies." in text
+    assert "Public task: UK GDPR Article 6(1)(e). Children Act" in text  # every process rests on it: no "for"
+    assert "Children Act 2004, section 11: Audits. (for: Section 11)" in text  # not every process rests on it
 
 
 def test_a_pack_with_no_documents_is_just_the_letter_schedule_and_key(tmp_path: Path) -> None:
