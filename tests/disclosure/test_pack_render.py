@@ -505,7 +505,17 @@ def test_the_art15_section_has_its_headings_and_prints_what_is_held(pack_bytes: 
     assert (
         "Data Manager, Test Partnership, 1 Road, Town, AB1 2CD, telephone 0100 000 0000 or email x@example.org" in text
     )
-    assert "helpline 0303 123 1113, or ico.org.uk/make-a-complaint" in text
+    complain = text[text.index("The right to complain") :]
+    assert "s164A" not in complain and "{" not in text  # no template comment or tag printed
+    assert (  # DPA 2018 s164A: a way to complain to the controller, acknowledged within 30 days
+        "You can complain to the partnership first, by writing to the Data Manager at the address above, by "
+        "telephone on 0100 000 0000 or by email to x@example.org, quoting our reference RR-2026-0042; we will "
+        "acknowledge your complaint within 30 days of receiving it, and you can complain to the ICO as well."
+    ) in complain
+    assert (
+        "You have the right to complain to the Information Commissioner's Office (ICO): helpline 0303 123 1113, or "
+        "ico.org.uk/make-a-complaint."
+    ) in complain
 
 
 def test_with_nothing_confirmed_the_section_says_it_describes_the_partnership_in_general() -> None:
