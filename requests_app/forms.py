@@ -31,6 +31,7 @@ from requests_app.models import (
 from requests_app.models.core import AUTHORITY_CHOICES, COMPETENCE_CHOICES, KIND_CHOICES
 from requests_app.selectors import RequestFilters
 from rights import ApplicationError, RepresentativeRole
+from rights.effects import ErasureMethod, RestrictionBasis
 
 ALLOWED_UPLOAD_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
 ROLE_CHOICES = [
@@ -546,6 +547,17 @@ class RestrictForm(VersionForm):
         return data
 
 
+ERASURE_METHOD_CHOICES = [
+    (ErasureMethod.DESTROY.value, "Destroy: delete the records"),
+    (ErasureMethod.ANONYMISE.value, "Anonymise: remove everything that identifies the person, keep the rest"),
+]
+# Art 18(1)(a)-(d); an upheld objection (Art 21(1)) is the objection's own step, not a basis chosen here.
+RESTRICTION_BASIS_CHOICES = [
+    (basis.value, f"{basis.info.title} ({basis.info.article})")
+    for basis in RestrictionBasis
+    if basis is not RestrictionBasis.OBJECTION_UPHELD
+]
+
 TRANSITION_INPUTS: dict[str, forms.Field] = {
     "reason": forms.CharField(
         label="Reason, for the record",
@@ -600,6 +612,20 @@ TRANSITION_INPUTS: dict[str, forms.Field] = {
         widget=forms.RadioSelect,
         label="Which letter did it come in?",
         help_text="Log the letter in the register first if it is not listed.",
+    ),
+    "erasure_method": forms.ChoiceField(
+        choices=ERASURE_METHOD_CHOICES,
+        widget=forms.RadioSelect,
+        label="How is the data erased?",
+        help_text="Every record the subject search confirmed as the data subject's is erased, and a destruction "
+        "certificate issued. This cannot be undone.",
+        error_messages={"required": "Select how the data is erased"},
+    ),
+    "restriction_basis": forms.ChoiceField(
+        choices=RESTRICTION_BASIS_CHOICES,
+        widget=forms.RadioSelect,
+        label="Which Article 18(1) condition applies?",
+        error_messages={"required": "Select the condition that applies"},
     ),
 }
 

@@ -275,6 +275,11 @@ def _lift_notice_date(request: RightsRequest) -> dt.date | None:
     return letter.date if letter is not None else None
 
 
+def lift_notice_date(request: RightsRequest) -> dt.date | None:
+    """The day the requester was told the restriction would be lifted (the first lift notice), if they were."""
+    return _lift_notice_date(request)
+
+
 def lift_notice_sent(request: RightsRequest) -> str | None:
     # UK GDPR Art 18(3): the requester is told before a restriction is lifted; the notice gives them a
     # date no sooner than the notice period (the letters service's RESTRICTION_LIFT_NOTICE_DAYS), which we keep to.
@@ -294,4 +299,54 @@ def lift_notice_not_sent(request: RightsRequest) -> str | None:
     sent_on = _lift_notice_date(request)
     if sent_on is not None:
         return f"The lift notice was already sent, on {sent_on:%d %B %Y}."
+    return None
+
+
+# The held data a step changes (UK GDPR Art 16-19, 21): the subject search behind it, the corrections, the recipients.
+# A step imported as a record of the past (a case file) carries its own history: these read today's holdings, so they
+# do not apply to it.
+
+
+def _record_only(request: RightsRequest) -> bool:
+    return bool(getattr(request, "_record_only", False))
+
+
+def held_data_searched(request: RightsRequest) -> str | None:
+    # UK GDPR Art 15(1A), ICO guidance: a reasonable and proportionate search, kept as evidence, before acting on it.
+    if _record_only(request):
+        return None
+    from requests_app.held import search_problem  # reviews' models, read when the guard runs
+
+    return search_problem(request)
+
+
+def corrections_recorded(request: RightsRequest) -> str | None:
+    # UK GDPR Art 16: the correction is made to the data, not only described in the letter.
+    if _record_only(request):
+        return None
+    from requests_app.held import corrections_recorded as recorded
+    from requests_app.held import nothing_held, search_problem
+
+    if recorded(request):
+        return None
+    problem = search_problem(request)
+    if problem:
+        return problem
+    if nothing_held(request):
+        return None  # the search found nothing held: the letter says so
+    return "Record each correction to the data first (Correct held data, on the request's page)."
+
+
+def no_recipients_pending(request: RightsRequest) -> str | None:
+    # UK GDPR Art 19: each recipient is told, unless that proves impossible or involves disproportionate effort.
+    if _record_only(request):
+        return None
+    from requests_app.held import recipients_pending
+
+    pending = recipients_pending(request)
+    if pending:
+        return (
+            f"{pending} recipient{'s are' if pending != 1 else ' is'} still to be told (Art 19): record on the "
+            "request's page when each was told, or why telling them is impossible or disproportionate."
+        )
     return None

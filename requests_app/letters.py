@@ -25,6 +25,11 @@ LIFT_DATE = "lift_date"
 CLOSURE_NOTE = "closure_note"
 RESTRICTION_ENDS = "restriction_ends"  # a restriction held while the request was checked ends with this letter
 REASON = "reason"  # a transition's free-text reason: printed only where a letter says "why" (lift notice, restriction)
+NOTHING_HELD = "nothing_held"  # the subject search found nothing held about the data subject: nothing was changed
+CERTIFICATE_REFERENCE = "certificate_reference"  # the destruction certificate of an erasure (DC-2026-00001)
+ERASURE_DONE = "erasure_done"  # "destroyed" or "anonymised"
+RECORDS_ERASED = "records_erased"  # how many records the erasure reached
+RESTRICTION_REPLACED = "restriction_replaced"  # a restriction while checking gives way to an upheld objection
 
 
 @dataclass(frozen=True)
@@ -110,7 +115,7 @@ _ALL = (
             "that recipients are told (Art 19)",
             "the right to complain to the ICO and to go to court",
         ),
-        optional_context=(OUTCOME, DECISION_REASONS, REFUSAL_GROUND, RESTRICTION_ENDS),
+        optional_context=(OUTCOME, DECISION_REASONS, REFUSAL_GROUND, RESTRICTION_ENDS, NOTHING_HELD),
         complaint_rights=True,
         kinds=frozenset({RightKind.RECTIFICATION}),
         outcomes=("rectified", "refused"),
@@ -119,11 +124,20 @@ _ALL = (
         "outcome_erasure",
         "Outcome of your request for erasure",
         (
-            "what was erased, or which Art 17(3) exemption applies",
+            "what was erased, how, and the destruction certificate's reference; or that nothing was held; or which Art 17(3) exemption applies",
             "that recipients are told (Art 19)",
             "the right to complain to the ICO and to go to court",
         ),
-        optional_context=(OUTCOME, DECISION_REASONS, REFUSAL_GROUND, RESTRICTION_ENDS),
+        optional_context=(
+            OUTCOME,
+            DECISION_REASONS,
+            REFUSAL_GROUND,
+            RESTRICTION_ENDS,
+            NOTHING_HELD,
+            CERTIFICATE_REFERENCE,
+            ERASURE_DONE,
+            RECORDS_ERASED,
+        ),
         complaint_rights=True,
         kinds=frozenset({RightKind.ERASURE}),
         outcomes=("erased", "refused"),
@@ -136,7 +150,7 @@ _ALL = (
             "that the requester will be told before it is lifted (Art 18(3))",
             "the right to complain to the ICO and to go to court",
         ),
-        optional_context=(RESTRICTION_SCOPE, DECISION_REASONS, REASON),
+        optional_context=(RESTRICTION_SCOPE, DECISION_REASONS, REASON, NOTHING_HELD),
         complaint_rights=True,
         kinds=frozenset({RightKind.RESTRICTION, RightKind.RECTIFICATION, RightKind.OBJECTION}),
     ),
@@ -159,7 +173,14 @@ _ALL = (
             "upheld (processing for that purpose stops), or the compelling legitimate grounds (Art 21(1))",
             "the right to complain to the ICO and to go to court",
         ),
-        optional_context=(OUTCOME, DECISION_REASONS, REFUSAL_GROUND, RESTRICTION_ENDS),
+        optional_context=(
+            OUTCOME,
+            DECISION_REASONS,
+            REFUSAL_GROUND,
+            RESTRICTION_ENDS,
+            NOTHING_HELD,
+            RESTRICTION_REPLACED,
+        ),
         complaint_rights=True,
         kinds=frozenset({RightKind.OBJECTION}),
         outcomes=("upheld", "rejected"),

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from requests_app import roles
 from requests_app.access import request_get_for_user, requests_visible_to
+from requests_app.held import HeldForPage, held_for_page
 from requests_app.models import (
     FINISHED_STATUSES,
     RESPONDED_STATUSES,
@@ -237,6 +238,7 @@ class RequestPage:
     transitions: list[TransitionEvent]
     timeline: list[TimelineEntry]
     recent_views: list[RequestView]
+    held: HeldForPage  # the subject searches and what the right did to held data (reviews)
 
 
 def _who(user: User | None) -> str:
@@ -462,4 +464,5 @@ def request_page(user: AnyUser, pk: int) -> RequestPage:
         transitions=transitions,
         timeline=_timeline(request, letters, evidence, clock_events, transitions, request_history, person_history),
         recent_views=recent_views,
+        held=held_for_page(request),
     )

@@ -35,3 +35,15 @@ urlpatterns += [
     path("reports/export/", views_reports.reports_export, name="reports_export"),
     path("reports/board.pdf", views_reports.reports_board_pdf, name="reports_board_pdf"),
 ]
+
+# The right's effects on held data, from the request's page (issues 4 and 7).
+from requests_app import views_effects  # noqa: E402
+
+urlpatterns += [
+    path("requests/<int:pk>/corrections/new/", views_effects.correction_new, name="request_correction_new"),
+    path(
+        "requests/<int:pk>/recipients/<int:notification_pk>/",
+        views_effects.recipient_update,
+        name="request_recipient",
+    ),
+]

@@ -4,6 +4,7 @@ due dates and first events are what production would write."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import factory
 from django.contrib.auth.models import Group, User
@@ -137,8 +138,15 @@ STEP_INPUTS: dict[str, dict[str, str]] = {
     "extend": {"extension_reason": "Records from six agencies, some on paper."},
     "withdraw": {"reason": "The requester withdrew by phone."},
     "rectify": {"decision_reasons": "The date of birth was corrected to 1 May 2012."},
-    "erase": {"decision_reasons": "The duplicate referral record was erased."},
-    "restrict": {"decision_reasons": "The accuracy of the record is contested (Art 18(1)(a))."},
+    "erase": {
+        "erasure_method": "destroy",
+        "reason": "No exemption applies: the review concluded.",
+        "decision_reasons": "The duplicate referral record was erased.",
+    },
+    "restrict": {
+        "restriction_basis": "accuracy_contested",
+        "decision_reasons": "The accuracy of the record is contested (Art 18(1)(a)).",
+    },
     "uphold": {"decision_reasons": "The 2024 learning review stops using the data."},
     "reject": {"refusal_ground": "compelling_grounds", "decision_reasons": "The statutory review must go on."},
     "notify_recipients": {"reason": "Police, health and education were told by secure email."},
@@ -178,6 +186,27 @@ def verify_identity(request: RightsRequest, *, by: User, on: dt.date) -> RightsR
             today=on,
         )
     return RightsRequest.objects.get(pk=request.pk)
+
+
+def keep_subject_search(request: RightsRequest, *, by: User, confirm: Iterable[object] = ()) -> object:
+    """A subject search kept for the request (by its reference) with every hit decided: `confirm`ed records, else rejected.
+
+    With nothing held about the subject the run has no hits: the search is complete and found nothing.
+    """
+    from reviews.models import HitDecision
+    from reviews.search import SearchCriteria
+    from reviews.services import search_hit_decide, search_run_create
+
+    wanted = {getattr(record, "pk", record) for record in confirm}
+    run = search_run_create(
+        by=by,
+        criteria=SearchCriteria(name=request.subject.full_name, date_of_birth=request.subject.date_of_birth),
+        request_reference=request.reference,
+    )
+    for hit in run.hits.all():
+        decision = HitDecision.CONFIRMED if hit.record_id in wanted else HitDecision.REJECTED
+        search_hit_decide(hit=hit, by=by, decision=decision)
+    return run
 
 
 def take_steps(

@@ -36,6 +36,8 @@ NEEDS_VOCABULARY = (
     "method",
     "received_on",  # the day what the requester sent arrived (ISO date): the clock counts from it, not the click
     "incoming_letter",  # the incoming letter (its pk) that brought it
+    "erasure_method",  # destroy or anonymise (rights.ErasureMethod)
+    "restriction_basis",  # the Art 18(1) condition that applies (rights.RestrictionBasis, (a) to (d))
 )
 
 ACTING_GUARDS = (
@@ -256,12 +258,16 @@ def restrict_processing_step() -> Any:
         label="Restrict processing while we check",
         description="At the requester's request, stop using the data (except to store it) while the request is considered.",
         allowed=WORKER,
-        conditions=[guard(guards.processing_not_restricted)],
+        conditions=[guard(guards.processing_not_restricted), guard(guards.held_data_searched)],
         needs=("reason", "method"),
         letter="outcome_restriction",
     )
     def restrict_processing(self: RightsRequest) -> None:
-        """Processing is restricted while accuracy or an objection is checked (UK GDPR Art 18(1)(a), (d))."""
+        """Processing is restricted while accuracy or an objection is checked (UK GDPR Art 18(1)(a), (d)).
+
+        The service marks the subject's confirmed records restricted (reviews.request_restrict); the
+        deciding step lifts it with the outcome letter (Art 18(3)).
+        """
         self.processing_restricted = True
 
     return restrict_processing
@@ -274,6 +280,7 @@ def notify_recipients_step(source: Status, target: Status | None) -> Any:
         label="Record that recipients were told",
         description="Each partner agency that received the data has been told, or say why that was impossible or disproportionate.",
         allowed=WORKER,
+        conditions=[guard(guards.no_recipients_pending)],
         needs=("reason",),
         required=("reason",),
     )
@@ -459,10 +466,14 @@ class RectificationRequest(RightsRequest):
     @step(
         source=[S.ASSESSING],
         target=S.RECTIFIED,
-        label="Record the correction",
-        description="The data was inaccurate or incomplete and has been corrected: say what was changed.",
+        label="Confirm the corrections",
+        description="The data was inaccurate or incomplete and each correction has been recorded: say what was changed.",
         allowed=WORKER,
-        conditions=[*ACTING_GUARDS, guard(guards.decision_reasons_given, on_input=True)],
+        conditions=[
+            *ACTING_GUARDS,
+            guard(guards.corrections_recorded),
+            guard(guards.decision_reasons_given, on_input=True),
+        ],
         needs=("decision_reasons", "method"),
         required=("decision_reasons",),
         letter="outcome_rectification",
@@ -513,16 +524,20 @@ class ErasureRequest(RightsRequest):
     @step(
         source=[S.ASSESSING],
         target=S.ERASED,
-        label="Record the erasure",
-        description="The data has been erased: say what was erased and from where. Only the Manager can do this.",
+        label="Erase the data",
+        description="Erase every record the subject search confirmed, destroyed or anonymised, with a destruction certificate. Only the Manager can do this.",
         allowed=MANAGER,
-        conditions=[*ACTING_GUARDS, guard(guards.decision_reasons_given, on_input=True)],
-        needs=("decision_reasons", "method"),
-        required=("decision_reasons",),
+        conditions=[
+            *ACTING_GUARDS,
+            guard(guards.held_data_searched),
+            guard(guards.decision_reasons_given, on_input=True),
+        ],
+        needs=("erasure_method", "reason", "decision_reasons", "method"),
+        required=("erasure_method", "reason", "decision_reasons"),
         letter="outcome_erasure",
     )
     def erase(self) -> None:
-        """Erasure cannot be undone, so the Manager takes this step (UK GDPR Art 17(1))."""
+        """Erasure cannot be undone, so the Manager takes this step (UK GDPR Art 17(1)); reviews.request_erase does it."""
 
     decline = decline_step(
         label="Refuse under Article 17(3)",
@@ -555,13 +570,17 @@ class RestrictionRequest(RightsRequest):
         label="Restrict processing",
         description="An Article 18(1) condition applies: stop using the data except to store it, and tell the requester.",
         allowed=WORKER,
-        conditions=[*ACTING_GUARDS, guard(guards.decision_reasons_given, on_input=True)],
-        needs=("decision_reasons", "method"),
-        required=("decision_reasons",),
+        conditions=[
+            *ACTING_GUARDS,
+            guard(guards.held_data_searched),
+            guard(guards.decision_reasons_given, on_input=True),
+        ],
+        needs=("restriction_basis", "decision_reasons", "method"),
+        required=("restriction_basis", "decision_reasons"),
         letter="outcome_restriction",
     )
     def restrict(self) -> None:
-        """The data is only stored while the restriction lasts (UK GDPR Art 18(2))."""
+        """The data is only stored while the restriction lasts (UK GDPR Art 18(2)); reviews.request_restrict marks it."""
         self.processing_restricted = True
 
     decline = decline_step(
@@ -596,7 +615,7 @@ class RestrictionRequest(RightsRequest):
         required=("reason",),
     )
     def lift(self) -> None:
-        """Only after the lift notice has gone (UK GDPR Art 18(3))."""
+        """Only after the lift notice has gone (UK GDPR Art 18(3)); reviews.request_restriction_lift records its date."""
         self.processing_restricted = False
 
     ask_clarification = ask_clarification_step([S.ASSESSING])
@@ -625,7 +644,11 @@ class ObjectionRequest(RightsRequest):
         label="Uphold the objection",
         description="No compelling legitimate grounds: stop processing for that purpose, and say what stops.",
         allowed=MANAGER,
-        conditions=[*ACTING_GUARDS, guard(guards.decision_reasons_given, on_input=True)],
+        conditions=[
+            *ACTING_GUARDS,
+            guard(guards.held_data_searched),
+            guard(guards.decision_reasons_given, on_input=True),
+        ],
         needs=("decision_reasons", "method"),
         required=("decision_reasons",),
         letter="outcome_objection",

@@ -245,6 +245,9 @@ def letter_context(
         "decision_reasons": _text(context, catalogue.DECISION_REASONS, request.decision_reasons),
         # UK GDPR Art 18(3): a restriction held while the request was checked ends with this decision.
         "restriction_ends": _flag(context, catalogue.RESTRICTION_ENDS),
+        # The subject search found nothing held about the data subject, so the decision changed nothing.
+        "nothing_held": _flag(context, catalogue.NOTHING_HELD),
+        "restriction_replaced": _flag(context, catalogue.RESTRICTION_REPLACED),
     }
     explanation = right.public_task_explanation
     if spec.name in {"outcome_portability", "outcome_automated_decision", "outcome_inform"}:
@@ -284,6 +287,12 @@ def letter_context(
         values.update(ground_text=GROUND_TEXT[ground], reasons_withheld=withheld)
     elif spec.outcomes:
         values.update(_decision(spec, request, context, values["decision_reasons"]))
+        if name == "outcome_erasure":
+            values.update(
+                certificate_reference=_text(context, catalogue.CERTIFICATE_REFERENCE),
+                erasure_done=_text(context, catalogue.ERASURE_DONE, "erased"),
+                records_erased=_text(context, catalogue.RECORDS_ERASED),
+            )
     elif name == "outcome_restriction":
         values["restriction_scope"] = _text(context, catalogue.RESTRICTION_SCOPE)
         values["decision_reasons"] = _text(context, catalogue.DECISION_REASONS, _text(context, catalogue.REASON))

@@ -35,13 +35,18 @@ from requests_app.models import (
 )
 from requests_app.models.machines import StepInfo
 from requests_app.roles import AnyUser
-from requests_app.services import letters
+from requests_app.services import effects, letters
 from requests_app.services.clock import clock_event_add, request_refresh_due_date
 from requests_app.services.notices import notices_clear_obsolete
 from rights import ApplicationError, RightKind
+from rights.effects import ErasureMethod, RestrictionBasis
 
 HISTORY_REASON_LENGTH = 100  # simple_history's change-reason column
+# UK GDPR Art 18(1)(a)-(d): what a restriction step may give as its basis (an upheld objection is its own step).
+RESTRICTION_BASES_ASKED = frozenset(b.value for b in RestrictionBasis if b is not RestrictionBasis.OBJECTION_UPHELD)
 
+# Inputs that only say how held data is changed (requests_app.services.effects).
+EFFECT_INPUTS = frozenset({"erasure_method", "restriction_basis"})
 # Inputs stored on the request itself; the others go to the event row, the clock and the letter.
 FIELD_INPUTS = ("refusal_ground", "decision_reasons", "supplementary_statement")
 
@@ -55,6 +60,8 @@ MISSING_INPUT = {
     "method": "Choose how the letter is sent.",
     "received_on": "Enter the date the requester's answer arrived: the clock restarts from that day.",
     "incoming_letter": "Choose the letter it came in.",
+    "erasure_method": "Choose how the data is erased: destroyed or anonymised.",
+    "restriction_basis": "Choose the Article 18(1) condition that applies.",
 }
 
 
@@ -201,20 +208,31 @@ def step_refusal(*, request: RightsRequest, user: AnyUser, name: str) -> StepRef
     return StepRefusal(label, problem, 403) if problem else None
 
 
-def _clean_inputs(data: dict[str, str] | None, info: StepInfo, label: str) -> dict[str, str]:
-    """The step's inputs, trimmed; refuses a required one missing or one this step does not take."""
+def _clean_inputs(
+    data: dict[str, str] | None, info: StepInfo, label: str, *, record_only: bool = False
+) -> dict[str, str]:
+    """The step's inputs, trimmed; refuses a required one missing or one this step does not take.
+
+    A record of the past changes no held data, so it need not say how held data is to be changed.
+    """
     cleaned = {key: (value or "").strip() for key, value in (data or {}).items()}
     cleaned = {key: value for key, value in cleaned.items() if value}
     unexpected = sorted(set(cleaned) - set(info.needs))
     if unexpected:
         raise ApplicationError(f"“{label}” does not take {', '.join(unexpected)}.", field=unexpected[0])
     for name in info.required:
-        if name not in cleaned:
+        if name not in cleaned and not (record_only and name in EFFECT_INPUTS):
             raise ApplicationError(MISSING_INPUT[name], field=name)
     if "method" in cleaned and cleaned["method"] not in LetterMethod.values:
         raise ApplicationError(f"{cleaned['method']!r} is not a way of sending a letter.", field="method")
     if "refusal_ground" in cleaned and cleaned["refusal_ground"] not in RefusalGround.values:
         raise ApplicationError(f"{cleaned['refusal_ground']!r} is not a ground for refusal.", field="refusal_ground")
+    if "erasure_method" in cleaned and cleaned["erasure_method"] not in {m.value for m in ErasureMethod}:
+        raise ApplicationError(f"{cleaned['erasure_method']!r} is not a way of erasing data.", field="erasure_method")
+    if "restriction_basis" in cleaned and cleaned["restriction_basis"] not in RESTRICTION_BASES_ASKED:
+        raise ApplicationError(
+            f"{cleaned['restriction_basis']!r} is not one of the Article 18(1) conditions.", field="restriction_basis"
+        )
     return cleaned
 
 
@@ -360,12 +378,13 @@ def request_transition(
         refuse_unless_visible(machine, user)  # first: a stale page must not tell a stranger who changed it
         check_version(machine, expected_version)
         _set_today(machine, today)
+        machine._record_only = record_only  # type: ignore[attr-defined]  # read by the held-data guards
         fsm_transition = _find_step(machine, transition)
         info = _info(fsm_transition)
         problem = _permission_problem(machine, fsm_transition, user)
         if problem:
             raise ApplicationError(problem)
-        inputs = _clean_inputs(data, info, info.label)
+        inputs = _clean_inputs(data, info, info.label, record_only=record_only)
         for name in FIELD_INPUTS:
             if name in info.needs:
                 setattr(machine, name, inputs.get(name, ""))  # the step's record is exactly what was entered
@@ -379,8 +398,16 @@ def request_transition(
         from_status = machine.status
         was_restricted = machine.processing_restricted
         getattr(machine, transition)()
-        reason = _event_reason(info, inputs, machine)
         by = user if isinstance(user, User) else None
+        # The step's effect on held data (Art 16-18, 21), in this transaction: a refusal from reviews undoes the step.
+        done = (
+            None
+            if record_only
+            else effects.effect_apply(
+                machine=machine, transition=transition, inputs=inputs, by=by, was_restricted=was_restricted
+            )
+        )
+        reason = " ".join(part for part in (_event_reason(info, inputs, machine), done.note if done else "") if part)
         clock_event: ClockEvent | None = None
         if info.clock is not None and not record_only:
             clock_event = clock_event_add(
@@ -399,6 +426,32 @@ def request_transition(
         machine._history_user = by  # type: ignore[attr-defined]
         machine.__class__ = RightsRequest  # simple_history listens to the concrete model's post_save, not the proxy's
         machine.save()
+        told_on = today
+        if info.letter is not None and not record_only:
+            letter = letters.letter_generate(
+                request=machine,
+                template=info.letter,
+                by=by,
+                method=inputs.get("method", LetterMethod.POST.value),
+                context={**_letter_context(machine, info, inputs, was_restricted), **(done.letter if done else {})},
+                today=today,
+            )
+            told_on = letter.date
+            if clock_event is not None:
+                clock_event.letter = letter  # the letter that caused the clock to move (R5, R6)
+                clock_event.save()
+        if not record_only:
+            # UK GDPR Art 18(3): a restriction this step ends is lifted only now the letter has told the requester.
+            lifted = effects.effect_after_letter(
+                machine=machine,
+                transition=transition,
+                inputs=inputs,
+                by=by,
+                was_restricted=was_restricted,
+                told_on=told_on,
+                today=today,
+            )
+            reason = " ".join(part for part in (reason, lifted) if part)
         TransitionEvent.objects.create(
             request=machine,
             transition=transition,
@@ -408,18 +461,6 @@ def request_transition(
             at=timezone.now(),
             reason=reason,
         )
-        if info.letter is not None and not record_only:
-            letter = letters.letter_generate(
-                request=machine,
-                template=info.letter,
-                by=by,
-                method=inputs.get("method", LetterMethod.POST.value),
-                context=_letter_context(machine, info, inputs, was_restricted),
-                today=today,
-            )
-            if clock_event is not None:
-                clock_event.letter = letter  # the letter that caused the clock to move (R5, R6)
-                clock_event.save()
         # Issue 6: reminders that no longer apply (a moved due date, an answer given, the end) go in the same transaction.
         notices_clear_obsolete(request=machine, by=by)
     return machine

@@ -97,6 +97,16 @@ class NotificationStatus(models.TextChoices):
     NOT_REQUIRED = "not_required", "Impossible or disproportionate (Art 19)"
 
 
+class NotificationMethod(models.TextChoices):
+    """How a recipient agency was told (Art 19): kept so the record shows the notice really went."""
+
+    SECURE_EMAIL = "secure_email", "Secure email"
+    EMAIL = "email", "Email"
+    POST = "post", "Post"
+    PHONE = "phone", "Telephone (confirmed in writing)"
+    IN_PERSON = "in_person", "In person"
+
+
 class RecipientRole(models.TextChoices):
     SUPPLIED = "supplied", "Supplied the data"
     RECEIVED = "received", "Received the data"
@@ -117,6 +127,7 @@ class RecipientNotification(models.Model):
     status = models.CharField(max_length=20, choices=NotificationStatus.choices, default=NotificationStatus.PENDING)
     created_at = models.DateTimeField()
     sent_on = models.DateField(null=True, blank=True)
+    sent_method = models.CharField(max_length=20, choices=NotificationMethod.choices, blank=True)
     not_required_reason = models.TextField(blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -16,6 +16,7 @@ from reviews.models import (
     DataShare,
     DataSubjectRecord,
     HeldCategory,
+    NotificationMethod,
     NotificationStatus,
     RecipientNotification,
     RecipientRole,
@@ -62,14 +63,22 @@ def _notify_recipients(
     return created
 
 
-def notification_mark_sent(*, notification: RecipientNotification, by: User, sent_on: dt.date) -> RecipientNotification:
+def notification_mark_sent(
+    *, notification: RecipientNotification, by: User, sent_on: dt.date, method: str = "", today: dt.date | None = None
+) -> RecipientNotification:
+    """The agency was told of the change on `sent_on`, by `method` (UK GDPR Art 19); not a day in the future."""
     require_worker(by, action="record that an agency was told")
+    if method and method not in NotificationMethod.values:
+        raise ApplicationError(f"{method!r} is not a way an agency can be told.", field="method")
+    if sent_on > (today or timezone.localdate()):
+        raise ApplicationError("The agency cannot have been told on a day still to come.", field="sent_on")
     with transaction.atomic():
         locked = RecipientNotification.objects.select_for_update().get(pk=notification.pk)
         if locked.status != NotificationStatus.PENDING:
             raise ApplicationError("That notification has already been dealt with.")
         locked.status = NotificationStatus.SENT
         locked.sent_on = sent_on
+        locked.sent_method = method
         locked.handled_by = by
         _reason(locked, "Recipient told")
         locked.save()

@@ -28,6 +28,7 @@ from tests.factories import (
     STEP_INPUTS,
     FakeLetters,
     caseworker,
+    keep_subject_search,
     make_request,
     manager,
     reviewer,
@@ -64,7 +65,9 @@ def _fresh(request: RightsRequest) -> RightsRequest:
 
 
 def _verified(kind: RightKind, staff: dict[str, User], **kwargs: object) -> RightsRequest:
+    """Identity verified, and a subject search kept that found nothing held (tests/requests_app/test_effects.py has held data)."""
     request = make_request(kind=kind, received=RECEIVED, today=RECEIVED, **kwargs)  # type: ignore[arg-type]
+    keep_subject_search(request, by=staff["caseworker"])
     return verify_identity(request, by=staff["caseworker"], on=RECEIVED)
 
 
@@ -524,7 +527,7 @@ def test_caseworker_cannot_approve_but_the_manager_can(staff: dict[str, User], f
 
 def test_caseworker_cannot_erase_or_extend(staff: dict[str, User], fake_letters: FakeLetters) -> None:
     request = take_steps(_verified(RightKind.ERASURE, staff), "start_work", user=staff["caseworker"], today=DAY)
-    with pytest.raises(ApplicationError, match="Only the Manager can record the erasure"):
+    with pytest.raises(ApplicationError, match="Only the Manager can erase the data"):
         _step(request, "erase", staff["caseworker"])
     with pytest.raises(ApplicationError, match="Only the Manager can extend"):
         _step(request, "extend", staff["caseworker"])

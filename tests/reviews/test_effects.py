@@ -186,6 +186,22 @@ def test_notification_sent_and_not_required(shared: DataSubjectRecord, worker: U
     assert RecipientNotification.history.filter(id=first.pk).count() == 2
 
 
+def test_notification_sent_records_how_and_refuses_a_day_to_come(shared: DataSubjectRecord, worker: User) -> None:
+    first, _ = subject_restrict(
+        record=shared, by=worker, basis=RestrictionBasis.ACCURACY_CONTESTED, reason="Disputed"
+    ).notifications
+    with pytest.raises(ApplicationError, match="'pigeon' is not a way an agency can be told"):
+        notification_mark_sent(notification=first, by=worker, sent_on=TODAY, method="pigeon", today=TODAY)
+    with pytest.raises(ApplicationError, match="a day still to come"):
+        notification_mark_sent(
+            notification=first, by=worker, sent_on=TODAY + dt.timedelta(days=1), method="post", today=TODAY
+        )
+    assert RecipientNotification.objects.get(pk=first.pk).status == NotificationStatus.PENDING
+    notification_mark_sent(notification=first, by=worker, sent_on=TODAY, method="secure_email", today=TODAY)
+    first.refresh_from_db()
+    assert (first.status, first.sent_on, first.sent_method) == (NotificationStatus.SENT, TODAY, "secure_email")
+
+
 # Restriction (Art 18) and objection (Art 21) --------------------------------------------------------------
 
 
