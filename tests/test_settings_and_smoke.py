@@ -50,7 +50,7 @@ def run_python(args: list[str], env: dict[str, str]) -> subprocess.CompletedProc
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # generous: a loaded CI machine can take a long while to start Django
         check=False,
     )
 

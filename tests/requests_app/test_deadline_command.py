@@ -114,7 +114,7 @@ def manage_deadline(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[s
         env=_command_env(tmp_path),
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # generous: a loaded CI machine can take a long while to start Django
         check=False,
     )
 
