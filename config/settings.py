@@ -194,5 +194,8 @@ SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=2000)
 # Days a review's agency data is kept after the review concludes (0: destroyed once it concludes, the seed
 # notice); the daily retention sweep (a django-celery-beat PeriodicTask) lists what is due (reviews.retention).
 REVIEW_RETENTION_DAYS = env.int("REVIEW_RETENTION_DAYS", default=0)
+# Days a closed rights request is kept after it closes before it is destroyed, leaving only anonymous statistics
+# (2190: six years, a common local-government schedule); a daily task lists what is due (requests_app.retention).
+REQUEST_RETENTION_DAYS = env.int("REQUEST_RETENTION_DAYS", default=2190)
 # Links in notice emails point here (the workspace's address as staff reach it).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

@@ -28,3 +28,24 @@ def is_due(concluded: dt.date | None, period_days: int, today: dt.date) -> bool:
 def days_overdue(concluded: dt.date, period_days: int, today: dt.date) -> int:
     """Days past the destruction date (0 when not yet due or due today)."""
     return max(0, (today - retention_due(concluded, period_days)).days)
+
+
+def request_destruction_due(closed: dt.date, period_days: int) -> dt.date:
+    """The day a closed rights request falls due for destruction, leaving only anonymous statistics.
+
+    UK GDPR Art 5(1)(e): the case file is kept only as long as needed once the request is closed (for
+    complaints to the ICO and claims in court); `period_days` is the partnership's schedule.
+    """
+    return retention_due(closed, period_days)  # UK GDPR Art 5(1)(e): the same storage limitation rule
+
+
+def request_is_due(closed: dt.date | None, period_days: int, today: dt.date) -> bool:
+    """Whether a request closed on `closed` is due for destruction by `today`; an open request never is."""
+    if closed is None:
+        return False  # UK GDPR Art 5(1)(e): an open request is still needed for its purpose
+    return request_destruction_due(closed, period_days) <= today
+
+
+def answered_on_time(answered: dt.date, due: dt.date) -> bool:
+    """The response was given by the due date (UK GDPR Art 12(3); the due date carries any extension)."""
+    return answered <= due

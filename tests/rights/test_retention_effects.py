@@ -16,7 +16,14 @@ from rights.effects import (
     restricted_use_allowed,
     restriction_blocks_destruction,
 )
-from rights.retention import days_overdue, is_due, retention_due
+from rights.retention import (
+    answered_on_time,
+    days_overdue,
+    is_due,
+    request_destruction_due,
+    request_is_due,
+    retention_due,
+)
 
 
 @pytest.mark.parametrize(
@@ -78,3 +85,30 @@ def test_restricted_use() -> None:
 def test_recipients_to_notify() -> None:
     assert recipients_to_notify(frozenset({"police"}), frozenset({"council", "police"})) == {"police", "council"}
     assert recipients_to_notify(frozenset({"police"}), frozenset(), impossible_or_disproportionate=True) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("closed", "days", "today", "due"),
+    [
+        (
+            dt.date(2020, 3, 31),
+            2190,
+            dt.date(2026, 3, 29),
+            False,
+        ),  # 6 x 365 days, a leap day between: due 30 March 2026
+        (dt.date(2020, 3, 31), 2190, dt.date(2026, 3, 30), True),
+        (dt.date(2026, 3, 2), 0, dt.date(2026, 3, 2), True),
+        (None, 0, dt.date(2030, 1, 1), False),  # open: never due
+    ],
+)
+def test_closed_requests_fall_due_after_their_period(
+    closed: dt.date | None, days: int, today: dt.date, due: bool
+) -> None:
+    assert request_is_due(closed, days, today) is due
+    if closed is not None:
+        assert request_destruction_due(closed, days) == closed + dt.timedelta(days=days)
+
+
+def test_answered_on_time_is_on_or_before_the_due_date() -> None:
+    assert answered_on_time(dt.date(2026, 4, 2), dt.date(2026, 4, 2))
+    assert not answered_on_time(dt.date(2026, 4, 3), dt.date(2026, 4, 2))
