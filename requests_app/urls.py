@@ -47,3 +47,10 @@ urlpatterns += [
         name="request_recipient",
     ),
 ]
+
+# Retention of closed requests (issue 7).
+from requests_app import views_retention  # noqa: E402
+
+urlpatterns += [
+    path("requests/<int:pk>/legal-hold/", views_retention.request_legal_hold_view, name="request_legal_hold"),
+]

@@ -162,6 +162,11 @@ class RightsRequest(FSMModelMixin, models.Model):
         help_text="Complex, or one of numerous requests (UK GDPR Art 12(3)): the sweep prompts for an extension decision.",
     )
     complex_reason = models.TextField(blank=True, help_text="Why it is complex, or one of numerous requests.")
+    legal_hold = models.BooleanField(
+        default=False,
+        help_text="Kept past its retention period while a complaint, claim or inquiry needs it (the Manager decides).",
+    )
+    legal_hold_reason = models.TextField(blank=True, help_text="Why it is on legal hold (or, once lifted, why lifted).")
     closed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=0, help_text="Optimistic lock: bumped on every change.")
     created_at = models.DateTimeField(auto_now_add=True)
