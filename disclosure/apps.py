@@ -40,3 +40,6 @@ class DisclosureConfig(AppConfig):
         from disclosure.services.chasers import register as register_agency_chasers  # the deadline sweep's part
 
         register_agency_chasers()
+        from disclosure.retention import register as register_retention_part  # destroyed with a closed request
+
+        register_retention_part()

@@ -31,6 +31,9 @@ from requests_app.models import (
     Notice,
     Person,
     ReferenceCounter,
+    RequestDestructionCertificate,
+    RequestRetentionDue,
+    RequestStatistic,
     RequestView,
     RightsRequest,
     TransitionEvent,
@@ -247,3 +250,36 @@ class ExtraBankHolidayAdmin(BankHolidayAdminMixin, AuditedAdmin):
     """One-off bank holidays (a state funeral, say): adding or removing one recomputes open requests' due dates."""
 
     list_display = ("date", "name")
+
+
+@admin.register(RequestRetentionDue)
+class RequestRetentionDueAdmin(RequestScopedAdmin):
+    """The daily listing of closed requests at the end of their retention (written by the task)."""
+
+    list_display = ("request", "due_on", "listed_on", "blocked_reason")
+
+
+@admin.register(RequestDestructionCertificate)
+class RequestDestructionCertificateAdmin(ReadOnlyAdmin):
+    """What was destroyed, when, by whom and how: references and counts, never a name."""
+
+    records_request_views = False
+    list_display = ("__str__", "request_reference", "kind", "destroyed_at", "destroyed_by_name")
+    search_fields = ("request_reference",)
+
+
+@admin.register(RequestStatistic)
+class RequestStatisticAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Destroyed requests as anonymous figures: read only, and without history by design (see the model)."""
+
+    list_display = ("kind", "received_month", "answered_month", "outcome", "on_time")
+    list_filter = ("kind", "outcome")
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False

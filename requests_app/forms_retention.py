@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from requests_app.forms import VersionForm, _radios
+from requests_app.forms import GovukForm, VersionForm, _radios
 
 
 class LegalHoldForm(VersionForm):
@@ -26,7 +26,7 @@ class LegalHoldForm(VersionForm):
     )
 
 
-class DestroyForm(forms.Form):
+class DestroyForm(GovukForm):
     """The Manager's confirmation: destruction cannot be undone."""
 
     confirm = forms.BooleanField(

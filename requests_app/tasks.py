@@ -20,6 +20,7 @@ from django.utils import timezone
 from requests_app.models import Letter, RightsRequest
 from requests_app.services.letters import letter_generate
 from requests_app.services.notices import notices_email
+from requests_app.services.retention import request_retention_refresh
 from requests_app.services.sweep import sweep_run
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
@@ -96,3 +97,16 @@ def letter_generate_task(
         return existing.pk
     letter = letter_generate(request=request, template=template, by=by, method=method, context=context, today=day)
     return letter.pk
+
+
+@shared_task(
+    name="requests_app.request_retention_sweep",
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=BACKOFF_MAX_SECONDS,
+    retry_jitter=True,
+    max_retries=MAX_RETRIES,
+)
+def request_retention_sweep(today: str | None = None) -> int:
+    """Daily: list the closed requests due for destruction (idempotent); returns how many. Destroying needs a Manager."""
+    return len(request_retention_refresh(today=_day(today)))

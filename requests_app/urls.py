@@ -53,4 +53,7 @@ from requests_app import views_retention  # noqa: E402
 
 urlpatterns += [
     path("requests/<int:pk>/legal-hold/", views_retention.request_legal_hold_view, name="request_legal_hold"),
+    path("retention/requests/", views_retention.request_retention, name="request_retention"),
+    path("retention/requests/<int:pk>/destroy/", views_retention.request_destroy_view, name="request_destroy"),
+    path("retention/requests/destroy-all/", views_retention.request_destroy_all_view, name="request_destroy_all"),
 ]

@@ -52,3 +52,12 @@ __all__ = [
 from requests_app.models.notices import CLOCK_KINDS, DUE_DATE_KINDS, Notice, NoticeKind
 
 __all__ += ["CLOCK_KINDS", "DUE_DATE_KINDS", "Notice", "NoticeKind"]
+
+# Retention of closed requests (issue 7).
+from requests_app.models.retention import (  # noqa: E402
+    RequestDestructionCertificate,
+    RequestRetentionDue,
+    RequestStatistic,
+)
+
+__all__ += ["RequestDestructionCertificate", "RequestRetentionDue", "RequestStatistic"]

@@ -24,6 +24,7 @@ from requests_app.models import (
     ClockEvent,
     ClockEventKind,
     RefusalGround,
+    RequestStatistic,
     RightsRequest,
     Status,
     TransitionEvent,
@@ -67,6 +68,10 @@ RULES = (
     "day they arrived.",
     "Open and overdue are counted as they stand today, whatever the period. Overdue means not yet "
     "answered, the clock running (not waiting on the requester), and past the due date.",
+    "Requests destroyed at the end of their retention are still counted, from the anonymous statistics kept "
+    "for each: these keep only the month (received, answered, extended), so such a request counts in a period "
+    "when the first day of that month falls in it. Periods of whole months (quarters, financial years) "
+    "are unaffected by destruction.",
 )
 
 
@@ -217,10 +222,44 @@ def _median(values: list[int]) -> float | None:
     return float(statistics.median(values)) if values else None
 
 
+@dataclass(frozen=True)
+class _Destroyed:
+    """A destroyed request's anonymous statistics, as the figures use them."""
+
+    kind: str
+    received_month: dt.date
+    answered_month: dt.date | None
+    days_to_respond: int | None
+    on_time: bool | None
+    extended_month: dt.date | None
+    refused: bool
+    refusal_ground: str
+
+
+def _destroyed_in(period: Period) -> list[_Destroyed]:
+    """The statistics of destroyed requests received, answered or extended in the period's months: one query."""
+    months = (period.start, period.end)
+    rows = RequestStatistic.objects.filter(
+        Q(received_month__range=months) | Q(answered_month__range=months) | Q(extended_month__range=months)
+    ).values_list(
+        "kind",
+        "received_month",
+        "answered_month",
+        "days_to_respond",
+        "on_time",
+        "extended_month",
+        "refused",
+        "refusal_ground",
+    )
+    return [_Destroyed(*row) for row in rows]
+
+
 def report_build(*, period: Period, today: dt.date) -> Report:
-    """The figures for the period (six queries, whatever the number of requests or events)."""
+    """The figures for the period (seven queries, whatever the number of requests, events or destroyed requests)."""
     kinds = [(kind.value, kind.label) for kind in RightKind]
     kind_labels = dict(kinds)
+    # 0. Destroyed requests, from their anonymous statistics: counted wherever the live requests would be.
+    destroyed = _destroyed_in(period)
 
     # 1. Received, by month and kind.
     received_rows = (
@@ -233,6 +272,9 @@ def report_build(*, period: Period, today: dt.date) -> Report:
     received: dict[tuple[dt.date, str], int] = {}
     for row in received_rows:
         received[(_as_date(row["month"]), row["kind"])] = row["n"]
+    for gone in destroyed:
+        if period.contains(gone.received_month):
+            received[(gone.received_month, gone.kind)] = received.get((gone.received_month, gone.kind), 0) + 1
     received_by_month = [
         MonthReceived(
             month=month,
@@ -260,6 +302,11 @@ def report_build(*, period: Period, today: dt.date) -> Report:
         ):
             bucket[0] += row["n"]
             bucket[1] += row["on_time"]
+    answered_gone = [g for g in destroyed if g.answered_month is not None and period.contains(g.answered_month)]
+    for gone in answered_gone:
+        for bucket in (by_month.setdefault(gone.answered_month, [0, 0]), by_kind.setdefault(gone.kind, [0, 0])):  # type: ignore[arg-type]
+            bucket[0] += 1
+            bucket[1] += 1 if gone.on_time else 0
 
     # 3. Days to respond: one small number per answer, for the medians.
     days_rows = answers.annotate(
@@ -268,6 +315,9 @@ def report_build(*, period: Period, today: dt.date) -> Report:
     days: dict[str, list[int]] = {}
     for kind, duration in days_rows:
         days.setdefault(kind, []).append(_as_days(duration))
+    for gone in answered_gone:
+        if gone.days_to_respond is not None:
+            days.setdefault(gone.kind, []).append(gone.days_to_respond)
     all_days = [d for values in days.values() for d in values]
 
     answered_by_month = []
@@ -309,6 +359,9 @@ def report_build(*, period: Period, today: dt.date) -> Report:
         .order_by()
     )
     extensions = {row["request__kind"]: row["n"] for row in extension_rows}
+    for gone in destroyed:
+        if gone.extended_month is not None and period.contains(gone.extended_month):
+            extensions[gone.kind] = extensions.get(gone.kind, 0) + 1
     extensions_by_kind = [Tally(kind, label, extensions.get(kind, 0)) for kind, label in kinds]
 
     # 6. Refusals given in the period, by ground.
@@ -319,6 +372,10 @@ def report_build(*, period: Period, today: dt.date) -> Report:
         .order_by()
     )
     refusals = {(row["request__refusal_ground"] or NO_GROUND): row["n"] for row in refusal_rows}
+    for gone in answered_gone:
+        if gone.refused:
+            ground = gone.refusal_ground or NO_GROUND
+            refusals[ground] = refusals.get(ground, 0) + 1
     grounds = [(ground.value, ground.label) for ground in RefusalGround]
     if refusals.get(NO_GROUND):
         grounds.append((NO_GROUND, "No ground recorded"))

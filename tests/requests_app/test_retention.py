@@ -3,16 +3,48 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.apps import apps
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.models import CharField, FileField, Q, TextField
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from requests_app.models import RightsRequest
-from requests_app.services.retention import request_set_legal_hold
-from rights import ApplicationError
+from disclosure.models import Document, Pack
+from requests_app import guards
+from requests_app.models import (
+    EvidenceKind,
+    Notice,
+    Person,
+    RequestDestructionCertificate,
+    RequestRetentionDue,
+    RequestStatistic,
+    RightsRequest,
+    Status,
+)
+from requests_app.reporting import Period, report_build
+from requests_app.services.evidence import evidence_record
+from requests_app.services.letters import letter_log
+from requests_app.services.retention import request_destroy, request_set_legal_hold
+from requests_app.services.views_log import request_view_record
+from requests_app.tasks import request_retention_sweep
+from rights import ApplicationError, RightKind
 from tests import factories
+from tests.requests_app import test_reporting as reporting_tests
+
+LONDON = ZoneInfo("Europe/London")
+PDF = b"%PDF-1.4\n% a scanned letter\n"
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +101,298 @@ def test_only_the_manager_and_only_with_a_reason(boss: User, casey: User) -> Non
     assert response.status_code == 200
     unchanged = RightsRequest.objects.get(pk=request.pk)
     assert (unchanged.legal_hold, unchanged.version) == (False, request.version)
+
+
+# The daily list, destruction and what it leaves (items 7 to 9)
+
+CLOSED_ON = dt.date(2026, 3, 20)
+DUE_ON = CLOSED_ON + dt.timedelta(days=30)
+
+
+@pytest.fixture(autouse=True)
+def _thirty_days(settings: Any) -> None:
+    settings.REQUEST_RETENTION_DAYS = 30
+
+
+@pytest.fixture
+def fake_letters(monkeypatch: pytest.MonkeyPatch) -> factories.FakeLetters:
+    fake = factories.FakeLetters()
+    monkeypatch.setattr("requests_app.services.letters.letter_generate", fake)
+    monkeypatch.setattr(guards, "_REGISTRY", {})  # the disclosure app's sign-off conditions are its tests' business
+    return fake
+
+
+def _on(day: dt.date) -> Any:
+    return time_machine.travel(dt.datetime(day.year, day.month, day.day, 10, 0, tzinfo=LONDON), tick=False)
+
+
+def _closed(casey: User, *, name: str = "Jo Closed", kind: RightKind = RightKind.PORTABILITY) -> RightsRequest:
+    """A request answered and closed on CLOSED_ON, through the real steps."""
+    with _on(dt.date(2026, 3, 2)):
+        request = factories.make_request(
+            kind=kind, received=dt.date(2026, 3, 2), today=dt.date(2026, 3, 2), subject_name=name
+        )
+        request = factories.verify_identity(request, by=casey, on=dt.date(2026, 3, 2))
+    with _on(CLOSED_ON):
+        return factories.take_steps(request, "start_work", "answer", "close", user=casey, today=CLOSED_ON)
+
+
+def test_the_daily_task_lists_closed_requests_once_due(
+    boss: User, casey: User, fake_letters: factories.FakeLetters
+) -> None:
+    closed = _closed(casey)
+    held = _closed(casey, name="Kim Held")
+    request_set_legal_hold(request_id=held.pk, by=boss, hold=True, reason="Claim in the county court.")
+    with _on(dt.date(2026, 3, 2)):
+        factories.make_request(received=dt.date(2026, 3, 2), today=dt.date(2026, 3, 2), subject_name="Open Still")
+
+    assert request_retention_sweep(today=(DUE_ON - dt.timedelta(days=1)).isoformat()) == 0
+    assert request_retention_sweep(today=DUE_ON.isoformat()) == 2
+    assert request_retention_sweep(today=DUE_ON.isoformat()) == 2  # idempotent
+    rows = {row.request_id: row for row in RequestRetentionDue.objects.all()}
+    assert set(rows) == {closed.pk, held.pk}
+    assert (rows[closed.pk].due_on, rows[closed.pk].listed_on, rows[closed.pk].blocked_reason) == (DUE_ON, DUE_ON, "")
+    assert rows[held.pk].blocked_reason == "it is on legal hold (Claim in the county court.)"
+
+
+def test_the_daily_task_is_scheduled_once_by_a_migration(db: None) -> None:
+    from django.apps import apps
+    from django_celery_beat.models import PeriodicTask
+
+    [task] = PeriodicTask.objects.filter(task="requests_app.request_retention_sweep")
+    assert task.enabled and task.crontab is not None and str(task.crontab.timezone) == "Europe/London"
+    migration = importlib.import_module("requests_app.migrations.0012_schedule_request_retention_sweep")
+    migration.schedule_request_retention(apps, None)
+    assert PeriodicTask.objects.filter(task="requests_app.request_retention_sweep").count() == 1
+
+
+def test_the_list_and_destruction_are_the_managers_alone(
+    boss: User, casey: User, fake_letters: factories.FakeLetters
+) -> None:
+    closed = _closed(casey)
+    with _on(DUE_ON):
+        assert _client(casey).get(reverse("request_retention")).status_code == 403
+        for url in (reverse("request_destroy", args=[closed.pk]), reverse("request_destroy_all")):
+            assert _client(casey).get(url).status_code == 403
+            assert _client(casey).post(url, {"confirm": "on"}).status_code == 403
+        assert closed.reference in _client(boss).get(reverse("request_retention")).content.decode()
+    for who in (casey, None):
+        with pytest.raises(ApplicationError, match="Only a manager can confirm the destruction"):
+            request_destroy(request_id=closed.pk, by=who, today=DUE_ON)
+    assert RightsRequest.objects.filter(pk=closed.pk).exists()
+
+
+def test_open_not_yet_due_and_held_requests_are_refused_and_nothing_changes(
+    boss: User, casey: User, fake_letters: factories.FakeLetters
+) -> None:
+    closed = _closed(casey)
+    with _on(dt.date(2026, 3, 2)):
+        still_open = factories.make_request(
+            received=dt.date(2026, 3, 2), today=dt.date(2026, 3, 2), subject_name="Open Still"
+        )
+    with pytest.raises(ApplicationError, match="is still open"):
+        request_destroy(request_id=still_open.pk, by=boss, today=DUE_ON)
+    with pytest.raises(ApplicationError, match="is not due for destruction until 19 April 2026"):
+        request_destroy(request_id=closed.pk, by=boss, today=DUE_ON - dt.timedelta(days=1))
+    request_set_legal_hold(request_id=closed.pk, by=boss, hold=True, reason="ICO complaint open.")
+    with pytest.raises(ApplicationError, match=r"is on legal hold \(ICO complaint open\.\)"):
+        request_destroy(request_id=closed.pk, by=boss, today=DUE_ON)
+    with _on(DUE_ON):
+        response = _client(boss).post(reverse("request_destroy", args=[closed.pk]), {"confirm": "on"})
+        assert response.status_code == 200 and "on legal hold" in response.content.decode()
+        response = _client(boss).post(reverse("request_destroy_all"), {"confirm": "on"}, follow=True)
+    assert "was not destroyed: it is on legal hold" in response.content.decode()
+    assert RightsRequest.objects.filter(pk=closed.pk).exists()
+    assert not RequestStatistic.objects.exists() and not RequestDestructionCertificate.objects.exists()
+
+
+def test_a_person_another_request_still_names_is_kept(
+    boss: User, casey: User, fake_letters: factories.FakeLetters
+) -> None:
+    closed = _closed(casey, name="Alex Shared")
+    with _on(dt.date(2026, 4, 1)):
+        other = factories.make_request(
+            received=dt.date(2026, 4, 1), today=dt.date(2026, 4, 1), subject_name="Sam Other"
+        )
+    other.requester = closed.subject  # Alex, now asking for someone else: the same person
+    other.save()
+    subject_id = closed.subject_id
+    certificate = request_destroy(request_id=closed.pk, by=boss, today=DUE_ON)
+    assert Person.objects.filter(pk=subject_id).exists()
+    assert Person.history.filter(id=subject_id).exists()  # type: ignore[attr-defined]
+    assert (certificate.people_destroyed, certificate.people_kept) == (0, 1)
+    assert not RightsRequest.objects.filter(pk=closed.pk).exists()
+
+
+def test_destruction_leaves_only_the_statistics_and_the_certificate(
+    boss: User, casey: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Everything about the request goes, history and files too: disclosure's records and packs, the searches,
+    the people; a scan of the database finds neither name nor reference outside the certificate."""
+    with _on(dt.date(2026, 3, 16)):
+        request = factories.pack_case(manager_user=boss, caseworker_user=casey)
+        factories.keep_subject_search(request, by=casey)
+        letter = letter_log(
+            request=request,
+            by=casey,
+            direction="in",
+            date=dt.date(2026, 3, 16),
+            method="post",
+            addressee="Sam Example",
+            summary="Sam Example asks when the pack will come.",
+            file=SimpleUploadedFile("scan.pdf", PDF),
+        )
+        evidence = evidence_record(
+            request_id=request.pk,
+            by=casey,
+            kind=EvidenceKind.IDENTITY,
+            description="Passport of Sam Example",
+            seen_on=dt.date(2026, 3, 16),
+            received_on=dt.date(2026, 3, 16),
+            scan=SimpleUploadedFile("passport.pdf", PDF),
+            today=dt.date(2026, 3, 16),
+        )
+        pack = Pack(request=request, status="released", created_by=boss)
+        pack.save()
+        pack.file.save("pack.pdf", ContentFile(PDF))
+        request_view_record(request=request, user=casey)
+        Notice.objects.create(
+            recipient=casey,
+            request=request,
+            kind="reminder",
+            threshold=5,
+            due_date=request.due_date,
+            message=f"{request.reference} (Alex Example) is due in 5 days.",
+        )
+        LogEntry.objects.create(
+            user=boss,
+            content_type=ContentType.objects.get_for_model(Person),
+            object_id=str(request.subject_id),
+            object_repr="Alex Example",
+            action_flag=CHANGE,
+        )
+    with _on(CLOSED_ON):
+        request = factories.take_steps(request, "disclose", "close", user=boss, today=CLOSED_ON)
+    reference = request.reference
+    storage = letter.file.storage
+    files = [
+        evidence.scan.name,
+        pack.file.name,
+        *(d.original.name for d in Document.objects.filter(request=request) if d.original),
+        *(kept.file.name for kept in request.letters.all() if kept.file),
+    ]
+    assert letter.file.name in files and len(files) >= 6 and all(storage.exists(name) for name in files)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        certificate = request_destroy(request_id=request.pk, by=boss, today=DUE_ON)
+    assert all(storage.exists(name) for name in files)  # nothing leaves the disk before the commit
+    for callback in callbacks:
+        callback()
+    assert not any(storage.exists(name) for name in files)
+
+    assert certificate.request_reference == reference and certificate.destroyed_by == boss
+    assert certificate.counts["letters"] >= 2 and certificate.counts["documents"] == 4
+    assert certificate.counts["people"] == 2 and certificate.counts["subject searches"] == 1
+    assert certificate.files_deleted == len(set(files))
+    for text in (certificate.what, certificate.how):
+        assert "Alex" not in text and "Sam" not in text
+    assert RequestStatistic.objects.count() == 1
+
+    allowed = {RequestDestructionCertificate, RequestDestructionCertificate.history.model}  # type: ignore[attr-defined]
+    found = []
+    for model in apps.get_models():
+        if model in allowed:
+            continue
+        text_fields = [f.name for f in model._meta.concrete_fields if isinstance(f, CharField | TextField | FileField)]
+        for needle in ("Alex Example", "Sam Example", reference, "Jane Doe", "Carol Quill"):
+            query = Q()
+            for name in text_fields:
+                query |= Q(**{f"{name}__contains": needle})
+            if text_fields and model._default_manager.filter(query).exists():
+                found.append((model._meta.label, needle))
+    assert found == []
+
+
+def test_the_statistics_row_keeps_figures_only(boss: User, casey: User, fake_letters: factories.FakeLetters) -> None:
+    closed = _closed(casey)
+    request_destroy(request_id=closed.pk, by=boss, today=DUE_ON)
+    row = RequestStatistic.objects.get()
+    assert (row.kind, row.channel, row.representative_role, row.final_status, row.outcome) == (
+        "portability",
+        "letter",
+        "self",
+        "closed",
+        "answered",
+    )
+    assert (row.received_month, row.answered_month, row.closed_month) == (
+        dt.date(2026, 3, 1),
+        dt.date(2026, 3, 1),
+        dt.date(2026, 3, 1),
+    )
+    assert (row.days_to_respond, row.on_time, row.extended, row.refused, row.refusal_ground) == (
+        18,
+        True,
+        False,
+        False,
+        "",
+    )
+    assert not hasattr(row, "history")  # no timestamp to tie it to its certificate
+
+
+# The reports count destroyed requests from their statistics (item 7)
+
+quarter_data = reporting_tests.quarter_data  # the reporting tests' hand-built quarter, as a fixture here too
+staff = reporting_tests.staff
+
+PERIODS = [
+    Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31), "2026Q1"),
+    Period(dt.date(2025, 10, 1), dt.date(2025, 12, 31), "2025Q4"),
+    Period(dt.date(2025, 4, 1), dt.date(2026, 3, 31), "2025/26"),
+]
+
+
+def _close_for_test(request: RightsRequest, when: dt.datetime) -> None:
+    """Test data only: the reporting fixture writes its answers straight into the event log, so its requests are
+    closed the same way (a status the machines would reach by their own steps, with no history row)."""
+    if request.is_open:
+        RightsRequest.objects.filter(pk=request.pk).update(status=Status.CLOSED, closed_at=when)
+
+
+def test_a_periods_figures_do_not_change_when_its_requests_are_destroyed(
+    quarter_data: dict[str, RightsRequest], staff: dict[str, User]
+) -> None:
+    boss = staff["manager"]
+    today = dt.date(2026, 4, 10)
+    for key, request in quarter_data.items():
+        if key != "F":  # F stays open
+            _close_for_test(request, dt.datetime(2026, 3, 20, 12, 0, tzinfo=LONDON))
+    before = {period.name: report_build(period=period, today=today) for period in PERIODS}
+    assert before["2026Q1"].answered_total.answered == 7 and before["2026Q1"].refusals_total == 4
+
+    destroyed = 0
+    for key, request in quarter_data.items():
+        if key != "F":
+            request_destroy(request_id=request.pk, by=boss, today=dt.date(2026, 4, 19))
+            destroyed += 1
+    assert RequestStatistic.objects.count() == destroyed == 9
+    assert RightsRequest.objects.count() == 1
+
+    after = {period.name: report_build(period=period, today=today) for period in PERIODS}
+    for name in before:
+        assert after[name] == before[name], name
+
+
+def test_the_report_costs_the_same_however_many_requests_were_destroyed(
+    boss: User, casey: User, fake_letters: factories.FakeLetters
+) -> None:
+    period = Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31), "2026Q1")
+    request_destroy(request_id=_closed(casey, name="First Gone").pk, by=boss, today=DUE_ON)
+    with CaptureQueriesContext(connection) as one:
+        first = report_build(period=period, today=DUE_ON)
+    for name in ("Second Gone", "Third Gone", "Fourth Gone"):
+        request_destroy(request_id=_closed(casey, name=name).pk, by=boss, today=DUE_ON)
+    with CaptureQueriesContext(connection) as four:
+        last = report_build(period=period, today=DUE_ON)
+    assert len(one) == len(four)
+    assert (first.received_total, last.received_total) == (1, 4)
+    assert last.answered_by_kind[[k for k, _ in last.kinds].index("portability")].answered == 4
