@@ -493,7 +493,7 @@ class FeeForm(VersionForm):
 
 
 class ComplexForm(VersionForm):
-    """Complex, or one of numerous requests (UK GDPR Art 12(3)): only such a request may be extended."""
+    """Complex, or one of numerous requests (UK GDPR Art 12A): only such a request may be extended."""
 
     is_complex = _radios(
         [
@@ -591,7 +591,7 @@ TRANSITION_INPUTS: dict[str, forms.Field] = {
     "extension_reason": forms.CharField(
         label="Why is more time needed?",
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The request must be complex, or one of numerous requests (UK GDPR Article 12(3)).",
+        help_text="The request must be complex, or one of numerous requests (UK GDPR Article 12A).",
         error_messages={"required": "Enter why more time is needed"},
     ),
     "method": forms.ChoiceField(

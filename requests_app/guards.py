@@ -194,7 +194,7 @@ def something_to_ask_for(request: RightsRequest) -> str | None:
 
 
 def inside_first_month(request: RightsRequest) -> str | None:
-    # UK GDPR Art 12(3): the requester is told of an extension, with reasons, within the first month.
+    # UK GDPR Art 12A: the requester is told of an extension, with reasons, within the first month.
     if request.first_month_due is None:
         return "The end of the first month is not known: the due date needs recomputing."
     today = today_for(request)
@@ -207,7 +207,7 @@ def inside_first_month(request: RightsRequest) -> str | None:
 
 
 def not_yet_extended(request: RightsRequest) -> str | None:
-    # UK GDPR Art 12(3): at most two further months, so one extension only.
+    # UK GDPR Art 12A: at most two further months, so one extension only.
     if request.extended:
         return "The request has already been extended by the two further months the law allows."
     return None

@@ -78,7 +78,7 @@ _ALL = (
         "Request for clarification",
         (
             "exactly what needs clarifying, and why",
-            "that the clock is stopped until the answer arrives (UK GDPR Art 12(3) as amended; ICO guidance)",
+            "that the clock is stopped until the answer arrives (UK GDPR Art 12A; ICO guidance)",
         ),
         required_context=(CLARIFICATION_QUESTION,),
         optional_context=(CLARIFICATION_REASON,),
@@ -87,7 +87,7 @@ _ALL = (
         "extension_notice",
         "Extension of the time limit",
         (
-            "the reasons (complexity, or the number of requests) (UK GDPR Art 12(3))",
+            "the reasons (complexity, or the number of requests) (UK GDPR Art 12A)",
             "the new due date",
             "sent inside the first month",
         ),

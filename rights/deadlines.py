@@ -112,7 +112,7 @@ def _due_date(
         )
 
     months = 3 if extended else 1
-    # R1/R2: corresponding calendar date, else the month's last day (UK GDPR Art 12(3); ICO guidance).
+    # R1/R2: corresponding calendar date, else the month's last day (UK GDPR Art 12A; ICO guidance).
     end = start + relativedelta(months=months)
     one_month = start + relativedelta(months=1)
     if end.day != start.day:
@@ -121,13 +121,13 @@ def _due_date(
         )
     if extended:
         reasons.append(
-            "Extended by two further months because the request is complex or one of numerous requests (UK GDPR Art 12(3)): "
+            "Extended by two further months because the request is complex or one of numerous requests (UK GDPR Art 12A): "
             f"three months from {_fmt(start)} is {_fmt(end)}."
         )
     else:
-        reasons.append(f"One calendar month from {_fmt(start)} is {_fmt(end)} (UK GDPR Art 12(3)).")
+        reasons.append(f"One calendar month from {_fmt(start)} is {_fmt(end)} (UK GDPR Art 12A).")
 
-    # R5: only days when the clock was running can be stopped (UK GDPR Art 12(3) as amended, ICO "clarification"):
+    # R5: only days when the clock was running can be stopped (UK GDPR Art 12A, ICO "clarification"):
     # not before it started, nor once the deadline had passed. R6: the first month, within which an extension
     # must be notified, stops only for a clarification asked while that month was still running.
     clarification_days = 0
@@ -161,7 +161,7 @@ def _due_date(
 
     one_month_due = calendar.next_working_day(one_month)
     if extended and extension_notified is not None and extension_notified > one_month_due:
-        # R6: the requester must be told within one month (UK GDPR Art 12(3)).
+        # R6: the requester must be told within one month (UK GDPR Art 12A).
         raise DeadlineError(
             f"the extension was notified on {extension_notified.isoformat()}, after the first month ended "
             f"({one_month_due.isoformat()}), so it is not valid"

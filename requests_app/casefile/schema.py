@@ -159,7 +159,7 @@ class Case:
     steps: tuple[PlannedStep, ...]
     sections: dict[str, Any] = field(default_factory=dict)
     folder: Path = Path()
-    complex: bool = False  # complex, or one of numerous requests (UK GDPR Art 12(3)); optional, default false
+    complex: bool = False  # complex, or one of numerous requests (UK GDPR Art 12A); optional, default false
 
 
 def _person(reader: Reader, value: Any, path: str, received: dt.date | None) -> PersonDetails | None:
@@ -342,7 +342,7 @@ def _clock(reader: Reader, value: Any, received: dt.date | None, letter_count: i
             extension_at = path
         entries.append(ClockEntry(event, day, path, answered, reason, letter, answered_reason, answered_letter))
 
-    # UK GDPR Art 12(3), ICO "stopping the clock": one clarification at a time; the periods cannot overlap.
+    # UK GDPR Art 12A, ICO "stopping the clock": one clarification at a time; the periods cannot overlap.
     clarifications = sorted((e for e in entries if e.event == "clarification"), key=lambda e: e.date)
     for earlier, later in pairwise(clarifications):
         if earlier.answered is None:
@@ -478,7 +478,7 @@ def case_validate(data: Any, *, folder: Path, today: dt.date | None = None) -> C
 
 
 def _check_clock(reader: Reader, clock: list[ClockEntry], received: dt.date, today: dt.date) -> None:
-    """The statute's own consistency check, with the real calendar (UK GDPR Art 12(3), 12A)."""
+    """The statute's own consistency check, with the real calendar (UK GDPR Art 12A)."""
     starters = [e.date for e in clock if e.event in STARTER_EVENTS]
     extension = next((e for e in clock if e.event == "extended"), None)
     try:

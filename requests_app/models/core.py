@@ -137,7 +137,7 @@ class RightsRequest(FSMModelMixin, models.Model):
     first_month_due = models.DateField(
         null=True,
         blank=True,
-        help_text="The end of the first month (with clarification days): the last day to notify an extension (Art 12(3)).",
+        help_text="The end of the first month (with clarification days): the last day to notify an extension (Art 12A).",
     )
     clock_started = models.DateField(null=True, blank=True, help_text="When identity, authority or fee arrived.")
     extended = models.BooleanField(default=False)
@@ -159,7 +159,7 @@ class RightsRequest(FSMModelMixin, models.Model):
     is_complex = models.BooleanField(
         "complex",
         default=False,
-        help_text="Complex, or one of numerous requests (UK GDPR Art 12(3)): the sweep prompts for an extension decision.",
+        help_text="Complex, or one of numerous requests (UK GDPR Art 12A): the sweep prompts for an extension decision.",
     )
     complex_reason = models.TextField(blank=True, help_text="Why it is complex, or one of numerous requests.")
     legal_hold = models.BooleanField(

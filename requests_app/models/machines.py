@@ -203,7 +203,7 @@ def extend_step(sources: Sequence[Status]) -> Any:
         clock=ClockEventKind.EXTENDED,
     )
     def extend(self: RightsRequest) -> None:
-        """The clock event and the letter are the record; the services recompute the due date (Art 12(3))."""
+        """The clock event and the letter are the record; the services recompute the due date (Art 12A)."""
 
     return extend
 

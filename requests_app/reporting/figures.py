@@ -351,7 +351,7 @@ def report_build(*, period: Period, today: dt.date) -> Report:
         if status.value in open_counts
     ]
 
-    # 5. Extensions given in the period (the clock event is the record of each; Art 12(3)).
+    # 5. Extensions given in the period (the clock event is the record of each; Art 12A).
     extension_rows = (
         ClockEvent.objects.filter(event=ClockEventKind.EXTENDED, date__gte=period.start, date__lte=period.end)
         .values("request__kind")

@@ -167,7 +167,7 @@ def report_tables(report: Report) -> list[Table]:
         _tally_table(
             "extensions_by_kind",
             "Extensions by right",
-            "Deadlines extended by two further months in the period (UK GDPR Article 12(3)).",
+            "Deadlines extended by two further months in the period (UK GDPR Article 12A).",
             "Right",
             "Extensions",
             [Tally(row.key, SHORT_KIND_LABELS.get(row.key, row.label), row.count) for row in report.extensions_by_kind],

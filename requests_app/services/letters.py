@@ -334,7 +334,7 @@ def _extension(request: RightsRequest, context: Mapping[str, Any], today: dt.dat
         )
         extended = deadline_for(request, events=existing + extra, today=today)
     except DeadlineError as error:
-        # UK GDPR Art 12(3): the extension must be notified within the first month.
+        # UK GDPR Art 12A: the extension must be notified within the first month.
         raise ApplicationError(f"The time limit cannot be extended now: {error}.", field="extension") from None
     new_due = _date(context, catalogue.NEW_DUE_DATE, "new due date") or extended.due
     if new_due > extended.due:

@@ -184,7 +184,7 @@ def notice_is_obsolete(notice: Notice, request: RightsRequest) -> bool:
     if notice.kind in CLOCK_KINDS and request.status in RESPONDED_STATUSES:
         return True
     if notice.kind == NoticeKind.EXTENSION_PROMPT and not request.is_complex:
-        return True  # the prompt is for a complex request (Art 12(3)); no longer marked so, it lapses
+        return True  # the prompt is for a complex request (Art 12A); no longer marked so, it lapses
     if notice.kind in DUE_DATE_KINDS and notice.due_date != request.due_date:
         return True
     return notice.kind == NoticeKind.CLOSURE_FLAG and request.status not in WAITING_ON_REQUESTER

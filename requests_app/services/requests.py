@@ -238,7 +238,7 @@ def request_set_complex(
     reason: str,
     expected_version: int | None = None,
 ) -> RightsRequest:
-    """Mark a request complex, or one of numerous requests (UK GDPR Art 12(3)), or not: a caseworker or the Manager.
+    """Mark a request complex, or one of numerous requests (UK GDPR Art 12A), or not: a caseworker or the Manager.
 
     Only a complex request gets the sweep's prompt to decide on an extension; the reason is kept
     with the request and its history. Prompts that no longer apply go in the same transaction.

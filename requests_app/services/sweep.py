@@ -143,12 +143,12 @@ def escalation_threshold(days_over: int, escalation_days: Sequence[int]) -> int 
 
 
 def clock_day(start: dt.date, today: dt.date) -> int:
-    """Day of the clock, the start being day one (UK GDPR Art 12(3); ICO guidance)."""
+    """Day of the clock, the start being day one (UK GDPR Art 12A; ICO guidance)."""
     return (today - start).days + 1
 
 
 def extension_prompt_due(*, start: dt.date, first_month_due: dt.date | None, today: dt.date, prompt_day: int) -> bool:
-    """From the prompt day of the first month until its end, while an extension can still be given (Art 12(3))."""
+    """From the prompt day of the first month until its end, while an extension can still be given (Art 12A)."""
     return first_month_due is not None and clock_day(start, today) >= prompt_day and today <= first_month_due
 
 
@@ -309,7 +309,7 @@ def _running_drafts(
         )
     start: dt.date = row["clock_started"] or row["received"]
     if (
-        row["is_complex"]  # issue 6: only a complex request (or one of numerous) may be extended (Art 12(3))
+        row["is_complex"]  # issue 6: only a complex request (or one of numerous) may be extended (Art 12A)
         and not row["extended"]
         and row["status"] in extendable.get(row["kind"], frozenset())
         and extension_prompt_due(
@@ -324,7 +324,7 @@ def _running_drafts(
             lambda: (
                 f"{ref} is on day {clock_day(start, today)} of its first month and is marked complex, or one of "
                 f"numerous requests: decide on an extension and tell the requester by {day_text(row['first_month_due'])} "
-                "(UK GDPR Art 12(3))."
+                "(UK GDPR Art 12A)."
             ),
         )
 

@@ -256,7 +256,7 @@ def _clock_facts(
     """The day the step's clock event is dated, and the incoming letter that caused it.
 
     A clarification answered counts from the day the answer arrived, not the day it is recorded
-    (R5; UK GDPR Art 12(3) as amended): a day's delay in recording it must not add a day.
+    (R5; UK GDPR Art 12A): a day's delay in recording it must not add a day.
     """
     letter = incoming_letter_for(machine, inputs.get("incoming_letter"))
     raw = inputs.get("received_on")
@@ -475,7 +475,7 @@ def request_extend(
     today: dt.date | None = None,
     method: str = LetterMethod.POST.value,
 ) -> RightsRequest:
-    """Extend by two further months (UK GDPR Art 12(3)): Manager only, inside the first month, with the notice letter."""
+    """Extend by two further months (UK GDPR Art 12A): Manager only, inside the first month, with the notice letter."""
     return request_transition(
         request_id=request_id,
         user=user,

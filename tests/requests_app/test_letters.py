@@ -83,7 +83,7 @@ CASES: dict[str, tuple[RightKind, dict[str, Any], tuple[str, ...]]] = {
     "extension_notice": (
         RightKind.ACCESS,
         {"extension_reason": "Records from six agencies, some of them on paper."},
-        ("Records from six agencies, some of them on paper.", "UK GDPR Article 12(3)"),
+        ("Records from six agencies, some of them on paper.", "UK GDPR Article 12A"),
     ),
     "refusal": (
         RightKind.ACCESS,

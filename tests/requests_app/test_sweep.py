@@ -113,7 +113,7 @@ def test_escalation_threshold_is_the_furthest_reached(days_over: int, expected: 
         (dt.date(2026, 3, 20), False),  # day 19
         (dt.date(2026, 3, 21), True),  # day 20
         (dt.date(2026, 4, 2), True),  # the last day of the first month
-        (dt.date(2026, 4, 3), False),  # too late to extend (Art 12(3))
+        (dt.date(2026, 4, 3), False),  # too late to extend (Art 12A)
     ],
 )
 def test_extension_prompt_from_day_20_to_the_end_of_the_first_month(today: dt.date, expected: bool) -> None:
