@@ -217,7 +217,7 @@ def naive_html(folder: Path) -> tuple[str, dict[str, bytes]]:
     whole = chunking.plan(inputs, chunk_pages=10**9)
     if len(whole) != 1:
         raise RuntimeError("Expected the whole pack as one chunk.")
-    html, resources = render.chunk_html(inputs, whole[0])
+    html, resources, _images = render.chunk_html(inputs, whole[0], placeholders=False)
     style = NAIVE_PAGE_STYLE % {"reference": inputs.reference}
     return html.replace("</style>", style + "</style>", 1), resources
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import io
 import re
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -32,22 +33,42 @@ PAD_PT = 1.5  # boxes found in the text layer grow by this much on each side: gl
 MIN_LABEL_PX = 11  # about 5pt at 150 dpi: smaller than this, the box grows to fit its label
 MAX_LABEL_PX = 30
 JPEG_QUALITY = 85
+DEFLATE_LEVEL = 3
 MAX_IMAGE_SIDE_PX = 2400  # no page image is bigger than this on its long side: memory and the pack stay bounded
 
 
 @dataclass(frozen=True)
 class PageImage:
-    """One page of a document as the pack shows it: boxed pixels, ready for WeasyPrint."""
+    """One page of a document as the pack shows it: boxed pixels, already encoded as a PDF image stream.
+
+    ``stream`` is what goes into the PDF as it is: the pixels deflated (``/FlateDecode``, one byte per
+    grey pixel or three per colour one, no metadata of any kind), or a JPEG we encoded ourselves
+    (``/DCTDecode``) for a photo that came as a JPEG. ``data`` is the same page as an image file, for
+    WeasyPrint to embed itself (the naive render) and for the tests to look at.
+    """
 
     name: str
-    data: bytes
-    mime: str
+    stream: bytes
+    stream_filter: str  # "/FlateDecode" or "/DCTDecode"
+    colour: str  # "L" or "RGB"
     width_px: int
     height_px: int
     width_pt: float  # the page's own size, so that a small image is never blown up
     height_pt: float
     boxes_drawn: int
     boxes_found: int  # of which found in the text layer by the rasteriser itself
+
+    @property
+    def mime(self) -> str:
+        return "image/jpeg" if self.stream_filter == "/DCTDecode" else "image/png"
+
+    @property
+    def data(self) -> bytes:
+        """The page as a JPEG (as encoded) or a PNG (made from the deflated pixels)."""
+        if self.stream_filter == "/DCTDecode":
+            return self.stream
+        pixels = Image.frombytes(self.colour, (self.width_px, self.height_px), zlib.decompress(self.stream))
+        return _encode_png(pixels)
 
 
 @dataclass(frozen=True)
@@ -89,11 +110,12 @@ def _pdf_page(document: pdfium.PdfDocument, index: int, content: PagedContent, *
     finally:
         page.close()
     _paint(image, boxes + found)
-    data = _encode_png(_grey_if_grey(image))
+    pixels = _grey_if_grey(image)
     return PageImage(
         name=f"{prefix}-p{index + 1}.png",
-        data=data,
-        mime="image/png",
+        stream=_deflate(pixels),
+        stream_filter="/FlateDecode",
+        colour=pixels.mode,
         width_px=image.width,
         height_px=image.height,
         width_pt=width_pt,
@@ -115,13 +137,15 @@ def _image_page(content: PagedContent, *, prefix: str) -> PageImage:
     boxes = _given_boxes(content.boxes, 0, image.size, (width_pt, height_pt))
     _paint(image, boxes)
     if source_format == "JPEG":
-        data, mime, name = _encode_jpeg(image), "image/jpeg", f"{prefix}-p1.jpg"
+        stream, stream_filter, colour, name = _encode_jpeg(image), "/DCTDecode", "RGB", f"{prefix}-p1.jpg"
     else:
-        data, mime, name = _encode_png(_grey_if_grey(image)), "image/png", f"{prefix}-p1.png"
+        pixels = _grey_if_grey(image)
+        stream, stream_filter, colour, name = _deflate(pixels), "/FlateDecode", pixels.mode, f"{prefix}-p1.png"
     return PageImage(
         name=name,
-        data=data,
-        mime=mime,
+        stream=stream,
+        stream_filter=stream_filter,
+        colour=colour,
         width_px=image.width,
         height_px=image.height,
         width_pt=width_pt,
@@ -304,6 +328,17 @@ def _encode_png(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=6)
     return out.getvalue()
+
+
+def _deflate(image: Image.Image) -> bytes:
+    """The raw pixels, deflated: a PDF image stream as it is, with nothing but the pixels in it.
+
+    Level 3 is within 4% of level 6's size on scanned pages at well under half its time; a PNG filter
+    per row gains little more on scans and would cost as much again.
+    """
+    if image.mode not in ("L", "RGB"):
+        raise ValueError(f"Unexpected image mode {image.mode}.")
+    return zlib.compress(image.tobytes(), DEFLATE_LEVEL)
 
 
 def _encode_jpeg(image: Image.Image) -> bytes:

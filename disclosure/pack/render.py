@@ -13,18 +13,19 @@ import gc
 import io
 import logging
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pikepdf
 from django.template.loader import render_to_string
+from PIL import Image
 
 from disclosure.pack import chunks as chunking
 from disclosure.pack.chunks import Chunk, ChunkResult
 from disclosure.pack.inputs import PackInputs, TextContent
-from disclosure.pack.raster import rasterise
+from disclosure.pack.raster import PageImage, rasterise
 from disclosure.pack.verify import MARKING, WATERMARK
 from requests_app.pdf import PDF_UA_1, PRODUCER, pdf_sha256, render_pdf
 from rights import EXEMPTIONS
@@ -38,6 +39,7 @@ SAFETY_MM = 3.0
 MM_PER_PT = 25.4 / 72
 SHORT_TITLE = 140  # a scan page's heading is cut to two lines; the schedule always has the full title
 FRONT_ATTEMPTS = 4
+PLACEHOLDER_LIMIT = 1 << 24  # a stand-in's colour numbers it: three bytes
 
 Progress = Callable[[int, str], None]
 logger = logging.getLogger(__name__)
@@ -76,9 +78,19 @@ def key_rows(inputs: PackInputs) -> list[dict[str, str]]:
 # Chunks ----------------------------------------------------------------------------------------------
 
 
-def chunk_html(inputs: PackInputs, chunk: Chunk) -> tuple[str, dict[str, bytes]]:
-    """The HTML of one chunk and the page images it links to (as ``/inline/<name>``)."""
+def chunk_html(
+    inputs: PackInputs, chunk: Chunk, *, placeholders: bool = True
+) -> tuple[str, dict[str, bytes], list[PageImage]]:
+    """The HTML of one chunk, the images it links to (as ``/inline/<name>``), and its page images in order.
+
+    With ``placeholders`` (the pack's way), each page image is linked as a one-pixel stand-in whose
+    colour is its place in the list: WeasyPrint lays it out, sizes it and tags it as a figure with its
+    alternative text, and ``swap_page_images`` then puts the real pixels in, already deflated. Without
+    (the naive render), WeasyPrint is given the page images as image files and embeds them itself,
+    decoding and encoding each one again.
+    """
     resources: dict[str, bytes] = {}
+    images: list[PageImage] = []
     pieces: list[dict[str, Any]] = []
     for piece in chunk.pieces:
         document = inputs.documents[piece.document]
@@ -102,7 +114,8 @@ def chunk_html(inputs: PackInputs, chunk: Chunk) -> tuple[str, dict[str, bytes]]
             for offset, image in enumerate(
                 rasterise(content, range(piece.start, piece.end), prefix=f"d{document.number}")
             ):
-                resources[image.name] = image.data
+                resources[image.name] = placeholder_png(len(images)) if placeholders else image.data
+                images.append(image)
                 first_on_doc = piece.first and offset == 0
                 width_mm, height_mm = _fit(image.width_pt, image.height_pt, heading=first_on_doc)
                 item["pages"].append(
@@ -115,7 +128,64 @@ def chunk_html(inputs: PackInputs, chunk: Chunk) -> tuple[str, dict[str, bytes]]
                 )
         pieces.append(item)
     html = render_to_string("disclosure/pack/chunk.html", {"title": inputs.title, "pieces": pieces})
-    return html, resources
+    return html, resources, images
+
+
+def placeholder_png(index: int) -> bytes:
+    """A one-pixel PNG whose colour is ``index``: where page image ``index`` of a chunk goes."""
+    if not 0 <= index < PLACEHOLDER_LIMIT:
+        raise ValueError("Too many page images in one chunk.")
+    out = io.BytesIO()
+    Image.new("RGB", (1, 1), (index >> 16 & 0xFF, index >> 8 & 0xFF, index & 0xFF)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _placeholder_index(xobject: Any) -> int | None:
+    if xobject.get("/Subtype") != "/Image" or int(xobject.get("/Width", 0)) != 1 or int(xobject.get("/Height", 0)) != 1:
+        return None
+    red, green, blue = pikepdf.PdfImage(xobject).as_pil_image().convert("RGB").getpixel((0, 0))  # type: ignore[misc]
+    return int(red) << 16 | int(green) << 8 | int(blue)
+
+
+def _image_xobjects(resources: Any, seen: set[tuple[int, int]]) -> Iterator[Any]:
+    """Every image XObject these resources can draw, looking inside form XObjects too, each once."""
+    xobjects = resources.get("/XObject") if resources is not None else None
+    if xobjects is None:
+        return
+    for key in list(xobjects.keys()):
+        xobject = xobjects[key]
+        if xobject.objgen in seen:
+            continue
+        seen.add(xobject.objgen)
+        if xobject.get("/Subtype") == "/Image":
+            yield xobject
+        elif xobject.get("/Subtype") == "/Form":
+            yield from _image_xobjects(xobject.get("/Resources"), seen)
+
+
+def swap_page_images(pdf: pikepdf.Pdf, images: Sequence[PageImage]) -> None:
+    """Put each page image's own pixels where WeasyPrint drew its stand-in; every stand-in must be found once."""
+    swapped: list[int] = []
+    seen: set[tuple[int, int]] = set()
+    for page in pdf.pages:
+        for xobject in _image_xobjects(page.obj.get("/Resources"), seen):
+            index = _placeholder_index(xobject)
+            if index is None:
+                continue
+            if index >= len(images):
+                raise RuntimeError(f"A page image stand-in ({index}) that this chunk did not ask for.")
+            image = images[index]
+            for key in ("/DecodeParms", "/SMask", "/Decode", "/Mask"):
+                if key in xobject:
+                    del xobject[key]
+            xobject.write(image.stream, filter=pikepdf.Name(image.stream_filter))
+            xobject.Width = image.width_px
+            xobject.Height = image.height_px
+            xobject.ColorSpace = pikepdf.Name.DeviceGray if image.colour == "L" else pikepdf.Name.DeviceRGB
+            xobject.BitsPerComponent = 8
+            swapped.append(index)
+    if sorted(swapped) != list(range(len(images))):
+        raise RuntimeError(f"{len(images)} page images to place, {len(swapped)} stand-ins found.")
 
 
 def _short(title: str) -> str:
@@ -132,13 +202,19 @@ def _fit(width_pt: float, height_pt: float, *, heading: bool) -> tuple[float, fl
 
 def render_chunk(inputs: PackInputs, chunk: Chunk) -> tuple[bytes, ChunkResult]:
     """One chunk as a tagged PDF, and where each document that starts in it starts."""
-    html, resources = chunk_html(inputs, chunk)
+    html, resources, images = chunk_html(inputs, chunk)
     data = render_pdf(html, title=inputs.title, document_date=inputs.letter_date, resources=resources or None)
     del html, resources
     gc.collect()  # WeasyPrint's box trees are full of cycles: free them now, not when the collector gets round to it
     with pikepdf.open(io.BytesIO(data)) as pdf:
         pages = len(pdf.pages)
         bookmarks = chunking.outline_starts(pdf)
+        if images:
+            swap_page_images(pdf, images)
+            out = io.BytesIO()
+            pdf.save(out)
+            data = out.getvalue()
+    del images
     if all(inputs.documents[piece.document].is_paged for piece in chunk.pieces):
         images = sum(piece.end - piece.start for piece in chunk.pieces)
         if pages != images:  # a page image spilled over: untidy (a near-empty page), not unsafe
@@ -357,4 +433,5 @@ __all__ = [
     "render_cover_letter",
     "render_front",
     "render_furniture",
+    "swap_page_images",
 ]

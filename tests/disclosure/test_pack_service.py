@@ -141,8 +141,8 @@ def test_a_planted_leak_fails_the_pack_and_it_is_never_released(
     original = render.chunk_html
 
     def leaky(inputs, chunk):  # type: ignore[no-untyped-def]
-        html, resources = original(inputs, chunk)
-        return html.replace("</body>", "<p>Also present: jane  DOE.</p></body>"), resources
+        html, resources, images = original(inputs, chunk)
+        return html.replace("</body>", "<p>Also present: jane  DOE.</p></body>"), resources, images
 
     monkeypatch.setattr(render, "chunk_html", leaky)
     pack = make_pack(approved, staff["caseworker"], django_capture_on_commit_callbacks)
