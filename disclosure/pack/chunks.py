@@ -1,12 +1,13 @@
-"""Rendering a big pack in bounded pieces: plan the chunks, stamp each part's page furniture with
-numbers that run across the whole pack, then join them into one tagged PDF.
+"""Rendering a big pack in bounded pieces: plan the chunks, then join them into one tagged PDF whose
+page furniture is numbered across the whole pack.
 
 A chunk holds about CHUNK_PAGES pages of documents (text estimated from its length; a page image
 counts twice), so memory stays bounded and chunks can be rendered on different workers. Every chunk is a
 complete tagged PDF from WeasyPrint; joining copies the pages with pikepdf and merges the structure
-trees (renumbering the parent-tree keys), so the joined pack is still tagged. Once the total is known,
-each part's pages are stamped with the reference, the marking, "Page X of Y" and any preview
-watermark: the stamp is a form XObject marked as a pagination artifact, as PDF/UA expects.
+trees (renumbering the parent-tree keys), so the joined pack is still tagged. The joined pages are then
+stamped with the reference, the marking, "Page X of Y" and any preview watermark (``numbering``: two
+sheets drawn once, reused on every page); the stamp is marked as a pagination artifact, as PDF/UA
+expects. ``stamp`` overlays a drawn sheet per page instead, for when those two sheets cannot be reused.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 import pikepdf
 
+from disclosure.pack import numbering
 from disclosure.pack.inputs import PackInputs, PagedContent, TextContent
 from disclosure.pack.redact import Paragraph, paragraph_size, paragraphs, redacted_segments, split_long
 
@@ -176,9 +178,10 @@ def _named_destination(pdf: pikepdf.Pdf, name: Any, index_of: dict[tuple[int, in
     return -1
 
 
-def join(parts: Sequence[Path], out: Path, *, title: str, producer: str) -> int:
+def join(parts: Sequence[Path], out: Path, *, title: str, producer: str, furniture: Path | None = None) -> int:
     """Join tagged PDFs into one, keeping one structure tree; the first part's catalogue and XMP metadata win,
-    and the document information keeps only the title, the producer and the fixed dates.
+    and the document information keeps only the title, the producer and the fixed dates. With ``furniture``
+    (the two sheets of ``numbering``), every page is then stamped with it, numbered 1..n of n.
 
     Returns the number of pages written.
     """
@@ -192,6 +195,9 @@ def join(parts: Sequence[Path], out: Path, *, title: str, producer: str) -> int:
                 base.add_pages_from(part, forms="strip")
                 if tree is not None and "/StructTreeRoot" in part.Root:
                     _merge_structure(base, tree, part, first_new)
+        if furniture is not None:
+            with pikepdf.open(furniture) as sheets:
+                numbering.stamp_all(base, sheets)
         _clean_info(base, title=title, producer=producer)
         base.save(out, deterministic_id=True)
         return len(base.pages)
@@ -308,7 +314,15 @@ def _clean_info(pdf: pikepdf.Pdf, *, title: str, producer: str) -> None:
         pdf.docinfo[key] = value
 
 
-def join_apart(parts: Sequence[Path], out: Path, *, title: str, producer: str, timeout: float = 1800) -> int:
+def join_apart(
+    parts: Sequence[Path],
+    out: Path,
+    *,
+    title: str,
+    producer: str,
+    furniture: Path | None = None,
+    timeout: float = 1800,
+) -> int:
     """``join`` in a child process that loads nothing but pikepdf.
 
     The join is the one step that holds every page of the pack at once; in a lean process of its own its
@@ -316,7 +330,10 @@ def join_apart(parts: Sequence[Path], out: Path, *, title: str, producer: str, t
     render goes much past 256 MiB, however long the pack.
     """
     root = Path(__file__).resolve().parents[2]
-    command = [sys.executable, "-m", "disclosure.pack.chunks", "--title", title, "--producer", producer, str(out)]
+    command = [sys.executable, "-m", "disclosure.pack.chunks", "--title", title, "--producer", producer]
+    if furniture is not None:
+        command += ["--furniture", str(furniture)]
+    command.append(str(out))
     completed = subprocess.run(  # noqa: S603 - our own module, our own interpreter, no shell
         [*command, *(str(part) for part in parts)],
         cwd=root,
@@ -334,10 +351,17 @@ def _main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(description="Join a pack's stamped parts (used by join_apart).")
     parser.add_argument("--title", required=True)
     parser.add_argument("--producer", required=True)
+    parser.add_argument("--furniture", type=Path, default=None)
     parser.add_argument("out", type=Path)
     parser.add_argument("parts", type=Path, nargs="+")
     arguments = parser.parse_args(argv)
-    pages = join(arguments.parts, arguments.out, title=arguments.title, producer=arguments.producer)
+    pages = join(
+        arguments.parts,
+        arguments.out,
+        title=arguments.title,
+        producer=arguments.producer,
+        furniture=arguments.furniture,
+    )
     print(pages)  # the parent reads the page count from here
     return 0
 

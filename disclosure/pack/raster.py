@@ -57,6 +57,7 @@ class PageImage:
     height_pt: float
     boxes_drawn: int
     boxes_found: int  # of which found in the text layer by the rasteriser itself
+    file: bytes = b""  # the page as a PNG file instead of ``stream`` (``as_files``: the naive render's way)
 
     @property
     def mime(self) -> str:
@@ -65,6 +66,8 @@ class PageImage:
     @property
     def data(self) -> bytes:
         """The page as a JPEG (as encoded) or a PNG (made from the deflated pixels)."""
+        if self.file:
+            return self.file
         if self.stream_filter == "/DCTDecode":
             return self.stream
         pixels = Image.frombytes(self.colour, (self.width_px, self.height_px), zlib.decompress(self.stream))
@@ -81,23 +84,31 @@ class _PixelBox:
     silent: bool
 
 
-def rasterise(content: PagedContent, pages: Sequence[int], *, prefix: str) -> Iterator[PageImage]:
-    """The given 0-based pages of a PDF or image, boxed; ``prefix`` names the images (e.g. ``d3``)."""
+def rasterise(
+    content: PagedContent, pages: Sequence[int], *, prefix: str, as_files: bool = False
+) -> Iterator[PageImage]:
+    """The given 0-based pages of a PDF or image, boxed; ``prefix`` names the images (e.g. ``d3``).
+
+    ``as_files`` encodes a deflated page as a PNG file instead (in ``file``), for a renderer that embeds
+    image files itself.
+    """
     if content.format == "image":
         if list(pages) not in ([], [0]):
             raise ValueError("An image has exactly one page.")
         if pages:
-            yield _image_page(content, prefix=prefix)
+            yield _image_page(content, prefix=prefix, as_files=as_files)
         return
     document = pdfium.PdfDocument(content.read() if isinstance(content.source, bytes) else str(content.source))
     try:
         for index in pages:
-            yield _pdf_page(document, index, content, prefix=prefix)
+            yield _pdf_page(document, index, content, prefix=prefix, as_files=as_files)
     finally:
         document.close()
 
 
-def _pdf_page(document: pdfium.PdfDocument, index: int, content: PagedContent, *, prefix: str) -> PageImage:
+def _pdf_page(
+    document: pdfium.PdfDocument, index: int, content: PagedContent, *, prefix: str, as_files: bool
+) -> PageImage:
     page = document[index]
     try:
         # 150 dpi, less for a page so big that its image would not fit in bounded memory (a poster, a plan).
@@ -113,7 +124,8 @@ def _pdf_page(document: pdfium.PdfDocument, index: int, content: PagedContent, *
     pixels = _grey_if_grey(image)
     return PageImage(
         name=f"{prefix}-p{index + 1}.png",
-        stream=_deflate(pixels),
+        stream=b"" if as_files else _deflate(pixels),
+        file=_encode_png(pixels) if as_files else b"",
         stream_filter="/FlateDecode",
         colour=pixels.mode,
         width_px=image.width,
@@ -125,7 +137,7 @@ def _pdf_page(document: pdfium.PdfDocument, index: int, content: PagedContent, *
     )
 
 
-def _image_page(content: PagedContent, *, prefix: str) -> PageImage:
+def _image_page(content: PagedContent, *, prefix: str, as_files: bool) -> PageImage:
     with Image.open(io.BytesIO(content.read())) as opened:
         opened.load()
         source_format = opened.format
@@ -136,14 +148,20 @@ def _image_page(content: PagedContent, *, prefix: str) -> PageImage:
         image.thumbnail((MAX_IMAGE_SIDE_PX, MAX_IMAGE_SIDE_PX), Image.Resampling.LANCZOS)
     boxes = _given_boxes(content.boxes, 0, image.size, (width_pt, height_pt))
     _paint(image, boxes)
+    file = b""
     if source_format == "JPEG":
         stream, stream_filter, colour, name = _encode_jpeg(image), "/DCTDecode", "RGB", f"{prefix}-p1.jpg"
     else:
         pixels = _grey_if_grey(image)
-        stream, stream_filter, colour, name = _deflate(pixels), "/FlateDecode", pixels.mode, f"{prefix}-p1.png"
+        stream, stream_filter, colour, name = b"", "/FlateDecode", pixels.mode, f"{prefix}-p1.png"
+        if as_files:
+            file = _encode_png(pixels)
+        else:
+            stream = _deflate(pixels)
     return PageImage(
         name=name,
         stream=stream,
+        file=file,
         stream_filter=stream_filter,
         colour=colour,
         width_px=image.width,

@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from PIL import Image
 
 from disclosure.pack import chunks as chunking
+from disclosure.pack import numbering
 from disclosure.pack.chunks import Chunk, ChunkResult
 from disclosure.pack.inputs import PackInputs, TextContent
 from disclosure.pack.raster import PageImage, rasterise
@@ -112,7 +113,9 @@ def chunk_html(
             item["page_count"] = content.page_count
             item["pages"] = []
             for offset, image in enumerate(
-                rasterise(content, range(piece.start, piece.end), prefix=f"d{document.number}")
+                rasterise(
+                    content, range(piece.start, piece.end), prefix=f"d{document.number}", as_files=not placeholders
+                )
             ):
                 resources[image.name] = placeholder_png(len(images)) if placeholders else image.data
                 images.append(image)
@@ -175,6 +178,8 @@ def swap_page_images(pdf: pikepdf.Pdf, images: Sequence[PageImage]) -> None:
             if index >= len(images):
                 raise RuntimeError(f"A page image stand-in ({index}) that this chunk did not ask for.")
             image = images[index]
+            if not image.stream:
+                raise RuntimeError(f"Page image {image.name} has no stream to place.")
             for key in ("/DecodeParms", "/SMask", "/Decode", "/Mask"):
                 if key in xobject:
                     del xobject[key]
@@ -216,9 +221,9 @@ def render_chunk(inputs: PackInputs, chunk: Chunk) -> tuple[bytes, ChunkResult]:
             data = out.getvalue()
     del images
     if all(inputs.documents[piece.document].is_paged for piece in chunk.pieces):
-        images = sum(piece.end - piece.start for piece in chunk.pieces)
-        if pages != images:  # a page image spilled over: untidy (a near-empty page), not unsafe
-            logger.warning("Pack chunk %s: %s page images laid out on %s pages", chunk.index, images, pages)
+        drawn = sum(piece.end - piece.start for piece in chunk.pieces)
+        if pages != drawn:  # a page image spilled over: untidy (a near-empty page), not unsafe
+            logger.warning("Pack chunk %s: %s page images laid out on %s pages", chunk.index, drawn, pages)
     starting = [piece.document for piece in chunk.pieces if piece.first]
     if len(bookmarks) != len(starting) or any(page < 0 for page in bookmarks):
         raise RuntimeError(f"Chunk {chunk.index}: could not find where each document starts.")
@@ -320,9 +325,8 @@ def render_cover_letter(inputs: PackInputs, *, pages_total: int | None) -> bytes
     return render_pdf(html, title=context["title"], document_date=inputs.letter_date)
 
 
-def render_furniture(inputs: PackInputs, *, total: int, first: int, count: int) -> bytes:
-    """Sheets ``first`` .. ``first + count - 1`` of the furniture (untagged: stamped as artifacts)."""
-    html = render_to_string(
+def _furniture_html(inputs: PackInputs, *, total: int, sheets: list[dict[str, Any]]) -> str:
+    return render_to_string(
         "disclosure/pack/furniture.html",
         {
             "title": inputs.title,
@@ -331,10 +335,39 @@ def render_furniture(inputs: PackInputs, *, total: int, first: int, count: int) 
             "watermark": WATERMARK,
             "preview": inputs.preview,
             "total": total,
-            "pages": range(first, first + count),
+            "sheets": sheets,
+            "template_text": numbering.TEMPLATE_TEXT,
         },
     )
+
+
+def render_furniture(inputs: PackInputs, *, total: int, first: int, count: int) -> bytes:
+    """Sheets ``first`` .. ``first + count - 1`` of the furniture (untagged: stamped as artifacts).
+
+    The way round when ``numbering`` cannot reuse the two template sheets: one WeasyPrint sheet a page.
+    """
+    sheets = [{"page": page, "kind": ""} for page in range(first, first + count)]
+    html = _furniture_html(inputs, total=total, sheets=sheets)
     return render_pdf(html, title=inputs.title, pdf_variant=None, document_date=inputs.letter_date)
+
+
+def render_furniture_template(inputs: PackInputs) -> bytes:
+    """The static sheet and the number sheet every page's furniture is made from (see ``numbering``)."""
+    html = _furniture_html(inputs, total=0, sheets=[{"page": 0, "kind": "static"}, {"page": 0, "kind": "numbers"}])
+    return render_pdf(html, title=inputs.title, pdf_variant=None, document_date=inputs.letter_date)
+
+
+def _furniture_template_file(inputs: PackInputs, folder: Path) -> Path | None:
+    """The two furniture sheets as a file for the join, or None (with a warning) if they cannot be reused."""
+    path = folder / "furniture.pdf"
+    path.write_bytes(render_furniture_template(inputs))
+    try:
+        with pikepdf.open(path) as furniture, pikepdf.new() as probe:
+            numbering.Numberer(probe, furniture).template.content(numbering.page_label(1, 1))
+    except numbering.NumberingUnavailable as problem:
+        logger.warning("Pack %s: numbering page by page instead (%s)", inputs.reference, problem)
+        return None
+    return path
 
 
 def assemble(
@@ -359,19 +392,13 @@ def assemble(
         total = sum(counts)
         if progress:
             progress(88, "Numbering the pages")
-        stamped: list[Path] = []
-        first = 1
-        for number, (part, count) in enumerate(zip([front, *chunk_files], counts, strict=True)):
-            sheets = folder / f"furniture-{number:05d}.pdf"
-            sheets.write_bytes(render_furniture(inputs, total=total, first=first, count=count))
-            target = folder / f"part-{number:05d}.pdf"
-            chunking.stamp(part, [sheets], target)
-            sheets.unlink()
-            stamped.append(target)
-            first += count
+        parts = [front, *chunk_files]
+        furniture = _furniture_template_file(inputs, folder)
+        if furniture is None:
+            parts = _stamped_page_by_page(inputs, parts, counts, folder)
         if progress:
             progress(90, "Joining the parts")
-        pages = chunking.join_apart(stamped, out, title=inputs.title, producer=PRODUCER)
+        pages = chunking.join_apart(parts, out, title=inputs.title, producer=PRODUCER, furniture=furniture)
         if pages != total:
             raise RuntimeError("The joined pack has an unexpected number of pages.")
     ranges = document_ranges(inputs, results, front_pages=front_pages)
@@ -383,6 +410,22 @@ def assemble(
             (inputs.documents[index].number, first, last) for index, (first, last) in sorted(ranges.items())
         ),
     )
+
+
+def _stamped_page_by_page(inputs: PackInputs, parts: list[Path], counts: list[int], folder: Path) -> list[Path]:
+    """Each part stamped with a WeasyPrint furniture sheet per page, numbered across the whole pack."""
+    total = sum(counts)
+    stamped: list[Path] = []
+    first = 1
+    for number, (part, count) in enumerate(zip(parts, counts, strict=True)):
+        sheets = folder / f"furniture-{number:05d}.pdf"
+        sheets.write_bytes(render_furniture(inputs, total=total, first=first, count=count))
+        target = folder / f"part-{number:05d}.pdf"
+        chunking.stamp(part, [sheets], target)
+        sheets.unlink()
+        stamped.append(target)
+        first += count
+    return stamped
 
 
 def _file_sha256(path: Path) -> str:
@@ -433,5 +476,6 @@ __all__ = [
     "render_cover_letter",
     "render_front",
     "render_furniture",
+    "render_furniture_template",
     "swap_page_images",
 ]

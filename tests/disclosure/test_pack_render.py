@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pdfplumber
@@ -16,7 +17,7 @@ import pypdf
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from disclosure.pack import chunks, raster, render
+from disclosure.pack import chunks, numbering, raster, render
 from disclosure.pack.inputs import (
     Addressee,
     BoxRedaction,
@@ -325,6 +326,7 @@ def test_a_scans_comment_and_metadata_never_reach_the_pack() -> None:
     for data in (jpeg, png.getvalue()):
         (page,) = raster.rasterise(PagedContent(data, "image", 1, "x"), [0], prefix="d3")
         assert b"Quill" not in page.data and b"/home/" not in page.data
+        assert b"Quill" not in page.stream and b"/home/" not in page.stream  # what the pack embeds
 
 
 def _png_text(value: str) -> object:
@@ -570,3 +572,92 @@ def test_every_page_image_sits_on_one_page_and_no_page_is_blank(pack_bytes: byte
         assert body, f"page {number} holds nothing but its furniture"
     captions = [t for t in texts if re.search(r"Document [23], page \d of \d", t)]
     assert len(captions) == 3  # the two-page PDF and the photo: one pack page each
+
+
+# Page images and furniture as the pack embeds them ------------------------------------------------
+
+
+def _images_in(data: bytes) -> list[pikepdf.Object]:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        found = {}
+        for page in pdf.pages:
+            for image in page.get_images().values():
+                found[image.objgen] = (int(image.Width), int(image.Height), str(image.get("/Filter")))
+        return list(found.values())
+
+
+def test_page_images_are_the_rasterisers_own_pixels_and_no_stand_in_is_left(pack_bytes: bytes) -> None:
+    inputs = make_inputs()
+    expected = []
+    for document in inputs.documents:
+        content = document.content
+        if isinstance(content, PagedContent):
+            for page in raster.rasterise(content, range(content.page_count), prefix="x"):
+                expected.append((page.width_px, page.height_px, page.stream_filter))
+    found = _images_in(pack_bytes)
+    assert sorted(found) == sorted(expected)
+    assert not any(width == 1 and height == 1 for width, height, _ in found)
+
+
+def test_a_stand_in_that_is_not_found_stops_the_chunk() -> None:
+    inputs = make_inputs()
+    chunk = next(
+        c for c in chunks.plan(inputs, chunk_pages=2) if any(inputs.documents[p.document].is_paged for p in c.pieces)
+    )
+    html, resources, images = render.chunk_html(inputs, chunk)
+    from requests_app.pdf import render_pdf
+
+    data = render_pdf(html, title=inputs.title, resources=resources)
+    with pikepdf.open(io.BytesIO(data)) as pdf, pytest.raises(RuntimeError, match="stand-in"):
+        render.swap_page_images(pdf, [*images, images[0]])  # one more image than the chunk drew
+
+
+def test_the_furniture_is_one_shared_form_and_each_page_number_ends_at_the_same_place(pack_bytes: bytes) -> None:
+    with pikepdf.open(io.BytesIO(pack_bytes)) as pdf:
+        statics = {page.obj.Resources.XObject[numbering.FURNITURE_NAME].objgen for page in pdf.pages}
+        assert len(statics) == 1
+    with pdfplumber.open(io.BytesIO(pack_bytes)) as pdf:
+        right_edges = set()
+        for number, page in enumerate(pdf.pages, start=1):
+            words = page.extract_words()
+            total = len(pdf.pages)
+            last = [w for w in words if w["text"] == str(total) and w["top"] > page.height - 60]
+            assert last, f"page {number}: no page total in the footer"
+            right_edges.add(round(float(last[-1]["x1"]), 1))
+        assert max(right_edges) - min(right_edges) < 0.2  # right-aligned like WeasyPrint's own sheets
+
+
+def test_without_a_reusable_number_sheet_each_page_gets_a_sheet_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def unreadable(sheet: pikepdf.Page) -> None:
+        raise numbering.NumberingUnavailable("drawn some other way")
+
+    monkeypatch.setattr(numbering, "read_template", unreadable)
+    data = render_bytes(make_inputs(preview=True), tmp_path, chunk_pages=2)
+    assert "numbering page by page instead (drawn some other way)" in caplog.text
+    texts = page_texts(data)
+    for number, text in enumerate(texts, start=1):
+        assert f"Page {number} of {len(texts)}" in text and WATERMARK in text
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert numbering.FURNITURE_NAME not in pdf.pages[0].obj.Resources.XObject
+
+
+def test_a_number_sheet_drawn_with_two_text_operators_is_not_reused() -> None:
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        page = pdf.pages[0]
+        page.obj.Contents = pdf.make_stream(b"BT /F1 9 Tf [<0001>] TJ ET BT /F1 9 Tf [<0002>] TJ ET")
+        with pytest.raises(numbering.NumberingUnavailable, match="2 text operators"):
+            numbering.read_template(page)
+
+
+def test_a_template_draws_a_number_with_its_right_edge_kept() -> None:
+    codes = {c: bytes([0, i + 1]) for i, c in enumerate(dict.fromkeys(numbering.TEMPLATE_TEXT))}
+    widths = dict.fromkeys(codes.values(), Decimal(500))
+    template = numbering.NumberTemplate(b"", b"", codes, widths, advance=Decimal(500 * len(numbering.TEMPLATE_TEXT)))
+    operator = template.operator("Page 7 of 9")
+    shift = Decimal(operator[1 : operator.index(b" ")].decode())
+    assert shift == -500 * (len(numbering.TEMPLATE_TEXT) - len("Page 7 of 9"))  # moved on by the missing width
+    with pytest.raises(numbering.NumberingUnavailable):
+        template.operator("Page X of Y")
