@@ -34,6 +34,7 @@ MIN_LABEL_PX = 11  # about 5pt at 150 dpi: smaller than this, the box grows to f
 MAX_LABEL_PX = 30
 JPEG_QUALITY = 85
 DEFLATE_LEVEL = 3
+PHOTO_RATIO = 6  # deflating to less than a sixth of the raw pixels: keep it lossless
 MAX_IMAGE_SIDE_PX = 2400  # no page image is bigger than this on its long side: memory and the pack stay bounded
 
 
@@ -43,7 +44,7 @@ class PageImage:
 
     ``stream`` is what goes into the PDF as it is: the pixels deflated (``/FlateDecode``, one byte per
     grey pixel or three per colour one, no metadata of any kind), or a JPEG we encoded ourselves
-    (``/DCTDecode``) for a photo that came as a JPEG. ``data`` is the same page as an image file, for
+    (``/DCTDecode``) for a photo that came as a JPEG, or a page that deflates badly (see ``_encoded``). ``data`` is the same page as an image file, for
     WeasyPrint to embed itself (the naive render) and for the tests to look at.
     """
 
@@ -122,11 +123,12 @@ def _pdf_page(
         page.close()
     _paint(image, boxes + found)
     pixels = _grey_if_grey(image)
+    stream, stream_filter = (b"", "/FlateDecode") if as_files else _encoded(pixels)
     return PageImage(
         name=f"{prefix}-p{index + 1}.png",
-        stream=b"" if as_files else _deflate(pixels),
+        stream=stream,
         file=_encode_png(pixels) if as_files else b"",
-        stream_filter="/FlateDecode",
+        stream_filter=stream_filter,
         colour=pixels.mode,
         width_px=image.width,
         height_px=image.height,
@@ -157,7 +159,7 @@ def _image_page(content: PagedContent, *, prefix: str, as_files: bool) -> PageIm
         if as_files:
             file = _encode_png(pixels)
         else:
-            stream = _deflate(pixels)
+            stream, stream_filter = _encoded(pixels)
     return PageImage(
         name=name,
         stream=stream,
@@ -357,6 +359,21 @@ def _deflate(image: Image.Image) -> bytes:
     if image.mode not in ("L", "RGB"):
         raise ValueError(f"Unexpected image mode {image.mode}.")
     return zlib.compress(image.tobytes(), DEFLATE_LEVEL)
+
+
+def _encoded(image: Image.Image) -> tuple[bytes, str]:
+    """The page's pixels as a PDF image stream and its filter: deflated, unless they deflate so badly
+    (a photograph, a grainy scan) that a JPEG of them is the better choice; then the smaller of the two.
+
+    Typed and printed pages deflate ten to twenty times over and stay lossless and sharp; a scan of
+    paper grain deflates about four times, and as a JPEG takes half the room, which a 1,000-page pack
+    (and the process that joins it) feels. Either way the stream holds the painted pixels and nothing else.
+    """
+    deflated = _deflate(image)
+    if len(deflated) * PHOTO_RATIO < image.width * image.height * len(image.getbands()):
+        return deflated, "/FlateDecode"
+    jpeg = _encode_jpeg(image)
+    return (jpeg, "/DCTDecode") if len(jpeg) < len(deflated) else (deflated, "/FlateDecode")
 
 
 def _encode_jpeg(image: Image.Image) -> bytes:

@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import zlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -661,3 +662,19 @@ def test_a_template_draws_a_number_with_its_right_edge_kept() -> None:
     assert shift == -500 * (len(numbering.TEMPLATE_TEXT) - len("Page 7 of 9"))  # moved on by the missing width
     with pytest.raises(numbering.NumberingUnavailable):
         template.operator("Page X of Y")
+
+
+def test_a_typed_page_stays_lossless_and_a_grainy_scan_becomes_a_jpeg() -> None:
+    import random
+
+    typed = Image.new("L", (800, 1100), 255)
+    ImageDraw.Draw(typed).text((60, 80), "Typed notes " * 5, font=ImageFont.load_default(size=24), fill=0)
+    grainy = Image.new("L", (800, 1100))
+    rng = random.Random(3)
+    grainy.putdata([rng.randint(200, 255) for _ in range(800 * 1100)])  # paper grain
+    data, kind = raster._encoded(typed)
+    assert (
+        kind == "/FlateDecode" and Image.frombytes("L", typed.size, zlib.decompress(data)).tobytes() == typed.tobytes()
+    )
+    data, kind = raster._encoded(grainy)
+    assert kind == "/DCTDecode" and Image.open(io.BytesIO(data)).size == grainy.size
