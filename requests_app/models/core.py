@@ -178,7 +178,11 @@ class RightsRequest(FSMModelMixin, models.Model):
     class Meta:
         ordering = ["due_date", "pk"]
         indexes = [
-            models.Index(fields=["status", "due_date"]),
+            # The dashboard counts every visible request by status, due date and caseworker in one pass:
+            # with every column it reads in this index, the pass never touches the table (make bench).
+            models.Index(
+                fields=["status", "due_date", "assigned_to", "is_restricted"], name="requests_rr_desk_counts_idx"
+            ),
             models.Index(fields=["assigned_to", "status", "due_date"]),
             models.Index(fields=["kind", "status"]),
             models.Index(fields=["received"]),
