@@ -134,6 +134,7 @@ class FakeLetters:
 STEP_INPUTS: dict[str, dict[str, str]] = {
     "refuse": {"refusal_ground": "manifestly_excessive", "decision_reasons": "The sixth identical request this month."},
     "send_back": {"reason": "Third-party names on page 4 are not redacted."},
+    "reopen_review": {"reason": "A neighbour's name is visible on page 12: redact it before the pack goes."},
     "ask_clarification": {"clarification_question": "Which review do you mean: 2019 or 2023?"},
     "extend": {"extension_reason": "Records from six agencies, some on paper."},
     "withdraw": {"reason": "The requester withdrew by phone."},

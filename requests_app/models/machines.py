@@ -421,6 +421,18 @@ class AccessRequest(RightsRequest):
 
     @step(
         source=[S.APPROVED],
+        target=S.IN_REVIEW,
+        label="Reopen the review",
+        description="Something in the signed-off pack must change before it goes: reopen the review, saying what.",
+        allowed=MANAGER,
+        needs=("reason",),
+        required=("reason",),
+    )
+    def reopen_review(self) -> None:
+        """Sign-off withdrawn before anything was sent: no pack of it can be released until it is signed off again."""
+
+    @step(
+        source=[S.APPROVED],
         target=S.DISCLOSED,
         label="Record disclosure",
         description="The signed-off pack has been sent to the requester.",

@@ -492,3 +492,25 @@ def test_the_pack_page_says_before_sending_that_the_opinion_has_expired(
         page = client.get(url).content.decode()
     assert "The pack cannot be sent today" in page and "only until 19 April 2026" in page
     assert reverse("disclosure:opinion_add", args=[harm_pack.request_id]) in page
+
+
+def test_a_reopened_review_stops_the_signed_off_pack_going_out_until_it_is_signed_off_again(
+    staff: dict[str, User], pack: Pack
+) -> None:
+    request = RightsRequest.objects.get(pk=pack.request_id)
+    dispatch = check_address(dispatch_prepare(pack=pack, by=staff["caseworker"], method="post"), staff["manager"])
+    with pytest.raises(ApplicationError, match="Manager"):  # the Manager alone withdraws a sign-off, and says why
+        take_steps(request, "reopen_review", user=staff["caseworker"], today=TODAY)
+    with pytest.raises(ApplicationError, match="Say why"):
+        take_steps(request, "reopen_review", user=staff["manager"], today=TODAY, data={"reopen_review": {}})
+    take_steps(request, "reopen_review", user=staff["manager"], today=TODAY)
+    request.refresh_from_db()
+    assert request.status == Status.IN_REVIEW
+    event = TransitionEvent.objects.get(request=request, transition="reopen_review")
+    assert "page 12" in event.reason and event.by == staff["manager"]
+    with pytest.raises(ApplicationError, match="only a signed-off request's pack can be sent"):
+        portal_link_create(pack=pack, by=staff["caseworker"], today=TODAY)
+    with pytest.raises(ApplicationError, match="only a signed-off request's pack can be sent"):
+        dispatch_send(dispatch=dispatch, by=staff["caseworker"], tracking_number="AB123456789GB", today=TODAY)
+    pack.refresh_from_db()
+    assert pack.status == PackStatus.VERIFIED and not PortalLink.objects.filter(pack=pack).exists()

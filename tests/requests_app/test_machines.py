@@ -30,6 +30,7 @@ ACCESS = {
     "submit_for_sign_off": ([S.IN_REVIEW], S.AWAITING_SIGN_OFF),
     "send_back": ([S.AWAITING_SIGN_OFF], S.IN_REVIEW),
     "approve": ([S.AWAITING_SIGN_OFF], S.APPROVED),
+    "reopen_review": ([S.APPROVED], S.IN_REVIEW),
     "disclose": ([S.APPROVED], S.DISCLOSED),
     "ask_clarification": ([S.IN_PROGRESS, S.GATHERING_RECORDS], S.AWAITING_CLARIFICATION),
     "clarification_answered": ([S.AWAITING_CLARIFICATION], PAUSED),

@@ -138,6 +138,12 @@ SIDE_STEPS: list[tuple[RightKind, tuple[str, ...], str, dt.date]] = [
     (RightKind.ACCESS, ("start_work", "ask_clarification"), "clarification_answered", DAY),
     (RightKind.ACCESS, ("start_work",), "extend", DAY),
     (RightKind.ACCESS, ("start_work", "gather_records", "begin_review", "submit_for_sign_off"), "send_back", DAY),
+    (
+        RightKind.ACCESS,
+        ("start_work", "gather_records", "begin_review", "submit_for_sign_off", "approve"),
+        "reopen_review",
+        DAY,
+    ),
     (RightKind.ACCESS, ("start_work", "gather_records"), "refuse", DAY),
     (RightKind.ERASURE, ("start_work",), "withdraw", DAY),
     (RightKind.RESTRICTION, ("start_work", "restrict", "give_lift_notice"), "lift", dt.date(2026, 4, 1)),
