@@ -121,8 +121,8 @@ def _scrub_free_text(record: DataSubjectRecord, *, reason: str) -> int:
     """Free text written about the person goes with the record, live and in history; returns history rows cleared.
 
     Restriction reasons, share purposes and decision notes are about this record alone, so they are
-    replaced whole. The submission's title and summary are about others too, so only this person's
-    names leave them. Called before the identity fields are emptied (it needs the names).
+    replaced whole. The submission's title and summary are about others too, and why a recipient was
+    not told is the record of a decision, so only this person's names leave them. Called before the identity fields are emptied (it needs the names).
     """
     cleared: int = 0
     for restriction in Restriction.objects.filter(record=record):
@@ -160,6 +160,21 @@ def _scrub_free_text(record: DataSubjectRecord, *, reason: str) -> int:
         for token in name_tokens(name)
         if len(token) > 1
     )
+    # Why a recipient was not told (Art 19) stays as the accountability record of that decision, without the names.
+    for notice in RecipientNotification.objects.filter(record=record).exclude(not_required_reason=""):
+        scrubbed = names_removed(notice.not_required_reason, tokens)
+        if scrubbed != notice.not_required_reason:
+            notice.not_required_reason = scrubbed
+            _reason(notice, reason)
+            notice.save()
+    for past_notice in RecipientNotification.history.model.objects.filter(record_id=record.pk).exclude(
+        not_required_reason=""
+    ):
+        scrubbed = names_removed(past_notice.not_required_reason, tokens)
+        if scrubbed != past_notice.not_required_reason:
+            past_notice.not_required_reason = scrubbed
+            past_notice.save(update_fields=["not_required_reason"])
+            cleared += 1
     submission = AgencySubmission.objects.select_for_update().get(pk=record.submission_id)
     title, summary = names_removed(submission.title, tokens), names_removed(submission.summary, tokens)
     if (title, summary) != (submission.title, submission.summary):

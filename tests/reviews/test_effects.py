@@ -446,6 +446,11 @@ def test_erasure_leaves_no_free_text_behind(held: Holdings, boss: User, worker: 
     )
     run = search_run_create(by=worker, criteria=SearchCriteria(name="Alex Example"), request_reference="RR-2026-0061")
     search_hit_decide(hit=run.hits.get(record=record), by=worker, decision="confirmed", note="Alex Example at Hillside")
+    skipped = RecipientNotification.objects.filter(record=record, status=NotificationStatus.PENDING).first()
+    assert skipped is not None  # the restriction's notice to the agency that supplied the record
+    notification_mark_not_required(
+        notification=skipped, by=boss, reason="The agency closed before Alex O'Brien's restriction was lifted."
+    )
 
     erased = subject_erase(
         record=record, by=boss, method=ErasureMethod.DESTROY, reason="Asked", request_reference="RR-2026-0061"
@@ -465,6 +470,10 @@ def test_erasure_leaves_no_free_text_behind(held: Holdings, boss: User, worker: 
     titles = texts(AgencySubmission, "title", pk=submission.pk)
     summaries = texts(AgencySubmission, "summary", pk=submission.pk)
     assert titles == {"IMR: [name removed] [name removed] and [name removed] family"}
+    assert texts(RecipientNotification, "not_required_reason", pk=skipped.pk) == {
+        "",
+        "The agency closed before [name removed] [name removed] restriction was lifted.",
+    }
     assert summaries == {"Contacts with [name removed] [name removed] family."}
     assert erased.certificate.history_rows_cleared >= 8
     other.refresh_from_db()
