@@ -9,13 +9,14 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 
-from requests_app.selectors_notices import notices_unread_count
+from requests_app.selectors_notices import notices_unread_badge
 
 
 def notices(request: HttpRequest) -> dict[str, Any]:
-    """`notices_unread`: a callable the template calls (one query, at most once per page); 0 when signed out."""
+    """`notices_unread`: a callable the template calls (one query, at most once per page) for the header's
+    number ("12", "99+", or "" for none); 0 when signed out."""
     user = getattr(request, "user", None)
     if not isinstance(user, User) or not user.is_active:
         return {"notices_unread": 0}
-    count: Callable[[], int] = cache(lambda: notices_unread_count(user))
-    return {"notices_unread": count}
+    badge: Callable[[], str] = cache(lambda: notices_unread_badge(user))
+    return {"notices_unread": badge}

@@ -21,6 +21,7 @@ from requests_app.models import (
 )
 
 NOTICES_SHOWN = 200
+BADGE_LIMIT = 99  # the header counts this far, then says "99+"
 
 
 def current_notices_q() -> Q:
@@ -49,3 +50,16 @@ def notices_for_user(user: User) -> QuerySet[Notice]:
 def notices_unread_count(user: User) -> int:
     """How many current notices the user has not read: the number in the header."""
     return Notice.objects.filter(recipient_id=user.pk, read_at__isnull=True).filter(current_notices_q()).count()
+
+
+def notices_unread_badge(user: User) -> str:
+    """The header's number: the unread count up to BADGE_LIMIT, then "99+", and "" for none.
+
+    Counting stops at the hundredth notice, so a Manager with thousands unread (after a first sweep,
+    say) pays for a hundred rows on every page, not for thousands; the notices page gives the full count.
+    """
+    unread = Notice.objects.filter(recipient_id=user.pk, read_at__isnull=True).filter(current_notices_q())
+    found = unread.order_by().values("pk")[: BADGE_LIMIT + 1].count()
+    if not found:
+        return ""
+    return str(found) if found <= BADGE_LIMIT else f"{BADGE_LIMIT}+"

@@ -114,9 +114,23 @@ def test_the_header_count_is_one_query_made_once_per_page(request_: RightsReques
     response = _client(staff["caseworker"]).get(reverse("notices"))
     count = response.context["notices_unread"]
     with CaptureQueriesContext(connection) as queries:
-        assert count() == 2
-        assert count() == 2
+        assert count() == "2"
+        assert count() == "2"
     assert len(queries) <= 1  # one query, or none if the page already asked
+
+
+def test_the_header_counts_to_99_then_says_99_plus(request_: RightsRequest, staff: dict[str, User]) -> None:
+    from requests_app.selectors_notices import BADGE_LIMIT, notices_unread_badge
+
+    assert notices_unread_badge(staff["caseworker"]) == ""
+    for threshold in range(BADGE_LIMIT):
+        notice(request_, staff["caseworker"], threshold=threshold)
+    assert notices_unread_badge(staff["caseworker"]) == "99"
+    notice(request_, staff["caseworker"], threshold=BADGE_LIMIT)
+    assert notices_unread_badge(staff["caseworker"]) == "99+"
+    assert notices_unread_count(staff["caseworker"]) == BADGE_LIMIT + 1  # the notices page still says how many
+    page = _client(staff["caseworker"]).get(reverse("dashboard")).content.decode()
+    assert '99+<span class="govuk-visually-hidden"> unread</span>' in page
 
 
 def test_the_context_processor_counts_nothing_for_anonymous_users() -> None:
