@@ -678,3 +678,12 @@ def test_a_typed_page_stays_lossless_and_a_grainy_scan_becomes_a_jpeg() -> None:
     )
     data, kind = raster._encoded(grainy)
     assert kind == "/DCTDecode" and Image.open(io.BytesIO(data)).size == grainy.size
+
+
+def test_a_page_with_one_coloured_pixel_keeps_its_colour_and_a_grey_one_goes_to_one_channel() -> None:
+    page = Image.new("RGB", (300, 400), (250, 250, 250))
+    ImageDraw.Draw(page).text((20, 20), "Grey words", fill=(20, 20, 20))
+    grey = raster._grey_if_grey(page)
+    assert grey.mode == "L" and grey.tobytes() == page.convert("L").tobytes()
+    page.putpixel((299, 399), (200, 30, 30))  # a red stamp's last dot, in the corner
+    assert raster._grey_if_grey(page).mode == "RGB"
