@@ -227,6 +227,12 @@ def render_pdf(
     return pdf
 
 
+def count_pages(html: str, *, resources: Mapping[str, bytes] | None = None) -> int:
+    """How many pages ``html`` lays out to, without writing a PDF (about half the cost of render_pdf)."""
+    fetcher = SafeURLFetcher(resources) if resources else safe_url_fetcher
+    return len(weasyprint.HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=fetcher).render().pages)
+
+
 def pdf_sha256(data: bytes) -> str:
     """The SHA-256 we record beside every PDF, as 64 hex digits."""
     return hashlib.sha256(data).hexdigest()

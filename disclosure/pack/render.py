@@ -28,7 +28,7 @@ from disclosure.pack.chunks import Chunk, ChunkResult
 from disclosure.pack.inputs import PackInputs, TextContent
 from disclosure.pack.raster import PageImage, rasterise
 from disclosure.pack.verify import MARKING, WATERMARK
-from requests_app.pdf import PDF_UA_1, PRODUCER, pdf_sha256, render_pdf
+from requests_app.pdf import PDF_UA_1, PRODUCER, count_pages, pdf_sha256, render_pdf
 from rights import EXEMPTIONS
 
 # A4 less the margins in _styles.css, in millimetres; what a page image may fill.
@@ -40,6 +40,7 @@ SAFETY_MM = 3.0
 MM_PER_PT = 25.4 / 72
 SHORT_TITLE = 140  # a scan page's heading is cut to two lines; the schedule always has the full title
 FRONT_ATTEMPTS = 4
+FRONT_FIRST_GUESS = 4
 PLACEHOLDER_LIMIT = 1 << 24  # a stand-in's colour numbers it: three bytes
 
 Progress = Callable[[int, str], None]
@@ -300,15 +301,22 @@ def front_context(inputs: PackInputs, ranges: dict[int, tuple[int, int]], *, pag
 
 
 def render_front(inputs: PackInputs, results: Sequence[ChunkResult]) -> bytes:
-    """The front matter; rendered until its own page count agrees with the page numbers it prints."""
+    """The front matter; rendered until its own page count agrees with the page numbers it prints.
+
+    The first try is laid out only (WeasyPrint's layout without writing a PDF): its page count is
+    what the page numbers then assume, and the numbers hardly ever move a page break, so one full
+    render usually settles it.
+    """
     document_pages = sum(result.pages for result in results)
-    guess = 4
+
+    def html_for(front_pages: int) -> str:
+        ranges = document_ranges(inputs, results, front_pages=front_pages)
+        context = front_context(inputs, ranges, pages_total=front_pages + document_pages)
+        return render_to_string("disclosure/pack/front.html", context)
+
+    guess = count_pages(html_for(FRONT_FIRST_GUESS))
     for _ in range(FRONT_ATTEMPTS):
-        ranges = document_ranges(inputs, results, front_pages=guess)
-        html = render_to_string(
-            "disclosure/pack/front.html", front_context(inputs, ranges, pages_total=guess + document_pages)
-        )
-        data = render_pdf(html, title=inputs.title, document_date=inputs.letter_date)
+        data = render_pdf(html_for(guess), title=inputs.title, document_date=inputs.letter_date)
         with pikepdf.open(io.BytesIO(data)) as pdf:
             pages = len(pdf.pages)
         if pages == guess:

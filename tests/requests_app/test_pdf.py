@@ -304,3 +304,11 @@ def test_without_a_document_date_no_dates_are_written() -> None:
 def test_a_title_is_required() -> None:
     with pytest.raises(ValueError, match="title"):
         render_pdf(page("<p>x</p>"), title="  ")
+
+
+def test_count_pages_lays_out_without_writing_and_agrees_with_the_pdf() -> None:
+    from requests_app.pdf import count_pages
+
+    html = "<p>One</p>" + "".join(f'<p style="break-before: page">Page {n}</p>' for n in range(2, 6))
+    data = render_pdf(html, title="Five pages")
+    assert count_pages(html) == 5 == len(pypdf.PdfReader(io.BytesIO(data)).pages)
