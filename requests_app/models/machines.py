@@ -421,18 +421,6 @@ class AccessRequest(RightsRequest):
 
     @step(
         source=[S.APPROVED],
-        target=S.IN_REVIEW,
-        label="Reopen the review",
-        description="Something in the signed-off pack must change before it goes: reopen the review, saying what.",
-        allowed=MANAGER,
-        needs=("reason",),
-        required=("reason",),
-    )
-    def reopen_review(self) -> None:
-        """Sign-off withdrawn before anything was sent: no pack of it can be released until it is signed off again."""
-
-    @step(
-        source=[S.APPROVED],
         target=S.DISCLOSED,
         label="Record disclosure",
         description="The signed-off pack has been sent to the requester.",
@@ -442,6 +430,18 @@ class AccessRequest(RightsRequest):
     )
     def disclose(self) -> None:
         """Driven by the disclosure layer once the pack has gone (UK GDPR Art 15(1), (3))."""
+
+    @step(
+        source=[S.APPROVED],
+        target=S.IN_REVIEW,
+        label="Reopen the review",
+        description="Something in the signed-off pack must change before it goes: reopen the review, saying what.",
+        allowed=MANAGER,
+        needs=("reason",),
+        required=("reason",),
+    )
+    def reopen_review(self) -> None:
+        """Sign-off withdrawn before anything was sent: no pack of it can be released until it is signed off again."""
 
     ask_clarification = ask_clarification_step([S.IN_PROGRESS, S.GATHERING_RECORDS])
     clarification_answered = clarification_answered_step([S.IN_PROGRESS, S.GATHERING_RECORDS])
