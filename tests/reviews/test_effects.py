@@ -467,10 +467,10 @@ def test_erasure_leaves_no_free_text_behind(held: Holdings, boss: User, worker: 
     assert texts(SubjectSearchHit, "decision_note", record_id=record.pk) <= {"", ERASED_CORRECTION_REASON}
     assert ERASED_CORRECTION_REASON in texts(SubjectSearchHit, "decision_note", record_id=record.pk)
     # The submission is about others too: only this person's names leave its title and summary.
-    titles = texts(AgencySubmission, "title", pk=submission.pk)
-    summaries = texts(AgencySubmission, "summary", pk=submission.pk)
+    titles = texts(AgencySubmission, "title", id=submission.pk)
+    summaries = texts(AgencySubmission, "summary", id=submission.pk)
     assert titles == {"IMR: [name removed] [name removed] and [name removed] family"}
-    assert texts(RecipientNotification, "not_required_reason", pk=skipped.pk) == {
+    assert texts(RecipientNotification, "not_required_reason", id=skipped.pk) == {
         "",
         "The agency closed before [name removed] [name removed] restriction was lifted.",
     }
