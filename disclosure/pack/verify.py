@@ -7,7 +7,8 @@ after folding (Unicode NFKC, case-folded, whitespace collapsed, and once more wi
 removed); strings of fewer than four letters are matched as whole words only, so that a redacted
 "Jo" is found as a word but not inside "John".
 
-The same pass checks the page furniture (reference, marking, "Page X of Y", the preview watermark)
+Page images hold no text to search: ``painted`` checks instead that every box review drew on one is
+painted there. The same pass checks the page furniture (reference, marking, "Page X of Y", the preview watermark)
 and the structure (no scripts, forms, attachments or external actions; no staff names or file paths
 in the metadata). Any hit fails the pack. The report names each secret only by a label (which
 redaction, which document) and its length, so that keeping it does not keep the redacted words.
@@ -29,7 +30,9 @@ import pdfminer.high_level
 import pikepdf
 import pypdf
 
+from disclosure.pack import painted
 from disclosure.pack.inputs import Secret
+from disclosure.pack.painted import PaintedBox
 
 MIN_SEARCHABLE = 2
 READER_PAGES = 25  # pages read by one pypdf reader before a fresh one (bounded memory on a long pack)
@@ -158,17 +161,21 @@ def verify_pdf(
     preview: bool,
     staff_names: Sequence[str] = (),
     expected_pages: int | None = None,
+    boxes: Sequence[PaintedBox] = (),
 ) -> dict[str, Any]:
-    """Search the PDF for every secret and check its furniture and structure; the JSON report.
+    """Search the PDF for every secret and check its furniture and structure, and that every box review
+    drew on a page image is painted there (``boxes``, from ``painted.painted_boxes``); the JSON report.
 
     ``report["ok"]`` is True only if every check passed. The same as ``verify_whole`` plus
     ``verify_pages`` over every page, combined; a big pack can run the page ranges in parallel.
     """
     whole = verify_whole(source, secrets=secrets, staff_names=staff_names)
     pages = verify_pages(
-        source, secrets=secrets, reference=reference, preview=preview, first=1, last=whole["page_count"]
+        source, secrets=secrets, reference=reference, preview=preview, first=1, last=whole["page_count"], boxes=boxes
     )
-    return combine(whole, [pages], reference=reference, preview=preview, expected_pages=expected_pages)
+    return combine(
+        whole, [pages], reference=reference, preview=preview, expected_pages=expected_pages, expected_boxes=boxes
+    )
 
 
 def page_ranges(total: int, size: int) -> list[tuple[int, int]]:
@@ -184,31 +191,36 @@ def verify_pages(
     preview: bool,
     first: int,
     last: int,
+    boxes: Sequence[PaintedBox] = (),
 ) -> dict[str, Any]:
-    """Text of pages first..last (1-based) by pypdf and by pdfminer.six, and each page's furniture."""
+    """Text of pages first..last (1-based) by pypdf and by pdfminer.six, each page's furniture, and the
+    boxes review drew on the page images among them (see ``painted``)."""
     found = needles(secrets)
     pypdf_text = Check("extracted text", f"pypdf {pypdf.__version__}")
     furniture = Check(FURNITURE_CHECK + (", watermark" if preview else ""), f"pypdf {pypdf.__version__}")
+    boxed = painted.PaintedCheck(checked=[], hits=[])
     with _opened(source) as handle:
         total = len(pypdf.PdfReader(handle).pages)
         last = min(last, total)
         for start in range(first, last + 1, READER_PAGES):
             reader = pypdf.PdfReader(handle)  # afresh every few pages: its cache of objects stays small
             for number in range(start, min(last, start + READER_PAGES - 1) + 1):
-                text = fold(reader.pages[number - 1].extract_text() or "")
+                page = reader.pages[number - 1]
+                text = fold(page.extract_text() or "")
                 _search_text(pypdf_text, found, text, f"page {number}")
                 _check_furniture(furniture, text, number=number, total=total, reference=reference, preview=preview)
+                if boxes:
+                    following = reader.pages[number] if number < total else None
+                    painted.check_page(boxed, page, following, text, boxes, number)
             del reader
     miner = _pdfminer_check(source, found, first=first, last=last)
     checked = max(0, last - first + 1)
     for check in (pypdf_text, furniture, miner):
         check.detail = f"pages {first} to {last}"
-    return {
-        "first": first,
-        "last": last,
-        "pages": checked,
-        "checks": [c.as_json() for c in (pypdf_text, furniture, miner)],
-    }
+    checks = [c.as_json() for c in (pypdf_text, furniture, miner)]
+    if boxes:
+        checks.append(boxed.as_json())
+    return {"first": first, "last": last, "pages": checked, "checks": checks}
 
 
 def verify_whole(source: Path | bytes, *, secrets: Sequence[Secret], staff_names: Sequence[str] = ()) -> dict[str, Any]:
@@ -237,20 +249,38 @@ def combine(
     reference: str,
     preview: bool,
     expected_pages: int | None = None,
+    expected_boxes: Sequence[PaintedBox] = (),
 ) -> dict[str, Any]:
-    """One report from the whole-file checks and the page-range checks (in any order)."""
+    """One report from the whole-file checks and the page-range checks (in any order); with
+    ``expected_boxes``, every one of them must have been found painted by some page range."""
     merged: dict[tuple[str, str], dict[str, Any]] = {}
     covered: set[int] = set()
+    boxes_checked: list[str] = []
     for part in sorted(parts, key=lambda p: int(p["first"])):
         covered.update(range(int(part["first"]), int(part["last"]) + 1))
         for check in part["checks"]:
+            boxes_checked += check.get("checked", [])
             key = (check["name"], check["library"])
             into = merged.setdefault(key, {**check, "hits": [], "ok": True})
             into["ok"] = into["ok"] and check["ok"]
             into["hits"] = (into["hits"] + check["hits"])[:200]
+            into.pop("checked", None)
+    if expected_boxes:
+        into = next(
+            (check for (name, _library), check in merged.items() if name == painted.CHECK_NAME),
+            {"name": painted.CHECK_NAME, "library": "", "ok": True, "hits": []},
+        )
+        merged[(into["name"], into["library"])] = into
+        lost = painted.missing(expected_boxes, boxes_checked)
+        into["hits"] = (into["hits"] + [{"label": label, "problem": "its page image was not found"} for label in lost])[
+            :200
+        ]
+        into["ok"] = into["ok"] and not lost
     total = int(whole["page_count"])
-    for check in merged.values():
+    for key, check in merged.items():
         check["detail"] = f"{len(covered)} of {total} pages"
+        if key[0] == painted.CHECK_NAME:
+            check["detail"] += f", {len(set(boxes_checked))} of {len(expected_boxes) or len(set(boxes_checked))} boxes"
     checks = list(merged.values()) + list(whole["checks"])
     problems: list[str] = []
     if covered != set(range(1, total + 1)):

@@ -37,6 +37,7 @@ from disclosure.pack import render, verify
 from disclosure.pack.build import build_inputs
 from disclosure.pack.chunks import ChunkResult
 from disclosure.pack.inputs import PackInputs, PagedContent, TextContent
+from disclosure.pack.painted import painted_boxes
 from disclosure.pack.redact import SpanError, merge_spans
 from disclosure.services.common import WORKERS, log_event, require_access_request
 from requests_app.models import RightsRequest, Status
@@ -376,7 +377,13 @@ def pack_verify_pages(*, pack_id: int, first: int, last: int) -> dict[str, Any] 
     inputs = _inputs_for(pack)
     with _local(f"{_work(pack)}/assembled.pdf") as path:
         return verify.verify_pages(
-            path, secrets=inputs.secrets, reference=inputs.reference, preview=inputs.preview, first=first, last=last
+            path,
+            secrets=inputs.secrets,
+            reference=inputs.reference,
+            preview=inputs.preview,
+            first=first,
+            last=last,
+            boxes=painted_boxes(inputs),
         )
 
 
@@ -389,7 +396,11 @@ def pack_complete(*, pack_id: int, whole: dict[str, Any] | None, parts: Sequence
     if whole is None or any(part is None for part in parts):
         return pack_fail(pack_id=pack_id, reason="Verification did not finish. Make the pack again.")
     report = verify.combine(
-        whole, [p for p in parts if p is not None], reference=pack.request.reference, preview=pack.preview
+        whole,
+        [p for p in parts if p is not None],
+        reference=pack.request.reference,
+        preview=pack.preview,
+        expected_boxes=painted_boxes(_inputs_for(pack)),
     )
     with _local(f"{_work(pack)}/assembled.pdf") as path:
         return _finish(pack_id, path, report)

@@ -18,7 +18,7 @@ import pypdf
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from disclosure.pack import chunks, numbering, raster, render
+from disclosure.pack import chunks, numbering, painted, raster, render
 from disclosure.pack.inputs import (
     Addressee,
     BoxRedaction,
@@ -212,11 +212,82 @@ def test_no_redacted_string_anywhere_in_the_pack(pack_bytes: bytes) -> None:
 
 def test_the_renderers_own_verification_passes(pack_bytes: bytes) -> None:
     inputs = make_inputs()
+    boxes = painted.painted_boxes(inputs)
+    assert len(boxes) == 1  # the photo's box
     report = verify_pdf(
-        pack_bytes, secrets=inputs.secrets, reference=inputs.reference, preview=False, staff_names=["Casey Worker"]
+        pack_bytes,
+        secrets=inputs.secrets,
+        reference=inputs.reference,
+        preview=False,
+        staff_names=["Casey Worker"],
+        boxes=boxes,
     )
     assert report["ok"], report["hits"]
     assert report["page_count"] == len(page_texts(pack_bytes))
+    check = next(c for c in report["checks"] if c["name"] == painted.CHECK_NAME)
+    assert check["ok"] and check["detail"].endswith("1 of 1 boxes")
+
+
+def _boxed_scan_inputs(*, silent: bool = False, rotate: int = 0) -> PackInputs:
+    """A two-page scanned PDF with one box on each page (the second page turned if ``rotate``)."""
+    pages = []
+    for number in (1, 2):
+        image = Image.new("L", (1240, 1754), 250)
+        ImageDraw.Draw(image).text((120, 200), f"Page {number}: a neighbour's name", fill=0)
+        pages.append(image)
+    out = io.BytesIO()
+    pages[0].save(out, format="PDF", resolution=150.0, save_all=True, append_images=pages[1:])
+    data = out.getvalue()
+    if rotate:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            pdf.pages[1].Rotate = rotate
+            turned = io.BytesIO()
+            pdf.save(turned)
+            data = turned.getvalue()
+    boxes = tuple(BoxRedaction(n, 50, 90, 300, 110, CODE, silent=silent) for n in (1, 2))
+    content = PagedContent(data, "pdf", 2, hashlib.sha256(data).hexdigest(), boxes=boxes)
+    return make_inputs(PackDocument(1, "Scanned letter", "Police", None, content, ((CODE, 2),)))
+
+
+@pytest.mark.parametrize(("silent", "rotate"), [(False, 0), (True, 0), (False, 90)])
+def test_every_box_review_drew_is_found_painted_on_its_page_image(tmp_path: Path, silent: bool, rotate: int) -> None:
+    inputs = _boxed_scan_inputs(silent=silent, rotate=rotate)
+    data = render_bytes(inputs, tmp_path)
+    boxes = painted.painted_boxes(inputs)
+    report = verify_pdf(data, secrets=inputs.secrets, reference=inputs.reference, preview=False, boxes=boxes)
+    assert report["ok"], report["hits"]
+
+
+def test_a_box_painted_in_the_wrong_place_fails_the_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs = _boxed_scan_inputs()
+    original = raster._given_boxes
+
+    def shifted(boxes, index, size_px, size_pt):  # type: ignore[no-untyped-def]
+        if index == 1:  # page 2's box lands a hand's width lower than review drew it
+            boxes = tuple(dataclasses.replace(b, top=b.top + 200, bottom=b.bottom + 200) for b in boxes)
+        return original(boxes, index, size_px, size_pt)
+
+    monkeypatch.setattr(raster, "_given_boxes", shifted)
+    data = render_bytes(inputs, tmp_path)
+    report = verify_pdf(
+        data, secrets=inputs.secrets, reference=inputs.reference, preview=False, boxes=painted.painted_boxes(inputs)
+    )
+    assert not report["ok"]
+    check = next(c for c in report["checks"] if c["name"] == painted.CHECK_NAME)
+    assert [hit["label"] for hit in check["hits"]] == ["box at (50, 90) on page 2 of document 1"]
+    assert "painted black" in check["hits"][0]["problem"]
+
+
+def test_a_box_whose_page_image_is_missing_is_reported_by_the_combined_report(tmp_path: Path) -> None:
+    inputs = _boxed_scan_inputs()
+    data = render_bytes(inputs, tmp_path)
+    boxes = painted.painted_boxes(inputs)
+    ghost = dataclasses.replace(boxes[0], document=9)  # a document the pack does not have
+    report = verify_pdf(data, secrets=inputs.secrets, reference=inputs.reference, preview=False, boxes=[*boxes, ghost])
+    check = next(c for c in report["checks"] if c["name"] == painted.CHECK_NAME)
+    assert not report["ok"] and check["hits"] == [
+        {"label": "box at (50, 90) on page 1 of document 9", "problem": "its page image was not found"}
+    ]
 
 
 # Scans and PDFs: boxes painted into pixels, no text layer --------------------------------------------

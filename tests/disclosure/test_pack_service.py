@@ -15,7 +15,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 
-from disclosure.models import DisclosureEvent, Document, Pack, PackStatus
+from disclosure.models import DisclosureEvent, Document, Pack, PackStatus, RedactionBox
 from disclosure.pack import chunks, render, verify
 from disclosure.pack.verify import WATERMARK
 from disclosure.services import packs
@@ -85,6 +85,9 @@ def test_pack_of_an_approved_request_is_verified_and_holds_no_redacted_string(
     assert pack.sha256 == __import__("hashlib").sha256(data).hexdigest()
     assert pack.verification["ok"] is True
     assert pack.verification["page_count"] == pack.page_count == len(pypdf.PdfReader(io.BytesIO(data)).pages)
+    painted_check = next(c for c in pack.verification["checks"] if c["name"].startswith("painted boxes"))
+    drawn = RedactionBox.objects.filter(redaction__document__request=approved).count()  # rectangles, and a phrase's
+    assert drawn >= 2 and painted_check["ok"] and painted_check["detail"].endswith(f"{drawn} of {drawn} boxes")
     assert_no_secret(data)
     text = _texts(data)["pypdf"]
     assert "Sam Example" in text and "S2 P3 para16" in text
