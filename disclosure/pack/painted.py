@@ -1,15 +1,17 @@
 """The check for what a text search cannot see: is every box review drew painted on its page image?
 
 A scan's redacted words have no text to search, so ``verify`` also reads each page image back out
-of the pack (pypdf decodes it, Pillow measures it: neither drew it) and looks inside every box the
-reviewer drew on that page: a labelled box must be mostly black (its white label takes a little),
-a neither-confirm-nor-deny box mostly white. A page image is found by its caption ("Document 4,
-page 2 of 6"), not by counting pages, so the check does not depend on the layout.
+of the pack (pypdf decodes it, Pillow measures it: neither drew it) and looks inside every labelled
+box the reviewer drew on that page: at least half of it must be black (its white label takes the
+rest). A page image is found by its caption ("Document 4, page 2 of 6"), not by counting pages, so
+the check does not depend on the layout.
 
 What it catches is a box painted in the wrong place (a rotated or rescaled page, a wrong page
-number); what it cannot catch is a box review never drew, which no check can. Boxes found in a
+number) or a page image that is not there; what it cannot catch is a box review never drew, which no
+check can. A neither-confirm-nor-deny box is painted white, which cannot be told from paper, so it
+is not measured (the rasteriser paints labelled boxes over white ones, so an overlap changes nothing). Boxes found in a
 PDF's text layer are painted as well, and are not checked here: their words are among the secrets
-the text search looks for, in the source's text layer that the pack never carries.
+the text search looks for.
 """
 
 from __future__ import annotations
@@ -27,9 +29,7 @@ from PIL import Image
 from disclosure.pack.inputs import PackInputs, PagedContent
 
 DARK = 96  # luminance below which a pixel counts as painted black (JPEG ringing stays far below it)
-LIGHT = 200  # and above which as painted white
 DARK_SHARE = 0.5  # of a labelled box's pixels: its white label never takes half
-LIGHT_SHARE = 0.9
 INSET = 2  # pixels left out at each edge: rounding and the encoder's ringing live there
 MIN_SIDE = 3  # a box thinner than this in pixels (after the inset) is too small to measure
 RASTER_DPI = 150  # the pack's rasteriser draws at this resolution (disclosure.pack.raster.DPI)
@@ -144,7 +144,7 @@ def check_page(
     """Check the boxes of the document page captioned on pack page ``number`` (its image may have run on)."""
     for caption in _CAPTION.finditer(folded_text):
         document, document_page = int(caption.group(1)), int(caption.group(2))
-        wanted = [b for b in boxes if b.document == document and b.page == document_page]
+        wanted = [b for b in boxes if b.document == document and b.page == document_page and not b.silent]
         if not wanted:
             continue
         image = _largest_image(page) or (_largest_image(next_page) if next_page is not None else None)
@@ -178,15 +178,16 @@ def _problem(grey: Image.Image, box: PaintedBox) -> str:
     if right - left < MIN_SIDE or lower - upper < MIN_SIDE:
         return ""
     histogram = grey.crop((left, upper, right, lower)).histogram()
-    total = sum(histogram)
-    if box.silent:
-        share = sum(histogram[LIGHT + 1 :]) / total
-        return "" if share >= LIGHT_SHARE else f"only {share:.0%} of it painted white"
-    share = sum(histogram[:DARK]) / total
+    share = sum(histogram[:DARK]) / sum(histogram)
     return "" if share >= DARK_SHARE else f"only {share:.0%} of it painted black"
 
 
+def measured(boxes: Iterable[PaintedBox]) -> list[PaintedBox]:
+    """The boxes the check measures: the labelled ones."""
+    return [box for box in boxes if not box.silent]
+
+
 def missing(expected: Iterable[PaintedBox], checked: Iterable[str]) -> list[str]:
-    """The boxes no page range reported checking (their page image was never found)."""
+    """The labelled boxes no page range reported checking (their page image was never found)."""
     seen = set(checked)
-    return sorted({box.label for box in expected} - seen)
+    return sorted({box.label for box in measured(expected)} - seen)

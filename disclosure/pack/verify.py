@@ -280,7 +280,10 @@ def combine(
     for key, check in merged.items():
         check["detail"] = f"{len(covered)} of {total} pages"
         if key[0] == painted.CHECK_NAME:
-            check["detail"] += f", {len(set(boxes_checked))} of {len(expected_boxes) or len(set(boxes_checked))} boxes"
+            wanted = len({b.label for b in painted.measured(expected_boxes)}) if expected_boxes else None
+            check["detail"] += (
+                f", {len(set(boxes_checked))} of {wanted if wanted is not None else len(set(boxes_checked))} boxes"
+            )
     checks = list(merged.values()) + list(whole["checks"])
     problems: list[str] = []
     if covered != set(range(1, total + 1)):

@@ -228,7 +228,7 @@ def test_the_renderers_own_verification_passes(pack_bytes: bytes) -> None:
     assert check["ok"] and check["detail"].endswith("1 of 1 boxes")
 
 
-def _boxed_scan_inputs(*, silent: bool = False, rotate: int = 0) -> PackInputs:
+def _boxed_scan_inputs(*, silent: bool = False, rotate: int = 0, extra: tuple[BoxRedaction, ...] = ()) -> PackInputs:
     """A two-page scanned PDF with one box on each page (the second page turned if ``rotate``)."""
     pages = []
     for number in (1, 2):
@@ -244,18 +244,31 @@ def _boxed_scan_inputs(*, silent: bool = False, rotate: int = 0) -> PackInputs:
             turned = io.BytesIO()
             pdf.save(turned)
             data = turned.getvalue()
-    boxes = tuple(BoxRedaction(n, 50, 90, 300, 110, CODE, silent=silent) for n in (1, 2))
+    boxes = tuple(BoxRedaction(n, 50, 90, 300, 110, CODE, silent=silent) for n in (1, 2)) + extra
     content = PagedContent(data, "pdf", 2, hashlib.sha256(data).hexdigest(), boxes=boxes)
     return make_inputs(PackDocument(1, "Scanned letter", "Police", None, content, ((CODE, 2),)))
 
 
-@pytest.mark.parametrize(("silent", "rotate"), [(False, 0), (True, 0), (False, 90)])
-def test_every_box_review_drew_is_found_painted_on_its_page_image(tmp_path: Path, silent: bool, rotate: int) -> None:
-    inputs = _boxed_scan_inputs(silent=silent, rotate=rotate)
+@pytest.mark.parametrize(
+    ("silent", "rotate", "extra", "measured"),
+    [
+        (False, 0, (), 2),
+        (False, 90, (), 2),  # page 2 turned a quarter: review's frame turns with it
+        (True, 0, (), 0),  # white paint cannot be told from paper: not measured
+        (False, 0, (BoxRedaction(1, 40, 85, 250, 130, CODE, silent=True),), 2),  # labelled paint goes over white
+    ],
+    ids=["labelled", "turned page", "silent", "overlapped by a silent box"],
+)
+def test_every_box_review_drew_is_found_painted_on_its_page_image(
+    tmp_path: Path, silent: bool, rotate: int, extra: tuple[BoxRedaction, ...], measured: int
+) -> None:
+    inputs = _boxed_scan_inputs(silent=silent, rotate=rotate, extra=extra)
     data = render_bytes(inputs, tmp_path)
     boxes = painted.painted_boxes(inputs)
     report = verify_pdf(data, secrets=inputs.secrets, reference=inputs.reference, preview=False, boxes=boxes)
     assert report["ok"], report["hits"]
+    check = next(c for c in report["checks"] if c["name"] == painted.CHECK_NAME)
+    assert check["detail"].endswith(f"{measured} of {measured} boxes")
 
 
 def test_a_box_painted_in_the_wrong_place_fails_the_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
