@@ -25,6 +25,7 @@ from typing import Any
 import PIL
 import pypdf
 from PIL import Image
+from pypdf.generic import ContentStream
 
 from disclosure.pack.inputs import PackInputs, PagedContent
 
@@ -161,13 +162,23 @@ def check_page(
 
 
 def _largest_image(page: Any) -> Image.Image | None:
-    """The largest image this page draws itself (pages can share one resource dictionary that lists
-    the images of their neighbours too: only those the page's own content stream shows count)."""
+    """The largest image this page draws itself. Pages can share one resource dictionary that lists
+    their neighbours' images too: only the names the page's own content stream draws are decoded."""
+    contents = page.get_contents()
+    if contents is None:
+        return None
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    if xobjects is None:
+        return None
+    xobjects = xobjects.get_object()
+    drawn = [operands[0] for operands, operator in ContentStream(contents, page.pdf).operations if operator == b"Do"]
     best: Image.Image | None = None
-    for item in page.images:
-        if not item.is_displayed:
+    for name in dict.fromkeys(str(name) for name in drawn):
+        xobject = xobjects.get(name)
+        if xobject is None or xobject.get_object().get("/Subtype") != "/Image":
             continue
-        image = item.image
+        image = page.images[name].image
         if image is not None and (best is None or image.width * image.height > best.width * best.height):
             best = image
     return best
