@@ -109,10 +109,13 @@ class Dashboard:
     open_count: int
 
 
-def _desk_counts(visible: QuerySet[RightsRequest], user: AnyUser, today: dt.date) -> dict[str, Any]:
+def _desk_counts(
+    visible: QuerySet[RightsRequest], user: AnyUser, today: dt.date
+) -> tuple[dict[str, int], dict[str, int]]:
     """The desk's counts in one pass over the requests: grouped by status, each status's rows counted by
     date and by caseworker; which statuses count as open, waiting or running is then decided here, by
-    the same rules as _open, _waiting and _overdue (each of which depends on the status alone)."""
+    the same rules as _open, _waiting and _overdue (each of which depends on the status alone).
+    Returns the counts and the number of requests in each status."""
     rows = (
         visible.order_by()
         .values("status")
@@ -126,7 +129,7 @@ def _desk_counts(visible: QuerySet[RightsRequest], user: AnyUser, today: dt.date
     finished = {s.value for s in FINISHED_STATUSES}
     waiting = {s.value for s in WAITING_ON_REQUESTER}
     responded = {str(s) for s in RESPONDED_STATUSES}
-    counts: dict[str, Any] = dict.fromkeys(("mine", "due_soon", "overdue", "waiting", "open"), 0)
+    counts: dict[str, int] = dict.fromkeys(("mine", "due_soon", "overdue", "waiting", "open"), 0)
     by_status: dict[str, int] = {}
     for row in rows:
         status = row["status"]
@@ -140,8 +143,7 @@ def _desk_counts(visible: QuerySet[RightsRequest], user: AnyUser, today: dt.date
         if status not in waiting and status not in responded:  # the clock is running
             counts["due_soon"] += row["due_soon"]
             counts["overdue"] += row["overdue"]
-    counts["by_status"] = by_status
-    return counts
+    return counts, by_status
 
 
 def _panel(visible: QuerySet[RightsRequest], which: Q) -> list[RightsRequest]:
@@ -155,8 +157,7 @@ def dashboard_for(user: AnyUser, today: dt.date) -> Dashboard:
     """The user's desk: their own open requests, what is due soon or overdue, and what waits on requesters."""
     visible = requests_visible_to(user)
     mine_q = _open() & Q(assigned_to_id=user.pk)
-    counts = _desk_counts(visible, user, today)
-    by_status = counts.pop("by_status")
+    counts, by_status = _desk_counts(visible, user, today)
     return Dashboard(
         today=today,
         due_soon_days=DUE_SOON_DAYS,

@@ -47,9 +47,13 @@ def notices_for_user(user: User) -> QuerySet[Notice]:
     )
 
 
+def _unread(user: User) -> QuerySet[Notice]:
+    return Notice.objects.filter(recipient_id=user.pk, read_at__isnull=True).filter(current_notices_q())
+
+
 def notices_unread_count(user: User) -> int:
-    """How many current notices the user has not read: the number in the header."""
-    return Notice.objects.filter(recipient_id=user.pk, read_at__isnull=True).filter(current_notices_q()).count()
+    """How many current notices the user has not read (the notices page: the header stops at 99)."""
+    return _unread(user).count()
 
 
 def notices_unread_badge(user: User) -> str:
@@ -58,8 +62,7 @@ def notices_unread_badge(user: User) -> str:
     Counting stops at the hundredth notice, so a Manager with thousands unread (after a first sweep,
     say) pays for a hundred rows on every page, not for thousands; the notices page gives the full count.
     """
-    unread = Notice.objects.filter(recipient_id=user.pk, read_at__isnull=True).filter(current_notices_q())
-    found = unread.order_by().values("pk")[: BADGE_LIMIT + 1].count()
+    found = _unread(user).order_by().values("pk")[: BADGE_LIMIT + 1].count()
     if not found:
         return ""
     return str(found) if found <= BADGE_LIMIT else f"{BADGE_LIMIT}+"

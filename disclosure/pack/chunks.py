@@ -294,12 +294,7 @@ def _overlay(pdf: pikepdf.Pdf, page: pikepdf.Page, sheet: pikepdf.Page, *, numbe
     # A name of our own, unique per page (pages may share one resource dictionary), never a random one:
     # the same inputs must give the same bytes.
     name = page.add_resource(form, pikepdf.Name.XObject, name=pikepdf.Name(f"/RDFurniture{number}"))
-    page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
-    page.contents_add(
-        pikepdf.Stream(
-            pdf, b"\nQ\n/Artifact <</Type /Pagination>> BDC\nq " + str(name).encode("ascii") + b" Do Q\nEMC\n"
-        )
-    )
+    numbering.overlay_artifact(pdf, page, [name])
 
 
 def _clean_info(pdf: pikepdf.Pdf, *, title: str, producer: str) -> None:

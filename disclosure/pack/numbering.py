@@ -122,15 +122,29 @@ def page_label(number: int, total: int) -> str:
     return f"Page {number} of {total}"
 
 
+def read_furniture(furniture: pikepdf.Pdf) -> NumberTemplate:
+    """The number template of a furniture file (a static sheet, then a number sheet), or NumberingUnavailable."""
+    if len(furniture.pages) != 2:
+        raise NumberingUnavailable("The furniture file holds a static sheet and a number sheet.")
+    template = read_template(furniture.pages[1])
+    template.content(page_label(1, 1))  # every character a page label needs has its glyph
+    return template
+
+
+def overlay_artifact(pdf: pikepdf.Pdf, page: pikepdf.Page, names: Sequence[pikepdf.Name]) -> None:
+    """Draw the named form XObjects over the page's own content, marked as a pagination artifact (PDF/UA)."""
+    page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
+    shows = b"".join(b"q " + str(name).encode("ascii") + b" Do Q\n" for name in names)
+    page.contents_add(pikepdf.Stream(pdf, b"\nQ\n/Artifact <</Type /Pagination>> BDC\n" + shows + b"EMC\n"))
+
+
 class Numberer:
     """Stamps the furniture on pages of ``pdf``: the static form and "Page X of Y", as a pagination artifact."""
 
     def __init__(self, pdf: pikepdf.Pdf, furniture: pikepdf.Pdf) -> None:
-        if len(furniture.pages) != 2:
-            raise NumberingUnavailable("The furniture file holds a static sheet and a number sheet.")
-        static, numbers = furniture.pages
         self.pdf = pdf
-        self.template = read_template(numbers)
+        self.template = read_furniture(furniture)
+        static, numbers = furniture.pages
         self.static: Any = pdf.copy_foreign(static.as_form_xobject())
         resources = numbers.obj.get("/Resources", pikepdf.Dictionary())
         self.resources: Any = pdf.copy_foreign(pdf_indirect(furniture, resources))
@@ -146,17 +160,7 @@ class Numberer:
         number_name = page.add_resource(
             self.pdf.make_indirect(form), pikepdf.Name.XObject, name=pikepdf.Name(f"/RDPage{number}")
         )
-        page.contents_add(pikepdf.Stream(self.pdf, b"q\n"), prepend=True)
-        page.contents_add(
-            pikepdf.Stream(
-                self.pdf,
-                b"\nQ\n/Artifact <</Type /Pagination>> BDC\nq "
-                + str(static_name).encode("ascii")
-                + b" Do Q\nq "
-                + str(number_name).encode("ascii")
-                + b" Do Q\nEMC\n",
-            )
-        )
+        overlay_artifact(self.pdf, page, [static_name, number_name])
 
 
 def pdf_indirect(pdf: pikepdf.Pdf, value: Any) -> Any:
@@ -164,10 +168,10 @@ def pdf_indirect(pdf: pikepdf.Pdf, value: Any) -> Any:
     return value if value.is_indirect else pdf.make_indirect(value)
 
 
-def stamp_all(pdf: pikepdf.Pdf, furniture: pikepdf.Pdf, *, pages: Sequence[pikepdf.Page] | None = None) -> int:
+def stamp_all(pdf: pikepdf.Pdf, furniture: pikepdf.Pdf) -> int:
     """Stamp every page of ``pdf`` (numbered 1..n of n); the number of pages stamped."""
     numberer = Numberer(pdf, furniture)
-    targets = list(pages if pages is not None else pdf.pages)
-    for number, page in enumerate(targets, start=1):
-        numberer.stamp(page, number=number, total=len(targets))
-    return len(targets)
+    total = len(pdf.pages)
+    for number, page in enumerate(pdf.pages, start=1):
+        numberer.stamp(page, number=number, total=total)
+    return total

@@ -44,8 +44,9 @@ class PageImage:
 
     ``stream`` is what goes into the PDF as it is: the pixels deflated (``/FlateDecode``, one byte per
     grey pixel or three per colour one, no metadata of any kind), or a JPEG we encoded ourselves
-    (``/DCTDecode``) for a photo that came as a JPEG, or a page that deflates badly (see ``_encoded``). ``data`` is the same page as an image file, for
-    WeasyPrint to embed itself (the naive render) and for the tests to look at.
+    (``/DCTDecode``) for a photo that came as a JPEG, or a page that deflates badly (see ``_encoded``).
+    ``data`` is the same page as an image file, for WeasyPrint to embed itself (the naive render) and
+    for the tests to look at.
     """
 
     name: str
@@ -123,11 +124,11 @@ def _pdf_page(
         page.close()
     _paint(image, boxes + found)
     pixels = _grey_if_grey(image)
-    stream, stream_filter = (b"", "/FlateDecode") if as_files else _encoded(pixels)
+    stream, file, stream_filter = _for_pack(pixels, as_files=as_files)
     return PageImage(
         name=f"{prefix}-p{index + 1}.png",
         stream=stream,
-        file=_encode_png(pixels) if as_files else b"",
+        file=file,
         stream_filter=stream_filter,
         colour=pixels.mode,
         width_px=image.width,
@@ -150,16 +151,12 @@ def _image_page(content: PagedContent, *, prefix: str, as_files: bool) -> PageIm
         image.thumbnail((MAX_IMAGE_SIDE_PX, MAX_IMAGE_SIDE_PX), Image.Resampling.LANCZOS)
     boxes = _given_boxes(content.boxes, 0, image.size, (width_pt, height_pt))
     _paint(image, boxes)
-    file = b""
     if source_format == "JPEG":
-        stream, stream_filter, colour, name = _encode_jpeg(image), "/DCTDecode", "RGB", f"{prefix}-p1.jpg"
+        stream, file, stream_filter, colour, name = _encode_jpeg(image), b"", "/DCTDecode", "RGB", f"{prefix}-p1.jpg"
     else:
         pixels = _grey_if_grey(image)
-        stream, stream_filter, colour, name = b"", "/FlateDecode", pixels.mode, f"{prefix}-p1.png"
-        if as_files:
-            file = _encode_png(pixels)
-        else:
-            stream, stream_filter = _encoded(pixels)
+        stream, file, stream_filter = _for_pack(pixels, as_files=as_files)
+        colour, name = pixels.mode, f"{prefix}-p1.png"
     return PageImage(
         name=name,
         stream=stream,
@@ -349,6 +346,14 @@ def _encode_png(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=6)
     return out.getvalue()
+
+
+def _for_pack(pixels: Image.Image, *, as_files: bool) -> tuple[bytes, bytes, str]:
+    """The page's ``stream``, ``file`` and ``stream_filter``: a PDF image stream, or (``as_files``) a PNG file."""
+    if as_files:
+        return b"", _encode_png(pixels), "/FlateDecode"
+    stream, stream_filter = _encoded(pixels)
+    return stream, b"", stream_filter
 
 
 def _deflate(image: Image.Image) -> bytes:

@@ -370,8 +370,8 @@ def _furniture_template_file(inputs: PackInputs, folder: Path) -> Path | None:
     path = folder / "furniture.pdf"
     path.write_bytes(render_furniture_template(inputs))
     try:
-        with pikepdf.open(path) as furniture, pikepdf.new() as probe:
-            numbering.Numberer(probe, furniture).template.content(numbering.page_label(1, 1))
+        with pikepdf.open(path) as furniture:
+            numbering.read_furniture(furniture)
     except numbering.NumberingUnavailable as problem:
         logger.warning("Pack %s: numbering page by page instead (%s)", inputs.reference, problem)
         return None

@@ -7,9 +7,9 @@ after folding (Unicode NFKC, case-folded, whitespace collapsed, and once more wi
 removed); strings of fewer than four letters are matched as whole words only, so that a redacted
 "Jo" is found as a word but not inside "John".
 
-Page images hold no text to search: ``painted`` checks instead that every box review drew on one is
-painted there. The same pass checks the page furniture (reference, marking, "Page X of Y", the preview watermark)
-and the structure (no scripts, forms, attachments or external actions; no staff names or file paths
+Page images hold no text to search: ``painted`` checks instead that every box review drew on one
+is painted there. The same pass checks the page furniture (reference, marking, "Page X of Y", the
+preview watermark) and the structure (no scripts, forms, attachments or external actions; no staff names or file paths
 in the metadata). Any hit fails the pack. The report names each secret only by a label (which
 redaction, which document) and its length, so that keeping it does not keep the redacted words.
 """
@@ -280,10 +280,9 @@ def combine(
     for key, check in merged.items():
         check["detail"] = f"{len(covered)} of {total} pages"
         if key[0] == painted.CHECK_NAME:
-            wanted = len({b.label for b in painted.measured(expected_boxes)}) if expected_boxes else None
-            check["detail"] += (
-                f", {len(set(boxes_checked))} of {wanted if wanted is not None else len(set(boxes_checked))} boxes"
-            )
+            found = set(boxes_checked)
+            wanted = {b.label for b in painted.measured(expected_boxes)} if expected_boxes else found
+            check["detail"] += f", {len(found)} of {len(wanted)} boxes"
     checks = list(merged.values()) + list(whole["checks"])
     problems: list[str] = []
     if covered != set(range(1, total + 1)):

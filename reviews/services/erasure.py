@@ -122,7 +122,8 @@ def _scrub_free_text(record: DataSubjectRecord, *, reason: str) -> int:
 
     Restriction reasons, share purposes and decision notes are about this record alone, so they are
     replaced whole. The submission's title and summary are about others too, and why a recipient was
-    not told is the record of a decision, so only this person's names leave them. Called before the identity fields are emptied (it needs the names).
+    not told is the record of a decision, so only this person's names leave them. Called before the
+    identity fields are emptied (it needs the names).
     """
     cleared: int = 0
     for restriction in Restriction.objects.filter(record=record):
