@@ -37,15 +37,21 @@ frontend-files: build/frontend/govuk/govuk-frontend.min.css
 build/frontend/govuk/govuk-frontend.min.css: package-lock.json scripts/frontend.py
 	$(PYTHON) scripts/frontend.py
 
+# The demo's last line is its sign-in (users and password), so it is the last thing said before the server starts.
+# A real Celery worker and beat run beside the server on kombu's filesystem transport (var/broker), so packs are
+# never rendered inside a web request; the tests stay eager (CELERY_BROKER_URL empty).
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py demo --if-empty
 	@echo
-	@echo "Rights Desk is on http://127.0.0.1:8000/ - sign in as manager, caseworker or reviewer"
-	@echo "with the demo password printed when the demo was first loaded (forgotten it? run"
-	@echo "DEBUG=1 .venv/bin/python manage.py demo --new-password). Demo users exist only with DEBUG on."
+	@echo "Rights Desk is on http://127.0.0.1:8000/ (demo users exist only with DEBUG on; a new password:"
+	@echo "DEBUG=1 .venv/bin/python manage.py demo --new-password). Tasks run in a Celery worker and beat beside the"
+	@echo "server on an embedded broker (files in var/broker; set CELERY_BROKER_URL for Redis); stopping the server stops it."
+	@DEBUG=1 $(PY) manage.py demo --if-empty
 	@echo
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@export DEBUG=1 CELERY_BROKER_URL=$${CELERY_BROKER_URL:-filesystem://}; \
+	$(PY) -m celery -A config worker --beat --concurrency 2 --loglevel warning & \
+	worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

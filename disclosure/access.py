@@ -1,25 +1,27 @@
 """Who may reach which disclosure object: each goes through the request it belongs to.
 
 A user who may not open the request gets Http404 for everything in it, as if it did not exist
-(requests_app.access decides who may open a request).
+(requests_app.access decides who may open a request). A professional reviewer reaches, of a request referred
+to them, only the documents the opinion is asked on: for serious harm, those where harm is a concern.
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from core import roles
+from core.roles import AnyUser
 from disclosure.models import Agency, AgencyRequest, Document, NcndFlag, Redaction, SeriousHarmOpinion, ThirdParty
-from requests_app import roles
-from requests_app.access import request_get_for_user, requests_visible_to
-from requests_app.models import RightsRequest
-from requests_app.roles import AnyUser
+from requests_app.access import open_referrals_to, request_get_for_user, requests_open_in_full_to, requests_visible_to
+from requests_app.models import ReferralKind, RightsRequest
 
 __all__ = [
     "agencies_visible_to",
     "agency_get_for_user",
     "agency_request_get_for_user",
     "document_get_for_user",
+    "documents_visible_to",
     "ncnd_flag_get_for_user",
     "opinion_get_for_user",
     "redaction_get_for_user",
@@ -46,11 +48,19 @@ def _visible_requests(user: AnyUser) -> QuerySet[RightsRequest]:
     return requests_visible_to(user)
 
 
+def documents_visible_to(user: AnyUser, queryset: QuerySet[Document] | None = None) -> QuerySet[Document]:
+    """The documents the user may open: those of requests they may open; for a professional reviewer, those where
+    harm is a concern in requests referred to them for a serious-harm opinion (DPA 2018 Sch 3 Pt 2 para 5)."""
+    documents = queryset if queryset is not None else Document.objects.all()
+    if roles.reviews_only(user):
+        asked = open_referrals_to(user, ReferralKind.SERIOUS_HARM).values("request_id")
+        return documents.filter(harm_concern=True, request__in=asked)
+    return documents.filter(request__in=_visible_requests(user))
+
+
 def document_get_for_user(*, user: AnyUser, pk: int, request_pk: int | None = None) -> Document:
-    """A document of a request the user may open (and of `request_pk`, when given); otherwise Http404."""
-    queryset = Document.objects.select_related("request", "agency", "reviewed_by").filter(
-        request__in=_visible_requests(user)
-    )
+    """A document the user may open (and of `request_pk`, when given); otherwise Http404."""
+    queryset = documents_visible_to(user, Document.objects.select_related("request", "agency", "reviewed_by"))
     if request_pk is not None:
         queryset = queryset.filter(request_id=request_pk)
     try:
@@ -61,7 +71,9 @@ def document_get_for_user(*, user: AnyUser, pk: int, request_pk: int | None = No
 
 def agency_request_get_for_user(*, user: AnyUser, pk: int) -> AgencyRequest:
     try:
-        return AgencyRequest.objects.select_related("request", "agency").get(pk=pk, request__in=_visible_requests(user))
+        return AgencyRequest.objects.select_related("request", "agency").get(
+            pk=pk, request__in=requests_open_in_full_to(user)
+        )
     except AgencyRequest.DoesNotExist:
         raise Http404("No such agency request.") from None
 
@@ -69,7 +81,7 @@ def agency_request_get_for_user(*, user: AnyUser, pk: int) -> AgencyRequest:
 def redaction_get_for_user(*, user: AnyUser, pk: int) -> Redaction:
     try:
         return Redaction.objects.select_related("document", "document__request").get(
-            pk=pk, document__request__in=_visible_requests(user)
+            pk=pk, document__in=documents_visible_to(user)
         )
     except Redaction.DoesNotExist:
         raise Http404("No such redaction.") from None
@@ -77,7 +89,10 @@ def redaction_get_for_user(*, user: AnyUser, pk: int) -> Redaction:
 
 def third_party_get_for_user(*, user: AnyUser, pk: int) -> ThirdParty:
     try:
-        return ThirdParty.objects.select_related("request", "document").get(pk=pk, request__in=_visible_requests(user))
+        third_parties = ThirdParty.objects.select_related("request", "document")
+        if roles.reviews_only(user):  # the request's own third parties, and those in the documents they may open
+            third_parties = third_parties.filter(Q(document__isnull=True) | Q(document__in=documents_visible_to(user)))
+        return third_parties.get(pk=pk, request__in=_visible_requests(user))
     except ThirdParty.DoesNotExist:
         raise Http404("No such third party.") from None
 
@@ -85,7 +100,7 @@ def third_party_get_for_user(*, user: AnyUser, pk: int) -> ThirdParty:
 def ncnd_flag_get_for_user(*, user: AnyUser, pk: int) -> NcndFlag:
     try:
         return NcndFlag.objects.select_related("request", "document", "redaction").get(
-            pk=pk, request__in=_visible_requests(user)
+            pk=pk, request__in=_visible_requests(user), document__in=documents_visible_to(user)
         )
     except NcndFlag.DoesNotExist:
         raise Http404("No such flag.") from None

@@ -20,10 +20,11 @@ from disclosure.models import (
     NcndFlag,
     Redaction,
     RedactionBox,
+    RedactionSuggestion,
     SeriousHarmOpinion,
     ThirdParty,
 )
-from requests_app.access import requests_visible_to
+from requests_app.access import requests_open_in_full_to
 from requests_app.admin import AuditedAdmin, ReadOnlyAdmin, RequestScopedAdmin
 
 
@@ -31,7 +32,7 @@ from requests_app.admin import AuditedAdmin, ReadOnlyAdmin, RequestScopedAdmin
 class AgencyAdmin(AuditedAdmin):
     """Agencies may be edited here; every one needs a named data owner (the model requires it)."""
 
-    list_display = ("name", "kind", "data_owner", "owner_named", "contact_email")
+    list_display = ("name", "kind", "data_owner", "owner_named", "contact_email", "escalation_contact")
     list_filter = ("kind",)
     search_fields = ("name", "data_owner")
 
@@ -81,7 +82,7 @@ class DocumentScopedAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset: QuerySet[Any] = super().get_queryset(request)
-        return queryset.filter(**{f"{self.document_path}__in": requests_visible_to(request.user)})
+        return queryset.filter(**{f"{self.document_path}__in": requests_open_in_full_to(request.user)})
 
 
 @admin.register(Redaction)
@@ -95,3 +96,12 @@ class RedactionAdmin(DocumentScopedAdmin):
 class RedactionBoxAdmin(DocumentScopedAdmin):
     document_path = "redaction__document__request"
     list_display = ("redaction", "page", "x0", "top", "x1", "bottom")
+
+
+@admin.register(RedactionSuggestion)
+class RedactionSuggestionAdmin(DocumentScopedAdmin):
+    """Suggested redactions and the decision on each (made on the review page, through the services)."""
+
+    list_display = ("document", "source", "origin", "status", "exemption", "decided_by", "decided_at")
+    list_filter = ("source", "status")
+    exclude = ("text", "boxes")  # what was suggested stays out of admin lists and forms, like redacted text

@@ -19,6 +19,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from core import roles
+from core.json_values import json_type
 from disclosure.extract import Extraction, extract_image, extract_pdf
 from disclosure.models import Document, Redaction, RedactionKind
 from disclosure.services.documents import (
@@ -38,9 +40,8 @@ from disclosure.services.redaction import (
     redaction_add_rectangle,
     redaction_add_span,
 )
-from disclosure.uploads import UploadKind, check_upload
-from requests_app import roles
 from requests_app.models import RightsRequest
+from requests_app.uploads import UploadKind, check_upload
 from rights import EXEMPTIONS, ApplicationError
 
 SECTION_KEY = "documents"
@@ -53,6 +54,7 @@ DOCUMENT_KEYS = (
     "sha256",
     "holds",
     "harm_concern",
+    "subject_already_knows",
     "withheld",
     "reviewed_by",
     "redactions",
@@ -62,20 +64,6 @@ RECTANGLE_KEYS = ("page", "x0", "top", "x1", "bottom")
 REDACTION_KEYS = ("text", "start", "end", *RECTANGLE_KEYS, "exemption", "reason")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EXPORT_FOLDER = "files"
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return "an object"
 
 
 def _folded(text: str) -> str:
@@ -151,7 +139,7 @@ def _text(errors: _Errors, value: Any, path: str, *, required: bool = False, max
             errors.add(path, "is required")
         return ""
     if not isinstance(value, str):
-        errors.add(path, f"must be a string, not {_json_type(value)}")
+        errors.add(path, f"must be a string, not {json_type(value, array='a list')}")
         return ""
     if required and not value.strip():
         errors.add(path, "must not be empty")
@@ -165,14 +153,16 @@ def _number(errors: _Errors, value: Any, path: str, *, integer: bool) -> float |
         errors.add(path, "is required")
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or (integer and not isinstance(value, int)):
-        errors.add(path, f"must be {'a whole number' if integer else 'a number'}, not {_json_type(value)}")
+        errors.add(
+            path, f"must be {'a whole number' if integer else 'a number'}, not {json_type(value, array='a list')}"
+        )
         return None
     return float(value)
 
 
 def _validate_redaction(errors: _Errors, item: Any, path: str, content: _Content | None) -> None:
     if not isinstance(item, dict):
-        errors.add(path, f"must be an object, not {_json_type(item)}")
+        errors.add(path, f"must be an object, not {json_type(item, array='a list')}")
         return
     for key in item:
         if key not in REDACTION_KEYS:
@@ -245,12 +235,12 @@ def validate_documents(value: Any, folder: Path) -> list[str]:
     """Every error in the section, each prefixed with its field path; reads the files, writes nothing."""
     errors = _Errors()
     if not isinstance(value, list):
-        return [f"{SECTION_KEY}: must be a list, not {_json_type(value)}"]
+        return [f"{SECTION_KEY}: must be a list, not {json_type(value, array='a list')}"]
     today = timezone.localdate()
     for index, item in enumerate(value):
         path = f"{SECTION_KEY}[{index}]"
         if not isinstance(item, dict):
-            errors.add(path, f"must be an object, not {_json_type(item)}")
+            errors.add(path, f"must be an object, not {json_type(item, array='a list')}")
             continue
         for key in item:
             if key not in DOCUMENT_KEYS:
@@ -302,6 +292,8 @@ def validate_documents(value: Any, folder: Path) -> list[str]:
             errors.add(f"{path}.holds", f"must be a list of: {', '.join(HOLDS)}")
         if item.get("harm_concern") is not None and not isinstance(item["harm_concern"], bool):
             errors.add(f"{path}.harm_concern", "must be true or false")
+        if item.get("subject_already_knows") is not None and not isinstance(item["subject_already_knows"], bool):
+            errors.add(f"{path}.subject_already_knows", "must be true or false")
         withheld = item.get("withheld")
         if withheld is not None:
             if not isinstance(withheld, dict):
@@ -321,7 +313,7 @@ def validate_documents(value: Any, folder: Path) -> list[str]:
         redactions = item.get("redactions")
         if redactions is not None:
             if not isinstance(redactions, list):
-                errors.add(f"{path}.redactions", f"must be a list, not {_json_type(redactions)}")
+                errors.add(f"{path}.redactions", f"must be a list, not {json_type(redactions, array='a list')}")
             else:
                 for r_index, redaction in enumerate(redactions):
                     _validate_redaction(errors, redaction, f"{path}.redactions[{r_index}]", content)
@@ -350,6 +342,7 @@ def _import_one(request: RightsRequest, item: dict[str, Any], folder: Path, by: 
         holds_social_work_data="social_work" in holds,
         holds_education_data="education" in holds,
         harm_concern=bool(item.get("harm_concern")),
+        subject_already_knows=bool(item.get("subject_already_knows")),
     )
     if item.get("file") is not None:
         data, name = _read_file(folder, item["file"])
@@ -457,6 +450,8 @@ def export_documents(request: RightsRequest) -> list[dict[str, Any]] | None:
             entry["holds"] = holds
         if document.harm_concern:
             entry["harm_concern"] = True
+        if document.subject_already_knows:
+            entry["subject_already_knows"] = True
         if document.withheld_exemption:
             entry["withheld"] = {"exemption": document.withheld_exemption, "reason": document.withheld_reason}
         redactions = sorted(document.redactions.all(), key=lambda r: r.pk)

@@ -17,6 +17,16 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps
 
 REVIEW_DPI = 100
+# No page image is bigger than this on its long side, as in the pack's rasteriser
+# (disclosure.pack.raster.MAX_IMAGE_SIDE_PX): a huge page is drawn at a lower resolution, never gigabytes.
+MAX_PAGE_IMAGE_SIDE_PX = 2400
+
+
+def review_dpi(width_pt: float, height_pt: float, dpi: float = REVIEW_DPI) -> float:
+    """The resolution a page of this size is drawn at for review: `dpi`, less for a page too big to draw at it."""
+    return min(float(dpi), MAX_PAGE_IMAGE_SIDE_PX * 72 / max(width_pt, height_pt, 1.0))
+
+
 DEFAULT_IMAGE_DPI = 150  # a scan that does not say its resolution is taken as 150 dpi
 
 
@@ -219,7 +229,7 @@ def page_image(data: bytes, *, is_pdf: bool, number: int, dpi: int = REVIEW_DPI)
                 raise ValueError(f"no page {number}")
             page = pdf[number - 1]
             try:
-                image = draw_pdf_page(page, scale=dpi / 72)
+                image = draw_pdf_page(page, scale=review_dpi(page.get_width(), page.get_height(), dpi) / 72)
             finally:
                 page.close()
         finally:
@@ -229,6 +239,7 @@ def page_image(data: bytes, *, is_pdf: bool, number: int, dpi: int = REVIEW_DPI)
         raise ValueError(f"no page {number}")
     with _open_image(data) as source:
         scale = dpi / _image_dpi(source)
+        scale = min(scale, MAX_PAGE_IMAGE_SIDE_PX / max(source.width, source.height, 1))
         size = (max(1, round(source.width * scale)), max(1, round(source.height * scale)))
         return source.convert("RGB").resize(size, Image.Resampling.LANCZOS)
 

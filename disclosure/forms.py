@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 
+from core.forms import GovukDateField, GovukForm
 from disclosure.models import (
     EXEMPTION_CHOICES,
     Agency,
@@ -21,7 +22,6 @@ from disclosure.models import (
     Document,
     OpinionConclusion,
 )
-from requests_app.forms import GovukDateField, GovukForm
 from rights import EXEMPTIONS
 
 EXEMPTION_FIELD_HELP = "The code is printed beside each redaction in the pack, and explained in its key."
@@ -46,6 +46,13 @@ def _reason(label: str, *, required: bool = False, help_text: str = "") -> forms
     )
 
 
+# Redactions: a professional acting in their role is withheld only with a reason (DPA 2018 Sch 2 Pt 3 para 17).
+REDACTION_REASON_HELP = (
+    "Needed when the words name a health, social work or education professional acting in their role: "
+    "the schedule of redactions prints it, so do not repeat the name."
+)
+
+
 # Agencies
 
 
@@ -58,8 +65,19 @@ class AgencyForm(GovukForm):
         help_text="The person (or role) who owns the agency's data and answers for its records.",
         error_messages={"required": "Enter the agency's named data owner"},
     )
-    contact_email = forms.EmailField(label="Contact email", required=False)
+    contact_email = forms.EmailField(
+        label="Data owner's email",
+        required=False,
+        help_text="Their registered address: records requests, return links, one-time codes and chasers go here.",
+    )
     contact_address = forms.CharField(label="Contact address", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    escalation_contact = forms.CharField(
+        label="Escalation contact",
+        required=False,
+        max_length=200,
+        help_text="Who is told when a return stays late after its chaser.",
+    )
+    escalation_email = forms.EmailField(label="Escalation contact's email", required=False)
 
 
 class AgencyAskForm(GovukForm):
@@ -83,7 +101,15 @@ class AgencyAskForm(GovukForm):
     requested_on = GovukDateField(
         label="Date the records were asked for", not_future=True, required=False, help_text="Leave empty for today."
     )
-    notes = _reason("Notes (what was asked for)")
+    scope = forms.CharField(
+        label="What is asked for",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The records the agency is asked for, as it will read it (empty: all records about the person).",
+    )
+    records_from = GovukDateField(label="Earliest records asked for", required=False, help_text="Empty: any date.")
+    records_to = GovukDateField(label="Latest records asked for", required=False, help_text="Empty: any date.")
+    notes = _reason("Notes (for the case file; not sent)")
 
     def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -131,6 +157,13 @@ class DocumentDetailsForm(GovukForm):
         required=False,
         label="Disclosure might cause serious harm to someone's physical or mental health",
         help_text="If so, a professional's opinion is needed before approval (DPA 2018 Schedule 3).",
+    )
+    subject_already_knows = forms.BooleanField(
+        required=False,
+        label="The data subject has already seen, or knows, the health information in it",
+        help_text="Otherwise health data can be disclosed only with a health professional's opinion, less than six "
+        "months old, that serious harm is not likely (DPA 2018 Schedule 3 Part 2 paragraph 6). Say how you know "
+        "in the reason.",
     )
 
     def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
@@ -183,7 +216,7 @@ class PhraseRedactionForm(GovukForm):
         error_messages={"required": "Enter the word or phrase to redact"},
     )
     exemption = exemption_field()
-    reason = _reason("Reason (optional)")
+    reason = _reason("Reason (optional)", help_text=REDACTION_REASON_HELP)
 
 
 class SpanRedactionForm(GovukForm):
@@ -196,7 +229,7 @@ class SpanRedactionForm(GovukForm):
         label="To character (not included)", min_value=1, error_messages={"required": "Enter where the redaction ends"}
     )
     exemption = exemption_field()
-    reason = _reason("Reason (optional)")
+    reason = _reason("Reason (optional)", help_text=REDACTION_REASON_HELP)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -215,7 +248,7 @@ class RectangleRedactionForm(GovukForm):
     x1 = forms.FloatField(label="Right (points from the left edge)", min_value=0)
     bottom = forms.FloatField(label="Bottom (points from the top edge)", min_value=0)
     exemption = exemption_field()
-    reason = _reason("Reason (optional)")
+    reason = _reason("Reason (optional)", help_text=REDACTION_REASON_HELP)
 
 
 class RemoveForm(GovukForm):
@@ -251,6 +284,13 @@ class ThirdPartyForm(GovukForm):
     name = forms.CharField(label="Name, or who they are", max_length=200)
     description = forms.CharField(
         label="Description", required=False, help_text="For example: mother's partner, school nurse, neighbour."
+    )
+    other_spellings = forms.CharField(
+        label="Other spellings of the name",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One a line: every form the records use (a misspelling, a maiden name, initials). Redactions are "
+        "suggested for each.",
     )
     document = forms.ModelChoiceField(
         queryset=Document.objects.none(), required=False, label="Named in", empty_label="Several or not recorded"
@@ -301,3 +341,16 @@ class OpinionForm(GovukForm):
 def exemption_label(key: str) -> str:
     item = EXEMPTIONS.get(key)
     return f"{item.code} \u2013 {item.title}" if item else key
+
+
+class SuggestionAcceptForm(GovukForm):
+    exemption = exemption_field("Exemption relied on")
+    reason = _reason("Reason (optional)", help_text=REDACTION_REASON_HELP)
+
+
+class SuggestionRejectForm(GovukForm):
+    reason = _reason("Why it is left in (optional)")
+
+
+class DocumentSearchForm(GovukForm):
+    q = forms.CharField(label="Search the request's documents", max_length=200, required=False)

@@ -20,19 +20,21 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core import roles
+from core.forms import GovukForm
 from disclosure.models import DispatchMethod, DispatchStatus, Pack, PackStatus, PortalLink
 from disclosure.pack import selectors
 from disclosure.selectors import opinion_blockers
 from disclosure.services import delivery, packs
 from disclosure.services.common import log_event
-from requests_app import roles
-from requests_app.access import request_get_for_user
-from requests_app.forms import GovukForm
+from requests_app.access import request_get_for_user, requests_open_in_full_to
 from requests_app.models import RightsRequest
+from requests_app.viewing import records_view
 from rights import ApplicationError
 
 PENDING_DISPATCH = frozenset({DispatchStatus.PREPARED, DispatchStatus.CHECKED})
 TOKEN_SESSION_KEY = "disclosure_portal_token_{}"  # noqa: S105 - a session key name, not a secret
+CODE_SESSION_KEY = "disclosure_portal_code_{}"
 
 
 class PackForm(GovukForm):
@@ -96,8 +98,12 @@ def _user(request: HttpRequest) -> User:
 
 
 def _rr(request: HttpRequest, pk: int) -> RightsRequest:
+    """The request, if the user may open all its records (a pack holds every document): Http404 otherwise, also
+    for a professional reviewer, who sees only the documents referred to them."""
     return request_get_for_user(
-        user=_user(request), pk=pk, queryset=RightsRequest.objects.select_related("subject", "requester")
+        user=_user(request),
+        pk=pk,
+        queryset=requests_open_in_full_to(_user(request)).select_related("subject", "requester"),
     )
 
 
@@ -118,6 +124,7 @@ def _refused(request: HttpRequest, form: GovukForm | None = None, error: Applica
             messages.error(request, message)
 
 
+@records_view
 @require_GET
 def pack_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The request's packs and previews, and the form to make one."""
@@ -149,6 +156,20 @@ def pack_new(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_status_url(pack))
 
 
+@require_POST
+def pack_cancel_view(request: HttpRequest, pk: int, pack_id: int) -> HttpResponse:
+    """A Manager stops a pack being made: the render stops between parts and keeps nothing."""
+    _, pack = _pack(request, pk, pack_id)
+    try:
+        packs.pack_cancel(pack=pack, by=_user(request))
+    except ApplicationError as error:
+        _refused(request, error=error)
+    else:
+        messages.success(request, f"{'Preview' if pack.preview else 'Pack'} {pack.pk} is cancelled.")
+    return redirect(_status_url(pack))
+
+
+@records_view
 @never_cache
 @require_GET
 def pack_status(request: HttpRequest, pk: int, pack_id: int) -> HttpResponse:
@@ -163,6 +184,7 @@ def pack_status(request: HttpRequest, pk: int, pack_id: int) -> HttpResponse:
         for link_id, token in tokens.items()
         if token
     }
+    phone_codes = {link_id: request.session.pop(CODE_SESSION_KEY.format(link_id), None) for link_id in tokens}
     delivery_rows = selectors.pack_delivery(pack)
     evidence = selectors.address_evidence(rr) if not pack.preview else []
     return render(
@@ -174,8 +196,13 @@ def pack_status(request: HttpRequest, pk: int, pack_id: int) -> HttpResponse:
             "delivery": delivery_rows,
             "dispatch_pending": any(d.status in PENDING_DISPATCH for d in delivery_rows.dispatches),
             "new_links": new_links,
+            "phone_codes": {link_id: code for link_id, code in phone_codes.items() if code},
+            "phone_code_form": PhoneCodeForm(),
+            "code_channel": rr.get_portal_code_channel_display(),
+            "code_by_phone": rr.portal_code_channel == "phone",
             "dispatch_form": DispatchForm(initial={"method": DispatchMethod.RECORDED_DELIVERY}),
             "check_form": CheckForm(),
+            "can_cancel": roles.is_manager(_user(request)),
             "evidence": [(item, selectors.evidence_address(item)) for item in evidence],
             "recorded_address": selectors.recorded_address(evidence),
             "send_form": SendForm(),
@@ -190,6 +217,7 @@ def pack_status(request: HttpRequest, pk: int, pack_id: int) -> HttpResponse:
     )
 
 
+@records_view
 @never_cache
 @require_GET
 def pack_progress(request: HttpRequest, pk: int, pack_id: int) -> HttpResponse:
@@ -198,6 +226,7 @@ def pack_progress(request: HttpRequest, pk: int, pack_id: int) -> HttpResponse:
     return render(request, "disclosure/pack/progress.html", {"rr": rr, "pack": pack})
 
 
+@records_view
 @never_cache
 @require_GET
 def pack_download(request: HttpRequest, pk: int, pack_id: int) -> HttpResponseBase:
@@ -220,14 +249,65 @@ def pack_download(request: HttpRequest, pk: int, pack_id: int) -> HttpResponseBa
 
 @require_POST
 def portal_link_new(request: HttpRequest, pk: int, pack_id: int) -> HttpResponse:
+    """Create a link; with send=email the service then emails it (two facts: made, then sent)."""
     _, pack = _pack(request, pk, pack_id)
     try:
         link, token = delivery.portal_link_create(pack=pack, by=_user(request))
     except ApplicationError as error:
         _refused(request, error=error)
         return redirect(_status_url(pack))
+    if request.POST.get("send") == "email":
+        try:
+            delivery.portal_link_send_email(link=link, token=token, by=_user(request))
+        except ApplicationError as error:
+            _refused(request, error=error)
+        else:
+            messages.success(request, "Portal link created and handed to the service to email.")
+            return redirect(_status_url(pack))
     request.session[TOKEN_SESSION_KEY.format(link.pk)] = token  # shown once on the next page, then forgotten
     messages.success(request, "Portal link created. Copy it now: it will not be shown again.")
+    return redirect(_status_url(pack))
+
+
+@require_POST
+def portal_link_posted(request: HttpRequest, pk: int, pack_id: int, link_id: int) -> HttpResponse:
+    """Record that the letter with the link was posted, by whom: the pack is disclosed now."""
+    _, pack = _pack(request, pk, pack_id)
+    link = selectors.portal_link_get_for_user(user=_user(request), pk=link_id, pack=pack)
+    try:
+        delivery.portal_link_record_posted(link=link, by=_user(request))
+    except ApplicationError as error:
+        _refused(request, error=error)
+    else:
+        messages.success(request, "Recorded as posted. The link now works, and the pack is disclosed.")
+    return redirect(_status_url(pack))
+
+
+class PhoneCodeForm(GovukForm):
+    identity_check = forms.CharField(
+        label="How did you check who is calling?",
+        max_length=500,
+        error_messages={"required": "Say how you checked who is calling."},
+    )
+
+
+@require_POST
+def portal_code_phone(request: HttpRequest, pk: int, pack_id: int, link_id: int) -> HttpResponse:
+    """A one-time code to read out by phone, once the caseworker has checked who is calling; shown once."""
+    _, pack = _pack(request, pk, pack_id)
+    link = selectors.portal_link_get_for_user(user=_user(request), pk=link_id, pack=pack)
+    form = PhoneCodeForm(request.POST)
+    if not form.is_valid():
+        _refused(request, form)
+        return redirect(_status_url(pack))
+    try:
+        _, code = delivery.portal_code_issue_by_phone(
+            link=link, by=_user(request), identity_check=form.cleaned_data["identity_check"]
+        )
+    except ApplicationError as error:
+        _refused(request, error=error)
+    else:
+        request.session[CODE_SESSION_KEY.format(link.pk)] = code  # shown once on the next page, then forgotten
     return redirect(_status_url(pack))
 
 

@@ -8,6 +8,7 @@ every download is logged with time, IP address and browser.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import TypeVar
 
@@ -21,18 +22,26 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.forms import GovukDateField, GovukForm
+from disclosure.models import PortalLink
 from disclosure.services.delivery import (
+    CODE_MINUTES,
     USER_AGENT_LENGTH,
     PortalOutcome,
     PortalVisitor,
+    code_contact,
+    portal_code_check,
+    portal_code_send,
     portal_download,
     portal_link_by_token,
     portal_opened,
     portal_unlock,
 )
-from requests_app.forms import GovukDateField, GovukForm
+from requests_app.models import CodeChannel
+from rights import ApplicationError
 
 UNLOCKED_KEY = "disclosure_portal_unlocked_{}"
+ANSWERED_KEY = "disclosure_portal_answered_{}"  # the reference and date of birth were right: the code comes next
 UNLOCK_SECONDS = 30 * 60  # a correct answer opens the download for half an hour in this browser
 
 
@@ -88,6 +97,52 @@ def _is_unlocked(request: HttpRequest, link_id: int) -> bool:
     return isinstance(opened, int | float) and 0 <= time.time() - opened <= UNLOCK_SECONDS
 
 
+def _has_answered(request: HttpRequest, link_id: int) -> bool:
+    answered = request.session.get(ANSWERED_KEY.format(link_id))
+    return isinstance(answered, int | float) and 0 <= time.time() - answered <= UNLOCK_SECONDS
+
+
+class CodeForm(GovukForm):
+    code = forms.CharField(
+        label="Code",
+        max_length=12,
+        help_text="6 digits",
+        error_messages={"required": "Enter the code."},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "data-width": "govuk-input--width-5",
+            }
+        ),
+    )
+
+
+def _masked(channel: str, to: str) -> str:
+    """Enough of the address for the requester to recognise it, not enough to learn it."""
+    if channel == CodeChannel.EMAIL and "@" in to:
+        name, domain = to.split("@", 1)
+        return f"{name[:1]}{'•' * max(len(name) - 1, 2)}@{domain}"
+    return f"the phone number ending {to[-3:]}" if to else ""
+
+
+def _code_page(request: HttpRequest, link: PortalLink, token: str, form: CodeForm, status: int = 200) -> HttpResponse:
+    request_ = link.pack.request
+    try:
+        channel, to = code_contact(request_)
+    except ApplicationError:
+        channel, to = CodeChannel.PHONE, ""
+    context = {
+        "form": form,
+        "token": token,
+        "channel": channel,
+        "sent_to": _masked(channel, to),
+        "minutes": CODE_MINUTES,
+    }
+    return _page(request, "portal/code.html", context, status=status)
+
+
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -100,6 +155,8 @@ def portal_open(request: HttpRequest, token: str) -> HttpResponse:
     if state != "active":
         return _refusal(request, PortalOutcome(state, link))
     if request.method == "GET":
+        if _has_answered(request, link.pk) and not _is_unlocked(request, link.pk):
+            return redirect("disclosure:portal_code", token)
         if _is_unlocked(request, link.pk):
             opened = portal_opened(link_id=link.pk, visitor=_visitor(request))
             if not opened.ok:
@@ -129,7 +186,56 @@ def portal_open(request: HttpRequest, token: str) -> HttpResponse:
     if not outcome.ok or outcome.link is None:
         return _refusal(request, outcome)
     request.session.cycle_key()
-    request.session[UNLOCKED_KEY.format(outcome.link.pk)] = time.time()
+    request.session[ANSWERED_KEY.format(outcome.link.pk)] = time.time()
+    # By phone, or a code went less than a minute ago: the code page says what to do.
+    with contextlib.suppress(ApplicationError):
+        portal_code_send(link_id=outcome.link.pk, visitor=_visitor(request))
+    return redirect("disclosure:portal_code", token)
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def portal_code(request: HttpRequest, token: str) -> HttpResponse:
+    """The second factor: the one-time code sent to the contact the requester chose, or read out by phone."""
+    link = portal_link_by_token(token)
+    if link is None:
+        return _refusal(request, PortalOutcome("unknown"))
+    state = link.state(timezone.now())
+    if state != "active":
+        return _refusal(request, PortalOutcome(state, link))
+    if not _has_answered(request, link.pk):
+        return redirect("disclosure:portal", token)
+    if request.method == "GET":
+        return _code_page(request, link, token, CodeForm())
+    if request.POST.get("resend"):
+        form = CodeForm()
+        try:
+            portal_code_send(link_id=link.pk, visitor=_visitor(request))
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+            return _code_page(request, link, token, form, status=429)
+        return redirect("disclosure:portal_code", token)
+    form = CodeForm(request.POST)
+    if not form.is_valid():
+        return _code_page(request, link, token, form, status=400)
+    outcome = portal_code_check(link_id=link.pk, code=form.cleaned_data["code"], visitor=_visitor(request))
+    if outcome.state == "wrong":
+        form.add_error(
+            "code",
+            f"The code is not right. You have {outcome.tries_left} more {'try' if outcome.tries_left == 1 else 'tries'}.",
+        )
+        return _code_page(request, link, token, form, status=400)
+    if outcome.state == "no_code":
+        form.add_error(
+            "code", "That code has expired, been used, or been entered wrongly too often. Ask for a new one."
+        )
+        return _code_page(request, link, token, form, status=400)
+    if not outcome.ok or outcome.link is None:
+        return _refusal(request, outcome)
+    request.session.cycle_key()
+    request.session.pop(ANSWERED_KEY.format(link.pk), None)
+    request.session[UNLOCKED_KEY.format(link.pk)] = time.time()
     return redirect("disclosure:portal", token)
 
 

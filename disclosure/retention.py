@@ -1,4 +1,4 @@
-"""Disclosure's part in destroying a closed request at the end of its retention (requests_app.retention_parts).
+"""Disclosure's part in destroying a closed request at the end of its retention (requests_app.retention_registry).
 
 Everything disclosure keeps about the request goes, with every history row: agency returns asked for,
 documents and their originals, redactions and their boxes, NCND items, third parties, professional
@@ -12,12 +12,17 @@ from collections.abc import Callable
 
 from disclosure.models import (
     AgencyRequest,
+    ConsentRequest,
     DisclosureEvent,
     Dispatch,
     Document,
     NcndFlag,
+    OwnerReview,
+    OwnerReviewAccess,
+    OwnerReviewCode,
     Pack,
     PortalAccess,
+    PortalCode,
     PortalLink,
     Redaction,
     RedactionBox,
@@ -25,7 +30,7 @@ from disclosure.models import (
     ThirdParty,
 )
 from requests_app.models import RightsRequest
-from requests_app.retention_parts import Purged, delete_with_history, register_retention_part, stored_files
+from requests_app.retention_registry import Purged, delete_with_history, register_retention_part, stored_files
 
 PART_NAME = "disclosure"
 
@@ -39,10 +44,15 @@ def purge_request_disclosure(request: RightsRequest) -> Purged:
     history = 0
     steps = (
         ("portal accesses", PortalAccess.objects.filter(link__pack__request=request), ()),
+        ("portal codes", PortalCode.objects.filter(link__pack__request=request), ()),
         ("portal links", PortalLink.objects.filter(pack__request=request), ()),
         ("dispatches", Dispatch.objects.filter(pack__request=request), ()),
         ("packs", Pack.objects.filter(request=request), ()),
         ("NCND items", NcndFlag.objects.filter(request=request), ()),
+        ("owner review accesses", OwnerReviewAccess.objects.filter(review__request=request), ()),
+        ("owner review codes", OwnerReviewCode.objects.filter(review__request=request), ()),
+        ("owner reviews", OwnerReview.objects.filter(request=request), ()),
+        ("consent requests", ConsentRequest.objects.filter(third_party__request=request), ()),
         ("third parties", ThirdParty.objects.filter(request=request), ()),
         ("redactions", Redaction.objects.filter(document__request=request), (RedactionBox,)),
         ("disclosure events", DisclosureEvent.objects.filter(request=request), ()),

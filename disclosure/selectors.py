@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disclosure.models import (
+    OPEN_AGENCY_STATUSES,
     Agency,
     AgencyKind,
     AgencyRequest,
@@ -27,16 +28,21 @@ from disclosure.models import (
     Document,
     NcndFlag,
     OpinionConclusion,
+    OwnerReview,
     Redaction,
     RedactionBox,
     RedactionKind,
     SeriousHarmOpinion,
     ThirdParty,
 )
-from requests_app.models import RightsRequest
+from disclosure.owner_selectors import agencies_in_pack, current_reviews, owner_fingerprint, owner_review_blockers
+from requests_app.models import FINISHED_STATUSES, RightsRequest, Status
+from reviews.models import HitDecision, SubjectSearchHit, SubjectSearchRun
 from reviews.selectors import confirmed_sources
-from rights import EXEMPTIONS, RightKind
-from rights.exemptions import opinion_is_current, opinion_last_day
+from rights import EXEMPTIONS, RightKind, health_data_disclosure_refusal
+from rights.exemptions import opinion_is_current, opinion_last_day, professional_redaction_refusal
+from rights.owners import OwnerAnswer, manager_override_refusal
+from rights.searches import SearchRecord, SubjectTerms, search_record_gaps
 
 AREA_FLAGS: dict[str, str] = {
     DataArea.HEALTH.value: "holds_health_data",
@@ -207,6 +213,75 @@ def boxes_on_page(document: Document, page: int) -> list[tuple[RedactionBox, Red
 
 
 # ---------------------------------------------------------------------------------------------------------------------
+# Professionals acting in their role (DPA 2018 Sch 2 Pt 3 para 17)
+
+# A spelling shorter than this (an initial) would match inside unrelated words.
+MIN_NAME_MATCH = 3
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def professionals_in_role(request: RightsRequest) -> list[ThirdParty]:
+    """The third parties recorded as health, social work or education professionals acting in their role."""
+    return list(ThirdParty.objects.filter(request=request, is_professional_in_role=True).order_by("name", "pk"))
+
+
+def professional_named(text: str, professionals: Sequence[ThirdParty]) -> ThirdParty | None:
+    """The professional in role whose name (any recorded spelling) the redacted words hold, if any."""
+    haystack = _folded(text)
+    if not haystack:
+        return None
+    for party in professionals:
+        for spelling in party.spellings:
+            folded = _folded(spelling)
+            if len(folded) >= MIN_NAME_MATCH and folded in haystack:
+                return party
+    return None
+
+
+def redaction_words(redaction: Redaction) -> str:
+    return f"{redaction.text} {redaction.phrase}".strip()
+
+
+def professional_redaction_blockers(request: RightsRequest, documents: Sequence[Document]) -> list[str]:
+    """Redactions of a professional-in-role's name that give no usable reason (para 17), one line per professional."""
+    professionals = professionals_in_role(request)
+    if not professionals:
+        return []
+    waiting: dict[int, tuple[ThirdParty, str, list[str]]] = {}
+    redactions = Redaction.objects.filter(document__in=[d.pk for d in documents]).select_related("document")
+    for redaction in redactions.order_by("document_id", "pk"):
+        party = professional_named(redaction_words(redaction), professionals)
+        if party is None:
+            continue
+        problem = professional_redaction_refusal(
+            name=party.name, reason=redaction.reason, redacted_text=redaction_words(redaction)
+        )
+        if problem:
+            entry = waiting.setdefault(party.pk, (party, problem, []))
+            if redaction.document.title not in entry[2]:
+                entry[2].append(redaction.document.title)
+    return [
+        f"{problem} Their name is redacted without a usable reason in {_names(titles)}: remove those redactions, "
+        "or redact again giving the reason."
+        for _party, problem, titles in waiting.values()
+    ]
+
+
+def professional_reasons(document: Document, professionals: Sequence[ThirdParty]) -> tuple[tuple[str, str], ...]:
+    """For the schedule: (code, reason) for each requester-visible redaction of a professional in role, once each."""
+    rows: list[tuple[str, str]] = []
+    for redaction in requester_visible_redactions(document):
+        if redaction.reason.strip() and professional_named(redaction_words(redaction), professionals) is not None:
+            row = (EXEMPTIONS[redaction.exemption].code, " ".join(redaction.reason.split()))
+            if row not in rows:
+                rows.append(row)
+    return tuple(rows)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
 # What blocks approval
 
 
@@ -232,6 +307,32 @@ def _opinion_reliance(request: RightsRequest, documents: Sequence[Document]) -> 
     return relying
 
 
+# An opinion that finds the serious harm test not met for what is disclosed (Sch 3 Pt 2 para 6(1)(a)): "disclose",
+# or "withhold in part" (the rest is found safe to disclose); "withhold" covers nothing that goes.
+DISCLOSING_CONCLUSIONS = frozenset({OpinionConclusion.DISCLOSE.value, OpinionConclusion.WITHHOLD_IN_PART.value})
+
+
+def _health_disclosure_blockers(
+    documents: Sequence[Document], opinions: Sequence[SeriousHarmOpinion], today: dt.date
+) -> list[str]:
+    """Every document disclosing health data needs a current "not likely to cause serious harm" opinion, or a
+    record that the subject has already seen or knows it (DPA 2018 Sch 3 Pt 2 para 6), on `today`."""
+    dates = [o.opinion_date for o in opinions if o.area == DataArea.HEALTH and o.conclusion in DISCLOSING_CONCLUSIONS]
+    waiting: dict[str, list[str]] = {}
+    for document in documents:
+        if not document.holds_health_data or document.withheld_exemption:
+            continue  # nothing of it goes, so nothing is disclosed (a document withheld in full)
+        refusal = health_data_disclosure_refusal(
+            opinions_test_not_met=dates, already_seen_or_known=document.subject_already_knows, today=today
+        )
+        if refusal:
+            waiting.setdefault(refusal, []).append(document.title)
+    return [
+        f"{_names(titles)} {'holds' if len(titles) == 1 else 'hold'} health data that cannot be disclosed yet: {why}."
+        for why, titles in waiting.items()
+    ]
+
+
 def _opinion_blockers(
     documents: Sequence[Document],
     opinions: Sequence[SeriousHarmOpinion],
@@ -240,6 +341,10 @@ def _opinion_blockers(
 ) -> list[str]:
     reasons: list[str] = []
     relying = relying or {}
+    health_current = any(o.area == DataArea.HEALTH and opinion_is_current(o.opinion_date, today) for o in opinions)
+    health_asked = any(d.harm_concern and d.holds_health_data for d in documents) or relying.get(DataArea.HEALTH)
+    if health_current or not health_asked:  # else the area's own reason below already asks for the opinion
+        reasons.extend(_health_disclosure_blockers(documents, opinions, today))
     for area, flag in AREA_FLAGS.items():
         concerned = [d.title for d in documents if d.harm_concern and getattr(d, flag)]
         withholding = [d.title for d in relying.get(area, [])]
@@ -304,6 +409,13 @@ def opinion_blockers(request: RightsRequest, *, today: dt.date) -> list[str]:
     )
 
 
+def opinion_blockers_of(
+    request: RightsRequest, documents: Sequence[Document], opinions: Sequence[SeriousHarmOpinion], *, today: dt.date
+) -> list[str]:
+    """opinion_blockers for documents and opinions already fetched (two queries: what relies on the exemptions)."""
+    return _opinion_blockers(documents, opinions, today, _opinion_reliance(request, documents))
+
+
 def approval_blockers(request: RightsRequest, *, today: dt.date | None = None) -> list[str]:
     """Everything review still has to settle before the request can go for sign-off or be approved, in plain words."""
     today = today or timezone.localdate()
@@ -322,6 +434,7 @@ def approval_blockers(request: RightsRequest, *, today: dt.date | None = None) -
             f"{_plural(pending, 'neither-confirm-nor-deny flag awaits', 'neither-confirm-nor-deny flags await')} "
             "the Manager's approval."
         )
+    reasons.extend(professional_redaction_blockers(request, documents))
     undecided = list(
         ThirdParty.objects.filter(request=request, reasonable_to_disclose="")
         .order_by("name")
@@ -340,6 +453,74 @@ def approval_check(request: RightsRequest) -> str | None:
     from requests_app.guards import today_for
 
     reasons = approval_blockers(request, today=today_for(request))
+    return " ".join(reasons) if reasons else None
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The search record behind the pack (UK GDPR Art 15(1A))
+
+
+def search_record_run(request: RightsRequest) -> SubjectSearchRun | None:
+    """The request's search record: its latest kept subject search (whose scope the Art 15 page prints)."""
+    return (
+        SubjectSearchRun.objects.filter(request_reference=request.reference)
+        .select_related("scope_recorded_by")
+        .order_by("-run_at", "-pk")
+        .first()
+    )
+
+
+def subject_terms(request: RightsRequest) -> SubjectTerms:
+    """The data subject as the request records them: what a search for them must use."""
+    subject = request.subject
+    return SubjectTerms(
+        name=subject.full_name,
+        previous_names=tuple(line.strip() for line in subject.previous_names.splitlines() if line.strip()),
+        date_of_birth=subject.date_of_birth,
+        address=subject.address,
+    )
+
+
+def search_record(request: RightsRequest) -> SearchRecord | None:
+    """The latest kept search as the statute's record (two queries); hits pending counts every kept search,
+    since the confirmed records come from all of them."""
+    run = search_record_run(request)
+    if run is None:
+        return None
+    pending = SubjectSearchHit.objects.filter(
+        run__request_reference=request.reference, decision=HitDecision.PENDING
+    ).count()
+    return SearchRecord(
+        terms=SubjectTerms(
+            name=run.name,
+            previous_names=tuple(run.previous_name_list),
+            date_of_birth=run.date_of_birth,
+            address=run.address,
+        ),
+        holdings_and_agencies=run.holdings_and_agencies,
+        date_from=run.date_from,
+        date_to=run.date_to,
+        exclusions=run.exclusions,
+        cap_reason=run.cap_reason,
+        hit_limit=run.hit_limit,
+        hits_pending=pending,
+        scope_recorded=run.scope_recorded,
+    )
+
+
+def search_record_blockers(request: RightsRequest) -> list[str]:
+    """What the search record lacks before an access request goes for sign-off or is approved, in plain words."""
+    return list(search_record_gaps(search_record(request), subject=subject_terms(request)))
+
+
+def search_record_check(request: RightsRequest) -> str | None:
+    """The state machine's condition on "submit_for_sign_off" and "approve" (registered in DisclosureConfig.ready).
+
+    A step imported from a case file is a record of the past: today's holdings say nothing about it.
+    """
+    if getattr(request, "_record_only", False):
+        return None
+    reasons = search_record_blockers(request)
     return " ".join(reasons) if reasons else None
 
 
@@ -364,7 +545,7 @@ class OpinionRow:
 
 @dataclass(frozen=True)
 class ConfirmedSource:
-    """A record the subject search confirmed as about the data subject (issue 7): a source for the disclosure,
+    """A record the subject search confirmed as about the data subject: a source for the disclosure,
     with what it takes to ask its agency for the records."""
 
     request_pk: int
@@ -447,6 +628,17 @@ def confirmed_sources_for(request: RightsRequest, agency_requests: Sequence[Agen
 
 
 @dataclass(frozen=True)
+class OwnerReviewRow:
+    """An agency whose records are in the pack, and where its sign-off of their redactions stands."""
+
+    agency: Agency
+    review: OwnerReview | None
+    changed: bool
+    may_pass_over: bool
+    may_revoke: bool = False  # the link still works: staff may withdraw it (services.owner_reviews.owner_review_revoke)
+
+
+@dataclass(frozen=True)
 class Overview:
     request: RightsRequest
     agency_requests: list[AgencyRequest]
@@ -457,17 +649,53 @@ class Overview:
     ncnd_flags: list[NcndFlag]
     blockers: list[str] = field(default_factory=list)
     sources: list[ConfirmedSource] = field(default_factory=list)
+    owner_reviews: list[OwnerReviewRow] = field(default_factory=list)
+    owner_blockers: list[str] = field(default_factory=list)
 
 
-def disclosure_overview(request: RightsRequest, *, today: dt.date | None = None) -> Overview:
-    """Everything the disclosure page of a request shows, in a fixed number of queries."""
+def owner_review_rows(request: RightsRequest, *, today: dt.date) -> list[OwnerReviewRow]:
+    reviews = current_reviews(request)
+    now = timezone.now()
+    rows = []
+    for agency in agencies_in_pack(request):
+        review = reviews.get(agency.pk)
+        rows.append(
+            OwnerReviewRow(
+                agency=agency,
+                review=review,
+                changed=review is not None and review.fingerprint != owner_fingerprint(request, agency),
+                may_pass_over=review is not None
+                and manager_override_refusal(answer=review.answer, due_on=review.due_on, today=today) is None,
+                may_revoke=review is not None and review.is_open(now),
+            )
+        )
+    return rows
+
+
+def disclosure_overview(
+    request: RightsRequest, *, today: dt.date | None = None, referred_only: bool = False
+) -> Overview:
+    """Everything the disclosure page of a request shows, in a fixed number of queries.
+
+    `referred_only`, for a professional reviewer: only the documents where harm is a concern (what their opinion is
+    asked on, disclosure.access.documents_visible_to), their third parties and flags, and the opinions; no agencies.
+    """
     today = today or timezone.localdate()
-    agency_requests = list(
-        AgencyRequest.objects.filter(request=request)
-        .select_related("agency", "chaser_letter", "requested_by")
-        .order_by("requested_on", "pk")
+    agency_requests = (
+        []
+        if referred_only
+        else list(
+            AgencyRequest.objects.filter(request=request)
+            .select_related("agency", "chaser_letter", "requested_by", "agency_return")
+            .prefetch_related("agency_return__files")
+            .order_by("requested_on", "pk")
+        )
     )
-    documents = list(documents_for_request(request))
+    shown = documents_for_request(request)
+    if referred_only:
+        shown = shown.filter(harm_concern=True)
+    documents = list(shown)
+    shown_ids = {d.pk for d in documents}
     rows = [
         DocumentRow(
             document=d,
@@ -486,15 +714,74 @@ def disclosure_overview(request: RightsRequest, *, today: dt.date | None = None)
         agency_requests=agency_requests,
         overdue_agency_requests=[a for a in agency_requests if a.is_overdue(today)],
         documents=rows,
-        third_parties=list(
-            ThirdParty.objects.filter(request=request).select_related("document", "decided_by").order_by("name", "pk")
-        ),
+        third_parties=[
+            t
+            for t in ThirdParty.objects.filter(request=request)
+            .select_related("document", "decided_by")
+            .order_by("name", "pk")
+            if not referred_only or t.document_id is None or t.document_id in shown_ids
+        ],
         opinions=opinions,
-        ncnd_flags=list(
-            NcndFlag.objects.filter(request=request)
+        ncnd_flags=[
+            f
+            for f in NcndFlag.objects.filter(request=request)
             .select_related("document", "redaction", "flagged_by", "approved_by")
             .order_by("flagged_at", "pk")
-        ),
-        blockers=approval_blockers(request, today=today),
-        sources=confirmed_sources_for(request, agency_requests) if request.kind == RightKind.ACCESS.value else [],
+            if not referred_only or f.document_id in shown_ids
+        ],
+        blockers=[] if referred_only else approval_blockers(request, today=today),
+        owner_reviews=[] if referred_only else owner_review_rows(request, today=today),
+        owner_blockers=[] if referred_only else owner_review_blockers(request, today=today),
+        sources=confirmed_sources_for(request, agency_requests)
+        if request.kind == RightKind.ACCESS.value and not referred_only
+        else [],
     )
+
+
+# A return still missing once the pack is approved or the request finished is not worth chasing.
+LATE_LIST_STOP = FINISHED_STATUSES | {Status.APPROVED, Status.DISCLOSED, Status.REFUSED}
+
+
+@dataclass(frozen=True)
+class LateAgency:
+    """One agency late on one or more requests, for the Manager's list."""
+
+    agency: Agency
+    late: list[AgencyRequest]
+
+
+def late_agency_returns(*, today: dt.date) -> list[LateAgency]:
+    """Every open agency return past its due date, grouped by agency (most late first); one query."""
+    rows = (
+        AgencyRequest.objects.filter(status__in=list(OPEN_AGENCY_STATUSES), due_on__lt=today)
+        .exclude(request__status__in=[s.value for s in LATE_LIST_STOP])
+        .select_related("agency", "request", "request__assigned_to")
+        .order_by("agency__name", "agency_id", "due_on", "pk")
+    )
+    grouped: dict[int, LateAgency] = {}
+    for row in rows:
+        grouped.setdefault(row.agency_id, LateAgency(row.agency, [])).late.append(row)
+    return sorted(grouped.values(), key=lambda entry: (-len(entry.late), entry.agency.name.lower()))
+
+
+@dataclass(frozen=True)
+class LateSignOff:
+    """One agency late with its sign-off of its redactions on one or more requests, for the Manager's list."""
+
+    agency: Agency
+    late: list[OwnerReview]
+
+
+def late_owner_reviews(*, today: dt.date) -> list[LateSignOff]:
+    """Every agency asked to check its redactions and silent past its answer date, grouped by agency (most late
+    first); one query. Once that date has passed the Manager may sign off without it, saying why (rights.owners)."""
+    rows = (
+        OwnerReview.objects.filter(status=OwnerAnswer.ASKED.value, due_on__lt=today)
+        .exclude(request__status__in=[s.value for s in LATE_LIST_STOP])
+        .select_related("agency", "request", "request__assigned_to")
+        .order_by("agency__name", "agency_id", "due_on", "pk")
+    )
+    grouped: dict[int, LateSignOff] = {}
+    for row in rows:
+        grouped.setdefault(row.agency_id, LateSignOff(row.agency, [])).late.append(row)
+    return sorted(grouped.values(), key=lambda entry: (-len(entry.late), entry.agency.name.lower()))

@@ -15,7 +15,7 @@ from typing import Any
 from celery import Task, chord, group, shared_task
 
 from disclosure.pack.verify import page_ranges
-from disclosure.services import packs
+from disclosure.services import packs, reading
 
 RETRY: dict[str, Any] = {
     "autoretry_for": packs.TRANSIENT_ERRORS,
@@ -87,3 +87,29 @@ def verify_pack_pages(self: Task[Any, Any], pack_id: int, first: int, last: int)
 @shared_task(base=PackTask, bind=True, **RETRY)
 def complete_pack(self: Task[Any, Any], results: list[dict[str, Any] | None], pack_id: int) -> None:
     packs.pack_complete(pack_id=pack_id, whole=results[0] if results else None, parts=results[1:])
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=packs.TRANSIENT_ERRORS, retry_backoff=True, max_retries=5)
+def read_document(self: Task[Any, Any], document_id: int) -> None:
+    """OCR a document's image-only pages once, at upload; progress is on its DocumentReading (and the task state)."""
+
+    def on_page(done: int, total: int) -> None:
+        if not self.request.is_eager and self.request.id:
+            self.update_state(state="PROGRESS", meta={"done": done, "total": total})
+
+    reading.document_read(document_id=document_id, on_page=on_page)
+
+
+@shared_task(name="disclosure.fail_stalled_packs")
+def fail_stalled_packs() -> int:
+    """Every five minutes (django-celery-beat, scheduled by disclosure migration 0012): packs
+    whose render has been silent past PACK_STALL_MINUTES are failed and their work files removed."""
+    return packs.packs_fail_stalled()
+
+
+@shared_task(acks_late=True)
+def convert_return_file(return_file_id: int) -> str:
+    """Convert one file an agency returned to PDF (LibreOffice for Word and Excel); its status is on the file."""
+    from disclosure.services.returns import return_file_convert  # the conversion loads LibreOffice helpers
+
+    return str(return_file_convert(return_file_id=return_file_id).status)

@@ -2,20 +2,44 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from disclosure import pack_views, portal_views, views
+from disclosure import consent_views, owner_views, pack_views, portal_views, reading_views, return_views, views
 
 app_name = "disclosure"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    # Records and review (engineer E1)
+    # Records and review
     path("<int:pk>/", views.request_overview, name="request"),
+    path("<int:pk>/check/", views.sign_off_check, name="check"),
     path("<int:pk>/agencies/new/", views.agency_new, name="agency_new"),
     path("<int:pk>/agencies/ask/", views.agency_ask, name="agency_ask"),
     path("<int:pk>/agencies/<int:agency_id>/", views.agency_edit, name="agency"),
     path("<int:pk>/agency-requests/<int:agency_request_id>/return/", views.agency_return, name="agency_return"),
     path("<int:pk>/agency-requests/<int:agency_request_id>/chase/", views.agency_chase, name="agency_chase"),
+    path(
+        "<int:pk>/agency-requests/<int:agency_request_id>/return-link/",
+        return_views.agency_return_link_send,
+        name="agency_return_link_send",
+    ),
+    path("agency-returns/late/", return_views.late_returns, name="late_agency_returns"),
+    path("owner-reviews/late/", owner_views.late_sign_offs, name="late_owner_reviews"),
     path("<int:pk>/documents/add/", views.document_add, name="document_add"),
     path("<int:pk>/documents/<int:document_id>/", views.document_review, name="document"),
+    path("<int:pk>/documents/search/", reading_views.document_search, name="document_search"),
+    path(
+        "<int:pk>/documents/<int:document_id>/suggestions/refresh/",
+        reading_views.suggestions_refresh,
+        name="suggestions_refresh",
+    ),
+    path(
+        "<int:pk>/documents/<int:document_id>/suggestions/<int:suggestion_id>/accept/",
+        reading_views.suggestion_accept,
+        name="suggestion_accept",
+    ),
+    path(
+        "<int:pk>/documents/<int:document_id>/suggestions/<int:suggestion_id>/reject/",
+        reading_views.suggestion_reject,
+        name="suggestion_reject",
+    ),
     path("<int:pk>/documents/<int:document_id>/details/", views.document_edit, name="document_edit"),
     path(
         "<int:pk>/documents/<int:document_id>/pages/<int:number>/image.png",
@@ -36,17 +60,28 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/third-parties/add/", views.third_party_add, name="third_party_add"),
     path("<int:pk>/third-parties/<int:third_party_id>/", views.third_party_edit, name="third_party"),
     path("<int:pk>/opinions/add/", views.opinion_add, name="opinion_add"),
-    # The pack, verification and delivery (engineer E2): add routes below this line.
+    # The pack, verification and delivery
     path("<int:pk>/packs/", pack_views.pack_list, name="packs"),
     path("<int:pk>/packs/new/", pack_views.pack_new, name="pack_new"),
     path("<int:pk>/packs/<int:pack_id>/", pack_views.pack_status, name="pack"),
     path("<int:pk>/packs/<int:pack_id>/progress/", pack_views.pack_progress, name="pack_progress"),
+    path("<int:pk>/packs/<int:pack_id>/cancel/", pack_views.pack_cancel_view, name="pack_cancel"),
     path("<int:pk>/packs/<int:pack_id>/download/", pack_views.pack_download, name="pack_download"),
     path("<int:pk>/packs/<int:pack_id>/portal-links/new/", pack_views.portal_link_new, name="portal_link_new"),
     path(
         "<int:pk>/packs/<int:pack_id>/portal-links/<int:link_id>/revoke/",
         pack_views.portal_link_revoke,
         name="portal_link_revoke",
+    ),
+    path(
+        "<int:pk>/packs/<int:pack_id>/portal-links/<int:link_id>/posted/",
+        pack_views.portal_link_posted,
+        name="portal_link_posted",
+    ),
+    path(
+        "<int:pk>/packs/<int:pack_id>/portal-links/<int:link_id>/phone-code/",
+        pack_views.portal_code_phone,
+        name="portal_code_phone",
     ),
     path("<int:pk>/packs/<int:pack_id>/dispatches/new/", pack_views.dispatch_new, name="dispatch_new"),
     path(
@@ -65,6 +100,30 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="dispatch_cancel",
     ),
     # The requester's portal: no login (the views are login_not_required).
+    path("<int:pk>/owner-reviews/<int:agency_id>/ask/", owner_views.owner_review_ask, name="owner_review_ask"),
+    path("<int:pk>/owner-reviews/<int:review_id>/revoke/", owner_views.owner_review_revoke, name="owner_review_revoke"),
+    path("<int:pk>/owner-reviews/<int:review_id>/waive/", owner_views.owner_review_waive, name="owner_review_waive"),
+    path(
+        "<int:pk>/third-parties/<int:third_party_id>/consent/",
+        consent_views.consent_request_new,
+        name="consent_request_new",
+    ),
+    path(
+        "<int:pk>/consent-requests/<int:consent_id>/answer/",
+        consent_views.consent_answer,
+        name="consent_answer",
+    ),
+    path("owner-review/<str:token>/", owner_views.owner_review, name="owner_review"),
+    path(
+        "owner-review/<str:token>/documents/<int:document_id>/pages/<int:number>/",
+        owner_views.owner_review_page,
+        name="owner_review_page",
+    ),
     path("portal/<str:token>/", portal_views.portal_open, name="portal"),
+    path("portal/<str:token>/code/", portal_views.portal_code, name="portal_code"),
     path("portal/<str:token>/download/", portal_views.portal_file, name="portal_download"),
+    # An agency's return link: no login either (login_not_required); the token, then a one-time code.
+    path("agency-return/<str:token>/", return_views.agency_return_open, name="agency_return_open"),
+    path("agency-return/<str:token>/code/", return_views.agency_return_code, name="agency_return_code"),
+    path("agency-return/<str:token>/sent/", return_views.agency_return_sent, name="agency_return_sent"),
 ]

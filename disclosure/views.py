@@ -22,8 +22,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from PIL import ImageDraw
 
-from disclosure import access, selectors
-from disclosure.extract import REVIEW_DPI, page_image
+from core import roles
+from core.forms import GovukForm
+from disclosure import access, progress_selectors, selectors
+from disclosure.extract import REVIEW_DPI, page_image, review_dpi
 from disclosure.forms import (
     AgencyAskForm,
     AgencyForm,
@@ -42,15 +44,17 @@ from disclosure.forms import (
     WithholdForm,
 )
 from disclosure.models import AgencyKind, Document, ThirdParty
+from disclosure.reading_views import review_context
 from disclosure.services import documents as document_services
 from disclosure.services import records as record_services
 from disclosure.services import redaction as redaction_services
+from disclosure.services import returns as return_services
 from disclosure.services import review as review_services
-from requests_app import roles
-from requests_app.forms import GovukForm
+from disclosure.services.common import OPINION_GIVERS
 from requests_app.models import RightsRequest
-from requests_app.services.views_log import request_view_record
-from rights import ApplicationError
+from requests_app.services.transitions import available_transitions
+from requests_app.viewing import records_view
+from rights import ApplicationError, RightKind
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Helpers
@@ -62,6 +66,11 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+def can_record_opinion(user: User) -> bool:
+    """Who may record a serious-harm opinion: the roles serious_harm_opinion_record allows (Sch 3)."""
+    return bool(roles.roles_of(user) & set(OPINION_GIVERS))
+
+
 def _today() -> dt.date:
     return timezone.localdate()
 
@@ -71,6 +80,15 @@ def _rr(request: HttpRequest, pk: int) -> RightsRequest:
     return access.request_get_for_user(
         user=_user(request), pk=pk, queryset=RightsRequest.objects.select_related("subject", "assigned_to")
     )
+
+
+def _rr_in_full(request: HttpRequest, pk: int) -> RightsRequest:
+    """The request for pages about all its records (agencies, adding documents): Http404 for a professional
+    reviewer, who sees only the documents referred to them."""
+    rr = _rr(request, pk)
+    if roles.reviews_only(_user(request)):
+        raise Http404("No such request.")
+    return rr
 
 
 def _document(request: HttpRequest, pk: int, document_id: int) -> tuple[RightsRequest, Document]:
@@ -110,16 +128,55 @@ def _form_page(
 # The overview
 
 
+@records_view
 def request_overview(request: HttpRequest, pk: int) -> HttpResponse:
     """Disclosure for one request: agencies asked, documents and their review, third parties, serious harm."""
     user = _user(request)
     rr = _rr(request, pk)
-    request_view_record(request=rr, user=user)
-    overview = selectors.disclosure_overview(rr, today=_today())
+    referred_only = roles.reviews_only(user)
+    overview = selectors.disclosure_overview(rr, today=_today(), referred_only=referred_only)
+    show_tasks = rr.kind == RightKind.ACCESS.value and not referred_only
     return render(
         request,
         "disclosure/overview.html",
-        {"rr": rr, "overview": overview, "today": _today(), "is_manager": roles.is_manager(user)},
+        {
+            "rr": rr,
+            "overview": overview,
+            "task_list": progress_selectors.records_task_list(rr, overview, today=_today()) if show_tasks else None,
+            "today": _today(),
+            "is_manager": roles.is_manager(user),
+            "can_give_opinion": can_record_opinion(user),
+            "referred_only": roles.reviews_only(user),
+        },
+    )
+
+
+# The steps a check-your-answers page leads to: the caseworker's, then the Manager's.
+SIGN_OFF_STEPS = ("submit_for_sign_off", "approve")
+
+
+@records_view
+@require_http_methods(["GET", "HEAD"])
+def sign_off_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check your answers before sign-off: what the pack discloses and withholds and why, then the step's button."""
+    user = _user(request)
+    rr = _rr_in_full(request, pk)
+    if rr.kind != RightKind.ACCESS.value:
+        raise Http404("Only an access request has a disclosure pack to sign off.")
+    today = _today()
+    overview = selectors.disclosure_overview(rr, today=today)
+    options = available_transitions(request=rr, user=user, today=today)
+    step = next((o for name in SIGN_OFF_STEPS for o in options if o.name == name), None)
+    return render(
+        request,
+        "disclosure/check.html",
+        {
+            "rr": rr,
+            "summary": progress_selectors.sign_off_summary(rr, overview),
+            "overview": overview,
+            "step": step,
+            "today": today,
+        },
     )
 
 
@@ -127,9 +184,10 @@ def request_overview(request: HttpRequest, pk: int) -> HttpResponse:
 # Agencies
 
 
+@records_view
 @require_http_methods(["GET", "POST"])
 def agency_new(request: HttpRequest, pk: int) -> HttpResponse:
-    rr = _rr(request, pk)
+    rr = _rr_in_full(request, pk)
     form = AgencyForm(request.POST or None)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -141,6 +199,8 @@ def agency_new(request: HttpRequest, pk: int) -> HttpResponse:
                 data_owner=data["data_owner"],
                 contact_email=data["contact_email"],
                 contact_address=data["contact_address"],
+                escalation_contact=data["escalation_contact"],
+                escalation_email=data["escalation_email"],
             )
         except ApplicationError as error:
             form.add_application_error(error)
@@ -150,10 +210,11 @@ def agency_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, rr, form, heading="Add an agency", submit="Add the agency")
 
 
+@records_view
 @require_http_methods(["GET", "POST"])
 def agency_edit(request: HttpRequest, pk: int, agency_id: int) -> HttpResponse:
     """An agency's details, reached from a request's page; an agency with no named data owner says so."""
-    rr = _rr(request, pk)
+    rr = _rr_in_full(request, pk)
     agency = access.agency_get_for_user(user=_user(request), pk=agency_id)
     initial = {
         "name": agency.name,
@@ -161,6 +222,8 @@ def agency_edit(request: HttpRequest, pk: int, agency_id: int) -> HttpResponse:
         "data_owner": agency.data_owner if agency.data_owner_named else "",
         "contact_email": agency.contact_email,
         "contact_address": agency.contact_address,
+        "escalation_contact": agency.escalation_contact,
+        "escalation_email": agency.escalation_email,
     }
     form = AgencyForm(request.POST or None, initial=initial)
     if form.is_bound and form.is_valid():
@@ -174,6 +237,8 @@ def agency_edit(request: HttpRequest, pk: int, agency_id: int) -> HttpResponse:
                 data_owner=data["data_owner"],
                 contact_email=data["contact_email"],
                 contact_address=data["contact_address"],
+                escalation_contact=data["escalation_contact"],
+                escalation_email=data["escalation_email"],
             )
         except ApplicationError as error:
             form.add_application_error(error)
@@ -209,9 +274,10 @@ def _ask_initial(request: HttpRequest) -> dict[str, Any]:
     return initial
 
 
+@records_view
 @require_http_methods(["GET", "POST"])
 def agency_ask(request: HttpRequest, pk: int) -> HttpResponse:
-    rr = _rr(request, pk)
+    rr = _rr_in_full(request, pk)
     user = _user(request)
     form = AgencyAskForm(request.POST or None, agencies=_agencies(request), initial=_ask_initial(request))
     if form.is_bound and form.is_valid():
@@ -223,19 +289,28 @@ def agency_ask(request: HttpRequest, pk: int) -> HttpResponse:
                 kind=data.get("new_agency_kind") or AgencyKind.OTHER,
                 data_owner=data.get("new_agency_data_owner") or "",
             )
-            asked = record_services.agency_request_create(
+            asked = return_services.agency_ask(
                 by=user,
                 request=rr,
                 agency=agency,
                 requested_on=data.get("requested_on"),
                 notes=data.get("notes") or "",
+                scope=data.get("scope") or "",
+                records_from=data.get("records_from"),
+                records_to=data.get("records_to"),
                 today=_today(),
             )
         except ApplicationError as error:
             form.add_application_error(error)
         else:
+            how = (
+                "the records request was emailed to its data owner with a return link"
+                if asked.agency.contact_email
+                else "the records request letter is in the letters register to print and post"
+            )
             messages.success(
-                request, f"{asked.agency.name} asked for its records; due by {asked.due_on.day} {asked.due_on:%B %Y}."
+                request,
+                f"{asked.agency.name} asked for its records; due by {asked.due_on.day} {asked.due_on:%B %Y}: {how}.",
             )
             return redirect(_overview_url(rr))
     return _form_page(
@@ -244,14 +319,17 @@ def agency_ask(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         heading="Ask an agency for its records",
         submit="Record the request",
-        intro=f"The agency has {record_services.agency_return_working_days()} working days to return its records.",
+        intro=f"The agency has {record_services.agency_return_working_days()} working days to return its records. "
+        "The service sends its data owner the records request today: by email with a secure return link, or, "
+        "with no data owner's email recorded, as a letter to post.",
         add_agency_url=reverse("disclosure:agency_new", args=[rr.pk]),
     )
 
 
+@records_view
 @require_http_methods(["GET", "POST"])
 def agency_return(request: HttpRequest, pk: int, agency_request_id: int) -> HttpResponse:
-    rr = _rr(request, pk)
+    rr = _rr_in_full(request, pk)
     asked = access.agency_request_get_for_user(user=_user(request), pk=agency_request_id)
     if asked.request_id != rr.pk:
         raise Http404("No such agency request.")
@@ -277,7 +355,7 @@ def agency_return(request: HttpRequest, pk: int, agency_request_id: int) -> Http
 
 @require_POST
 def agency_chase(request: HttpRequest, pk: int, agency_request_id: int) -> HttpResponse:
-    rr = _rr(request, pk)
+    rr = _rr_in_full(request, pk)
     asked = access.agency_request_get_for_user(user=_user(request), pk=agency_request_id)
     if asked.request_id != rr.pk:
         raise Http404("No such agency request.")
@@ -303,12 +381,14 @@ def _details(data: dict[str, Any]) -> document_services.DocumentDetails:
         holds_social_work_data=bool(data.get("holds_social_work_data")),
         holds_education_data=bool(data.get("holds_education_data")),
         harm_concern=bool(data.get("harm_concern")),
+        subject_already_knows=bool(data.get("subject_already_knows")),
     )
 
 
+@records_view
 @require_http_methods(["GET", "POST"])
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
-    rr = _rr(request, pk)
+    rr = _rr_in_full(request, pk)
     form = DocumentAddForm(request.POST or None, request.FILES or None, agencies=_agencies(request))
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -335,6 +415,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, rr, form, heading="Add a document", submit="Add the document", multipart=True)
 
 
+@records_view
 @require_http_methods(["GET", "POST"])
 def document_edit(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
     rr, document = _document(request, pk, document_id)
@@ -346,6 +427,7 @@ def document_edit(request: HttpRequest, pk: int, document_id: int) -> HttpRespon
         "holds_social_work_data": document.holds_social_work_data,
         "holds_education_data": document.holds_education_data,
         "harm_concern": document.harm_concern,
+        "subject_already_knows": document.subject_already_knows,
     }
     form = DocumentEditForm(request.POST or None, initial=initial, agencies=_agencies(request))
     if form.is_bound and form.is_valid():
@@ -377,9 +459,16 @@ def _corner(value: str | None) -> float | None:
     return number if math.isfinite(number) and number >= 0 else None
 
 
-def _rectangle_initial(request: HttpRequest, page: int) -> dict[str, Any]:
+def _page_dpi(page_info: dict[str, Any] | None) -> float:
+    """The resolution the page image is drawn at: REVIEW_DPI, less for a page too big (extract.review_dpi)."""
+    if not page_info:
+        return float(REVIEW_DPI)
+    return review_dpi(float(page_info["width"]), float(page_info["height"]))
+
+
+def _rectangle_initial(request: HttpRequest, page: int, dpi: float = REVIEW_DPI) -> dict[str, Any]:
     """Two clicks on the page image (a no-JavaScript image button) give the rectangle's opposite corners."""
-    scale = 72 / REVIEW_DPI
+    scale = 72 / dpi
     click_x, click_y = _corner(request.GET.get("corner.x")), _corner(request.GET.get("corner.y"))
     first_x, first_y = _corner(request.GET.get("fx")), _corner(request.GET.get("fy"))
     initial: dict[str, Any] = {"page": page}
@@ -405,7 +494,9 @@ def _review_page(
         page = 1
     if page_numbers and page not in page_numbers:
         page = 1
-    rect_initial = _rectangle_initial(request, page) if page_numbers else {}
+    page_info = document.page(page) if page_numbers else None
+    dpi = _page_dpi(page_info)
+    rect_initial = _rectangle_initial(request, page, dpi) if page_numbers else {}
     first_corner = rect_initial.pop("first_corner", None)
     forms: dict[str, GovukForm] = {
         "phrase_form": PhraseRedactionForm(),
@@ -415,7 +506,6 @@ def _review_page(
         "ncnd_form": NcndDocumentForm(),
         **bound,
     }
-    page_info = document.page(page) if page_numbers else None
     redactions = list(document.redactions.all())
     ncnd_ids = {flag.redaction_id for flag in document.ncnd_flags.all() if flag.redaction_id}
     return render(
@@ -433,21 +523,24 @@ def _review_page(
             "page_info": page_info,
             "page_boxes": [box for box, _ in selectors.boxes_on_page(document, page)] if page_numbers else [],
             "first_corner": first_corner,
-            "image_width": round(float(page_info["width"]) * REVIEW_DPI / 72) if page_info else None,
-            "image_height": round(float(page_info["height"]) * REVIEW_DPI / 72) if page_info else None,
+            "image_width": round(float(page_info["width"]) * dpi / 72) if page_info else None,
+            "image_height": round(float(page_info["height"]) * dpi / 72) if page_info else None,
+            "points_per_pixel": f"{72 / dpi:.6f}",
             "is_manager": roles.is_manager(_user(request)),
+            **review_context(document),
             **forms,
         },
         status=400 if any(f.is_bound and f.errors for f in bound.values()) else 200,
     )
 
 
+@records_view
 def document_review(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
     rr, document = _document(request, pk, document_id)
-    request_view_record(request=rr, user=_user(request))
     return _review_page(request, rr, document)
 
 
+@records_view
 def page_image_view(request: HttpRequest, pk: int, document_id: int, number: int) -> HttpResponse:
     """A page drawn at 100 dpi with the redaction boxes outlined, served only to those who may open the request."""
     _, document = _document(request, pk, document_id)
@@ -458,7 +551,7 @@ def page_image_view(request: HttpRequest, pk: int, document_id: int, number: int
     image = page_image(data, is_pdf=document.media_type == "application/pdf", number=number, dpi=REVIEW_DPI)
     if request.GET.get("boxes") != "0":
         draw = ImageDraw.Draw(image, "RGBA")
-        scale = REVIEW_DPI / 72
+        scale = _page_dpi(document.page(number)) / 72
         for box, _ in selectors.boxes_on_page(selectors.document_for_review(document), number):
             draw.rectangle(
                 (box.x0 * scale, box.top * scale, box.x1 * scale, box.bottom * scale),
@@ -592,6 +685,7 @@ def document_release(request: HttpRequest, pk: int, document_id: int) -> HttpRes
     return _simple_post(request, _document_url(document), act)
 
 
+@records_view
 @require_http_methods(["GET", "POST"])
 def redaction_remove(request: HttpRequest, pk: int, redaction_id: int) -> HttpResponse:
     rr = _rr(request, pk)
@@ -620,6 +714,7 @@ def redaction_remove(request: HttpRequest, pk: int, redaction_id: int) -> HttpRe
     )
 
 
+@records_view
 @require_http_methods(["GET", "POST"])
 def redaction_ncnd(request: HttpRequest, pk: int, redaction_id: int) -> HttpResponse:
     rr = _rr(request, pk)
@@ -662,6 +757,7 @@ def ncnd_approve(request: HttpRequest, pk: int, flag_id: int) -> HttpResponse:
     return _simple_post(request, _overview_url(rr), act)
 
 
+@records_view
 @require_http_methods(["GET", "POST"])
 def ncnd_remove(request: HttpRequest, pk: int, flag_id: int) -> HttpResponse:
     rr = _rr(request, pk)
@@ -688,6 +784,7 @@ def _third_party_details(data: dict[str, Any]) -> review_services.ThirdPartyDeta
     return review_services.ThirdPartyDetails(
         name=data["name"],
         description=data.get("description") or "",
+        other_spellings=data.get("other_spellings") or "",
         is_professional_in_role=bool(data.get("is_professional_in_role")),
         consent=data["consent"],
         consent_reason=data.get("consent_reason") or "",
@@ -697,10 +794,12 @@ def _third_party_details(data: dict[str, Any]) -> review_services.ThirdPartyDeta
     )
 
 
+@records_view
 @require_http_methods(["GET", "POST"])
 def third_party_add(request: HttpRequest, pk: int) -> HttpResponse:
     rr = _rr(request, pk)
-    form = ThirdPartyForm(request.POST or None, documents=Document.objects.filter(request=rr))
+    documents = access.documents_visible_to(_user(request), Document.objects.filter(request=rr))
+    form = ThirdPartyForm(request.POST or None, documents=documents)
     if form.is_bound and form.is_valid():
         try:
             review_services.third_party_add(
@@ -714,13 +813,14 @@ def third_party_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, rr, form, heading="Record a third party", submit="Record them")
 
 
+@records_view
 @require_http_methods(["GET", "POST"])
 def third_party_edit(request: HttpRequest, pk: int, third_party_id: int) -> HttpResponse:
     rr = _rr(request, pk)
     party = access.third_party_get_for_user(user=_user(request), pk=third_party_id)
     if party.request_id != rr.pk:
         raise Http404("No such third party.")
-    documents = Document.objects.filter(request=rr)
+    documents = access.documents_visible_to(_user(request), Document.objects.filter(request=rr))
     details_form = ThirdPartyForm(
         request.POST if request.POST.get("form") == "details" else None,
         documents=documents,
@@ -771,6 +871,7 @@ def _third_party_initial(party: ThirdParty) -> dict[str, Any]:
     return {
         "name": party.name,
         "description": party.description,
+        "other_spellings": party.other_spellings,
         "document": party.document,
         "is_professional_in_role": party.is_professional_in_role,
         "consent": party.consent,
@@ -780,9 +881,12 @@ def _third_party_initial(party: ThirdParty) -> dict[str, Any]:
     }
 
 
+@records_view
 @require_http_methods(["GET", "POST"])
 def opinion_add(request: HttpRequest, pk: int) -> HttpResponse:
     rr = _rr(request, pk)
+    if not can_record_opinion(_user(request)):
+        raise PermissionDenied  # refused before the form is filled in, not after (the link is not offered either)
     form = OpinionForm(request.POST or None)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data

@@ -15,34 +15,40 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
-from requests_app.access import people_visible_to, requests_visible_to
+from core import admin as core_admin
+from requests_app.access import people_visible_to, requests_open_in_full_to, requests_visible_to
 from requests_app.admin_calendar import BankHolidayAdminMixin
 from requests_app.models import (
     ClockEvent,
     Evidence,
     ExtraBankHoliday,
+    Fee,
     Letter,
+    Message,
     Notice,
+    OnlineRejection,
     Person,
     ReferenceCounter,
+    Referral,
     RequestDestructionCertificate,
     RequestRetentionDue,
     RequestStatistic,
     RequestView,
     RightsRequest,
+    SavedListView,
     TransitionEvent,
 )
-from requests_app.services.views_log import request_view_record
+from requests_app.services.queue import request_search_keys_refresh
+from requests_app.services.request_views import request_view_record
 
 
-class AuditedAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
-    """History is shown but never reverted (a revert would bypass the services); nothing is deleted.
+class AuditedAdmin(core_admin.AuditedAdmin):
+    """History is shown but never reverted, nothing is deleted (core.admin.AuditedAdmin), and more for a case's records.
 
     The history pages answer only for objects the user may open here (get_queryset): simple-history
     would otherwise show a hidden object's history from its historical records. Opening a request's
@@ -50,9 +56,6 @@ class AuditedAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     """
 
     records_request_views = True
-
-    def revert_disabled(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return True
 
     def _visible_or_404(self, request: HttpRequest, object_id: str) -> Model:
         """The object if this admin's queryset (narrowed by access) holds it, else 404: its existence never leaks."""
@@ -98,31 +101,18 @@ class AuditedAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
                 self._record_view(request, obj)
         return response
 
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
-
-class ReadOnlyAdmin(AuditedAdmin):
-    """Records written only by the services: viewable, with history, never added or changed here."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
-        hidden = set(self.exclude or ())
-        names = [f.name for f in self.model._meta.fields if f.name not in hidden]
-        return [*names, *(name for name in self.readonly_fields if name not in names)]
+class ReadOnlyAdmin(AuditedAdmin, core_admin.ReadOnlyAdmin):
+    """Records written only by the services (core.admin.ReadOnlyAdmin), shown as AuditedAdmin shows them."""
 
 
 class RequestScopedAdmin(ReadOnlyAdmin):
-    """Rows that belong to a request: only those of requests the user may open."""
+    """Rows that belong to a request: only those of requests the user may open in full (a professional reviewer,
+    who sees only what is referred to them, sees none of these here)."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset: QuerySet[Any] = super().get_queryset(request)
-        return queryset.filter(request__in=requests_visible_to(request.user)).select_related("request")
+        return queryset.filter(request__in=requests_open_in_full_to(request.user)).select_related("request")
 
 
 @admin.register(RightsRequest)
@@ -148,6 +138,7 @@ class RightsRequestAdmin(ReadOnlyAdmin):
             "Outcome",
             {"fields": ("processing_restricted", "refusal_ground", "decision_reasons", "supplementary_statement")},
         ),
+        ("Replies", {"fields": ("reply_by", "code_by", "format_needs", "format_needs_detail")}),
         ("Access", {"fields": ("is_restricted", "restricted_reason")}),
         ("Record", {"fields": ("paused_from", "closed_at", "version", "created_at", "updated_at")}),
     )
@@ -178,6 +169,24 @@ class PersonAdmin(AuditedAdmin):
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
+    def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
+        """A corrected name is searched at once: the requests naming the person get their search key again."""
+        super().save_model(request, obj, form, change)
+        request_search_keys_refresh(person=obj)
+
+
+@admin.register(SavedListView)
+class SavedListViewAdmin(AuditedAdmin):
+    """Each person's named views of the request list (they make and delete them on the list itself)."""
+
+    list_display = ("name", "user", "query", "created_at")
+    list_filter = ("user",)
+    readonly_fields = ("user", "name", "query", "created_at")
+    records_request_views = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
 
 @admin.register(Letter)
 class LetterAdmin(RequestScopedAdmin):
@@ -192,6 +201,22 @@ class LetterAdmin(RequestScopedAdmin):
         if not obj.file:
             return "None"
         return format_html('<a href="{}">Download</a>', reverse("letter_file", args=[obj.pk]))
+
+
+@admin.register(Referral)
+class ReferralAdmin(RequestScopedAdmin):
+    list_display = ("request", "reviewer", "kind", "referred_at", "referred_by", "closed_at")
+    list_filter = ("kind",)
+    search_fields = ("request__reference", "reviewer__username")
+
+
+@admin.register(Fee)
+class FeeAdmin(RequestScopedAdmin):
+    """Fees asked for (Art 12(5)(a), 15(3)), paid or waived: shown with history; changed only through the request's steps."""
+
+    list_display = ("request", "basis", "amount_pence", "asked_on", "status", "settled_on")
+    list_filter = ("basis", "status")
+    search_fields = ("request__reference",)
 
 
 @admin.register(Evidence)
@@ -229,6 +254,30 @@ class RequestViewAdmin(RequestScopedAdmin):
     list_display = ("request", "user", "at")
     search_fields = ("request__reference", "user__username")
     list_filter = ("at",)
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    """What the service sent: for visible requests, and those sent before any request existed (address codes)."""
+
+    list_display = ("created_at", "request", "channel", "to", "template", "status", "attempts")
+    list_filter = ("status", "channel", "template")
+    search_fields = ("request__reference", "to")
+    exclude = ("pending_body",)  # the body as sent, with any code or token: never shown
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset: QuerySet[Any] = super().get_queryset(request)
+        visible = Q(request__in=requests_visible_to(request.user)) | Q(request__isnull=True)
+        return queryset.filter(visible).select_related("request")
+
+
+@admin.register(OnlineRejection)
+class OnlineRejectionAdmin(ReadOnlyAdmin):
+    """Steps of the online request form refused by an abuse limit or the honeypot: counted, never silently dropped."""
+
+    list_display = ("at", "step", "reason", "ip_address", "email")
+    list_filter = ("reason", "step")
+    date_hierarchy = "at"
 
 
 @admin.register(Notice)

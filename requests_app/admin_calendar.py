@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from requests_app import roles
+from core import roles
 from requests_app.models import ExtraBankHoliday
 from requests_app.services.calendar import CalendarChange, bank_holiday_add, bank_holiday_check, bank_holiday_remove
 from rights import ApplicationError

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 
-from requests_app.selectors_notices import notices_unread_badge
+from requests_app.selectors.notices import notices_unread_badge
 
 
 def notices(request: HttpRequest) -> dict[str, Any]:
@@ -20,3 +20,18 @@ def notices(request: HttpRequest) -> dict[str, Any]:
         return {"notices_unread": 0}
     badge: Callable[[], str] = cache(lambda: notices_unread_badge(user))
     return {"notices_unread": badge}
+
+
+class LazyCalendar:
+    """The working calendar, read only when a page first needs it and then once (not callable, so the template
+    passes it to the filter unread: with no internal target set, no query at all)."""
+
+    def __init__(self) -> None:
+        from requests_app.selectors import working_calendar
+
+        self.get = cache(working_calendar)
+
+
+def target_calendar(request: HttpRequest) -> dict[str, Any]:
+    """`target_calendar`: the working calendar for the internal target dates (requests_app.templatetags)."""
+    return {"target_calendar": LazyCalendar()}

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
-from requests_app import roles
+from core import roles
+from core.roles import AnyUser
+from core.text import day_text
 from requests_app.models.core import LetterDirection, RefusalGround, RightsRequest
-from requests_app.roles import AnyUser
-from rights import ActingDecision, Authority, Competence, may_act_for
+from rights import ActingDecision, Authority, Competence, extension_refusal, may_act_for
 
 Check = Callable[[RightsRequest], str | None]
 
@@ -200,10 +201,18 @@ def inside_first_month(request: RightsRequest) -> str | None:
     today = today_for(request)
     if today > request.first_month_due:
         return (
-            f"The first month ended on {request.first_month_due:%d %B %Y}: an extension can only be "
+            f"The first month ended on {day_text(request.first_month_due)}: an extension can only be "
             "made, and the requester told, within the first month."
         )
     return None
+
+
+def extension_ground_recorded(request: RightsRequest) -> str | None:
+    # UK GDPR Art 12A: more time only where necessary by reason of the complexity or the number of requests.
+    numerous_with = [other.reference for other in request.numerous_with.all()] if request.pk else []
+    return extension_refusal(
+        ground=request.extension_ground, reason=request.complex_reason, numerous_with=numerous_with
+    )
 
 
 def not_yet_extended(request: RightsRequest) -> str | None:
@@ -289,8 +298,8 @@ def lift_notice_sent(request: RightsRequest) -> str | None:
     earliest = sent_on + dt.timedelta(days=getattr(settings, "RESTRICTION_LIFT_NOTICE_DAYS", LIFT_NOTICE_DAYS))
     if today_for(request) < earliest:
         return (
-            f"The lift notice sent on {sent_on:%d %B %Y} told the requester the restriction would be lifted "
-            f"no sooner than {earliest:%d %B %Y}."
+            f"The lift notice sent on {day_text(sent_on)} told the requester the restriction would be lifted "
+            f"no sooner than {day_text(earliest)}."
         )
     return None
 
@@ -298,7 +307,7 @@ def lift_notice_sent(request: RightsRequest) -> str | None:
 def lift_notice_not_sent(request: RightsRequest) -> str | None:
     sent_on = _lift_notice_date(request)
     if sent_on is not None:
-        return f"The lift notice was already sent, on {sent_on:%d %B %Y}."
+        return f"The lift notice was already sent, on {day_text(sent_on)}."
     return None
 
 
@@ -315,7 +324,7 @@ def held_data_searched(request: RightsRequest) -> str | None:
     # UK GDPR Art 15(1A), ICO guidance: a reasonable and proportionate search, kept as evidence, before acting on it.
     if _record_only(request):
         return None
-    from requests_app.held import search_problem  # reviews' models, read when the guard runs
+    from requests_app.selectors.subject_holdings import search_problem  # reviews' models, read when the guard runs
 
     return search_problem(request)
 
@@ -324,8 +333,8 @@ def corrections_recorded(request: RightsRequest) -> str | None:
     # UK GDPR Art 16: the correction is made to the data, not only described in the letter.
     if _record_only(request):
         return None
-    from requests_app.held import corrections_recorded as recorded
-    from requests_app.held import nothing_held, search_problem
+    from requests_app.selectors.subject_holdings import corrections_recorded as recorded
+    from requests_app.selectors.subject_holdings import nothing_held, search_problem
 
     if recorded(request):
         return None
@@ -341,7 +350,7 @@ def no_recipients_pending(request: RightsRequest) -> str | None:
     # UK GDPR Art 19: each recipient is told, unless that proves impossible or involves disproportionate effort.
     if _record_only(request):
         return None
-    from requests_app.held import recipients_pending
+    from requests_app.selectors.subject_holdings import recipients_pending
 
     pending = recipients_pending(request)
     if pending:

@@ -30,6 +30,9 @@ CERTIFICATE_REFERENCE = "certificate_reference"  # the destruction certificate o
 ERASURE_DONE = "erasure_done"  # "destroyed" or "anonymised"
 RECORDS_ERASED = "records_erased"  # how many records the erasure reached
 RESTRICTION_REPLACED = "restriction_replaced"  # a restriction while checking gives way to an upheld objection
+FEE_BASIS = "fee_basis"  # rights.FeeBasis: Art 12(5)(a) or Art 15(3)
+FEE_AMOUNT = "fee_amount"  # "£25.00"
+FEE_REASON = "fee_reason"  # why a fee, and how it is worked out from the administrative costs
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,8 @@ _ALL = (
         "Request for clarification",
         (
             "exactly what needs clarifying, and why",
-            "that the clock is stopped until the answer arrives (UK GDPR Art 12A; ICO guidance)",
+            "for an access request, that the clock is stopped until the answer arrives (UK GDPR Art 12A; ICO "
+            "guidance); for any other right, that the time limit keeps running, and the date it ends",
         ),
         required_context=(CLARIFICATION_QUESTION,),
         optional_context=(CLARIFICATION_REASON,),
@@ -93,6 +97,19 @@ _ALL = (
         ),
         required_context=(EXTENSION_REASON,),
         optional_context=(NEW_DUE_DATE,),
+        complaint_rights=True,
+    ),
+    LetterTemplate(
+        "fee_request",
+        "Request for a fee",
+        (
+            "the ground for the fee: manifestly unfounded or excessive (Art 12(5)(a)), or further copies (Art 15(3))",
+            "the amount, and how it is worked out from the administrative costs",
+            "that the one-month time limit starts on the day the fee is received (UK GDPR Art 12A)",
+            "how to pay",
+            "the right to complain to the ICO and to go to court",
+        ),
+        required_context=(FEE_BASIS, FEE_AMOUNT, FEE_REASON),
         complaint_rights=True,
     ),
     LetterTemplate(
@@ -200,7 +217,7 @@ _ALL = (
         "outcome_automated_decision",
         "Your request about automated decision-making",
         (
-            "how the right applies under public task (Art 22, 22A-22D)",
+            "how the right applies under public task (Art 22A-22D)",
             "the right to complain to the ICO and to go to court",
         ),
         optional_context=(DECISION_REASONS,),

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from requests_app.models import Letter, RightsRequest
 from requests_app.services.letters import letter_generate
+from requests_app.services.messages import message_deliver, message_queue, message_retry_delay
 from requests_app.services.notices import notices_email
 from requests_app.services.retention import request_retention_refresh
 from requests_app.services.sweep import sweep_run
@@ -110,3 +111,14 @@ def letter_generate_task(
 def request_retention_sweep(today: str | None = None) -> int:
     """Daily: list the closed requests due for destruction (idempotent); returns how many. Destroying needs a Manager."""
     return len(request_retention_refresh(today=_day(today)))
+
+
+@shared_task(
+    name="requests_app.message_deliver", autoretry_for=(OperationalError, InterfaceError), max_retries=MAX_RETRIES
+)
+def message_deliver_task(message_id: int) -> str:
+    """Send one message; a failure is recorded and tried again later (backoff), until MESSAGE_MAX_ATTEMPTS."""
+    message = message_deliver(message_id=message_id)
+    if message.status == "failed" and message.pending_body:
+        message_queue(message_id=message_id, countdown=message_retry_delay(message.attempts))
+    return str(message.status)

@@ -1,53 +1,18 @@
-"""Who may do what with the partnership's holdings, and the one access function per reachable model.
-
-The role groups are created by requests_app (a higher layer), so they are named here, not imported.
-"""
+"""Who may do what with the partnership's holdings, and the one access function per reachable model."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from reviews.models import Review, SubjectSearchRun
+from core.roles import AnyUser, can_work, is_manager
+from reviews.models import AgencySubmission, DataSubjectRecord, HoldingsImport, Review, SubjectSearchRun
 from rights import ApplicationError
-
-MANAGER = "Manager"
-CASEWORKER = "Caseworker"
-REVIEWER = "Professional reviewer"
-TEAM = frozenset({MANAGER, CASEWORKER, REVIEWER})
-
-AnyUser = User | AnonymousUser
-
-
-def groups_of(user: AnyUser) -> frozenset[str]:
-    """The user's role groups, cached on the user for the length of a request; a superuser counts as Manager."""
-    if not user.is_authenticated or not getattr(user, "is_active", False):
-        return frozenset()
-    cached: frozenset[str] | None = getattr(user, "_reviews_groups", None)
-    if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
-        if getattr(user, "is_superuser", False):
-            names.add(MANAGER)
-        cached = frozenset(names & TEAM)
-        user._reviews_groups = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def is_manager(user: AnyUser) -> bool:
-    return MANAGER in groups_of(user)
-
-
-def can_work(user: AnyUser) -> bool:
-    """Managers and caseworkers search holdings and apply the effects of rights."""
-    return bool(groups_of(user) & {MANAGER, CASEWORKER})
-
-
-def can_view_holdings(user: AnyUser) -> bool:
-    return bool(groups_of(user))
 
 
 def require_manager(user: AnyUser | None, *, action: str) -> User:
@@ -107,3 +72,49 @@ def review_get_for_user(*, user: AnyUser, pk: int) -> Review:
     if not is_manager(user):
         raise PermissionDenied
     return get_object_or_404(Review, pk=pk)
+
+
+def record_get_for_user(*, user: AnyUser, pk: int) -> DataSubjectRecord:
+    """A record about a person, for a Manager or caseworker (403 otherwise), with its submission joined."""
+    if not can_work(user):
+        raise PermissionDenied
+    return get_object_or_404(
+        DataSubjectRecord.objects.select_related("submission__review", "submission__agency", "subject"), pk=pk
+    )
+
+
+def submission_get_for_user(*, user: AnyUser, pk: int) -> AgencySubmission:
+    """An agency's submission, for a Manager or caseworker (403 otherwise)."""
+    if not can_work(user):
+        raise PermissionDenied
+    return get_object_or_404(AgencySubmission.objects.select_related("review", "agency"), pk=pk)
+
+
+def import_get_for_user(*, user: AnyUser, pk: int) -> HoldingsImport:
+    """An uploaded agency return, for a Manager only (403 otherwise)."""
+    if not is_manager(user):
+        raise PermissionDenied
+    return get_object_or_404(HoldingsImport, pk=pk)
+
+
+# Filling the search from a request: requests_app says who a request is about (reviews cannot import it).
+
+SubjectDetails = tuple[str, tuple[str, ...], dt.date | None, str]  # name, previous names, date of birth, address
+SubjectDetailsProvider = Callable[[User, str], SubjectDetails | None]
+_subject_providers: list[SubjectDetailsProvider] = []
+
+
+def register_subject_details_provider(provider: SubjectDetailsProvider) -> None:
+    if provider not in _subject_providers:
+        _subject_providers.append(provider)
+
+
+def subject_details(user: AnyUser, reference: str) -> SubjectDetails | None:
+    """The data subject of a request the user may open, to fill the search form; None otherwise."""
+    if not isinstance(user, User) or not reference:
+        return None
+    for provider in _subject_providers:
+        found = provider(user, reference)
+        if found is not None:
+            return found
+    return None

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
-from simple_history.admin import SimpleHistoryAdmin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 
+from core.admin import AuditedAdmin, ReadOnlyAdmin
+from reviews.access import hidden_references
 from reviews.models import (
     AgencySubmission,
     Correction,
@@ -30,30 +32,39 @@ from reviews.models import (
 )
 
 
-class AuditedAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
-    """History is shown but never reverted (a revert would bypass the services); nothing is deleted."""
+class RequestReferenceScopedAdmin(ReadOnlyAdmin):
+    """Rows that carry a rights request's reference: hidden, with their history, from anyone who may not open
+    that request (the workspace's rule, through reviews.access.hidden_references)."""
 
-    def revert_disabled(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return True
+    request_reference_path = "request_reference"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset: QuerySet[Any] = super().get_queryset(request)
+        hidden = hidden_references(request.user)
+        if hidden:
+            queryset = queryset.exclude(**{f"{self.request_reference_path}__in": sorted(hidden)})
+        return queryset
+
+    def _visible_or_404(self, request: HttpRequest, object_id: str) -> None:
+        try:
+            found = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, ValidationError):
+            found = False
+        if not found:
+            raise Http404("No such record.")
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        self._visible_or_404(request, object_id)
+        response: HttpResponse = super().history_view(request, object_id, extra_context)
+        return response
 
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        if request.method != "GET":
-            raise PermissionDenied
-        response: HttpResponse = super().history_form_view(request, object_id, version_id, extra_context)
-        return response
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(AuditedAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
+        self._visible_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Review)
@@ -123,13 +134,13 @@ class HeldCategoryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(ReadOnlyAdmin):
+class CorrectionAdmin(RequestReferenceScopedAdmin):
     list_display = ("record", "target", "request_reference", "made_by", "made_at")
     search_fields = ("request_reference",)
 
 
 @admin.register(Restriction)
-class RestrictionAdmin(ReadOnlyAdmin):
+class RestrictionAdmin(RequestReferenceScopedAdmin):
     list_display = ("record", "basis", "request_reference", "placed_at", "lifted_at")
     list_filter = ("basis",)
     search_fields = ("request_reference",)
@@ -141,31 +152,33 @@ class DataShareAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RecipientNotification)
-class RecipientNotificationAdmin(ReadOnlyAdmin):
+class RecipientNotificationAdmin(RequestReferenceScopedAdmin):
     list_display = ("record", "agency", "effect", "status", "request_reference", "created_at", "sent_on")
     list_filter = ("effect", "status")
     search_fields = ("request_reference",)
 
 
 @admin.register(SubjectSearchRun)
-class SubjectSearchRunAdmin(ReadOnlyAdmin):
+class SubjectSearchRunAdmin(RequestReferenceScopedAdmin):
     list_display = ("pk", "request_reference", "run_by", "run_at", "candidates_scored")
     search_fields = ("request_reference",)
 
 
 @admin.register(SubjectSearchHit)
-class SubjectSearchHitAdmin(ReadOnlyAdmin):
+class SubjectSearchHitAdmin(RequestReferenceScopedAdmin):
+    request_reference_path = "run__request_reference"
     list_display = ("run", "rank", "record", "score", "strength", "decision", "decided_by")
     list_filter = ("decision", "strength")
 
 
 @admin.register(DestructionCertificate)
-class DestructionCertificateAdmin(ReadOnlyAdmin):
+class DestructionCertificateAdmin(RequestReferenceScopedAdmin):
     list_display = ("reference", "kind", "method", "review", "records", "destroyed_at", "destroyed_by_name")
     list_filter = ("kind", "method")
 
 
 @admin.register(DestructionDue)
-class DestructionDueAdmin(ReadOnlyAdmin):
+class DestructionDueAdmin(RequestReferenceScopedAdmin):
+    request_reference_path = "certificate__request_reference"
     list_display = ("review", "due_on", "listed_on", "status", "blocked_reason")
     list_filter = ("status",)

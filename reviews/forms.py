@@ -6,10 +6,9 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
-from reviews.models import HitDecision
-from rights import ApplicationError
+from core.forms import GovukDateField, GovukForm
+from reviews.models import AgencyKind, Category, HitDecision, ReviewType, SourceAgency, SubmissionType
 
 
 class SubjectSearchForm(forms.Form):
@@ -42,103 +41,46 @@ class SubjectSearchForm(forms.Form):
         return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
+class SearchScopeForm(GovukForm):
+    """The scope of a kept search (UK GDPR Art 15(1A)): an access request is signed off only with it recorded."""
+
+    holdings_and_agencies = forms.CharField(
+        label="Which holdings and agencies did the search cover?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: every review and audit the partnership holds, and the agencies asked for their records.",
+        error_messages={"required": "Say which holdings and agencies the search covered"},
+    )
+    date_from = GovukDateField(
+        label="Earliest date searched (optional)", required=False, help_text="Empty for no limit."
+    )
+    date_to = GovukDateField(label="Latest date searched (optional)", required=False, help_text="Empty for no limit.")
+    exclusions = forms.CharField(
+        label="What was left out, and why?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Holdings, agencies or dates not searched and the reason; or say that nothing was left out.",
+        error_messages={"required": "Say what was left out of the search and why, or that nothing was"},
+    )
+    cap_reason = forms.CharField(
+        label="Why was the cap on hits enough?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: fewer hits came back than the cap, or the weakest hits shown were already someone else.",
+        error_messages={"required": "Say why the cap on hits was enough"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The date range must end on or after the day it starts")
+        return data
+
+
 class HitDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[(HitDecision.CONFIRMED, "Confirm"), (HitDecision.REJECTED, "Reject")])
     note = forms.CharField(required=False, max_length=500)
-
-
-# GOV.UK Frontend forms for the Manager's review pages ------------------------------------------------
-# (requests_app has its own; reviews sits below it and cannot import them.)
-
-_WIDGET_CLASSES: dict[type[forms.Widget], str] = {forms.TextInput: "govuk-input", forms.Textarea: "govuk-textarea"}
-
-
-class GovukDateWidget(forms.Widget):
-    """Three inputs (day, month, year) named <name>_day, <name>_month, <name>_year, as GOV.UK advises."""
-
-    use_fieldset = True
-    parts = ("day", "month", "year")
-
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
-        return [str(data.get(f"{name}_{part}", "")).strip() for part in self.parts]
-
-    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
-        return not any(f"{name}_{part}" in data for part in self.parts)
-
-
-class GovukDateField(forms.Field):
-    """A date entered as day, month and year, with the GOV.UK pattern's error messages."""
-
-    widget = GovukDateWidget
-
-    def prepare_value(self, value: Any) -> list[str]:
-        if isinstance(value, dt.date):
-            return [str(value.day), str(value.month), str(value.year)]
-        if isinstance(value, list | tuple) and len(value) == 3:
-            return [str(part) for part in value]
-        return ["", "", ""]
-
-    def to_python(self, value: Any) -> dt.date | None:
-        if isinstance(value, dt.date):
-            return value
-        parts = self.prepare_value(value)
-        name = str(self.label or "The date")
-        if not any(parts):
-            return None
-        missing = [label for label, part in zip(("a day", "a month", "a year"), parts, strict=True) if not part]
-        if missing:
-            raise forms.ValidationError(f"{name} must include {' and '.join(missing)}", code="incomplete")
-        try:
-            day, month, year = (int(part) for part in parts)
-        except ValueError:
-            raise forms.ValidationError(f"{name} must be a real date, in numbers", code="invalid") from None
-        if year < 1000:
-            raise forms.ValidationError(f"Year must include 4 numbers, for example {timezone.localdate().year}")
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            raise forms.ValidationError(f"{name} must be a real date", code="invalid") from None
-
-
-class GovukForm(forms.Form):
-    """GOV.UK classes on every widget, error classes where a field has errors, and the error summary."""
-
-    use_required_attribute = False
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self._style()
-
-    def add_application_error(self, error: ApplicationError, *, field_map: dict[str, str] | None = None) -> None:
-        """Show a service's refusal beside the field it names (via field_map), else at the top."""
-        name = (field_map or {}).get(error.field or "", error.field)
-        self.add_error(name if name in self.fields else None, error.message)
-        self._style()
-
-    def _style(self) -> None:
-        errors = getattr(self, "_errors", None) or {}
-        for name, field in self.fields.items():
-            base = _WIDGET_CLASSES.get(type(field.widget))
-            if base is not None:
-                field.widget.attrs["class"] = f"{base} {base}--error" if name in errors else base
-
-    def anchor(self, name: str) -> str:
-        bound = self[name]
-        if isinstance(bound.field.widget, forms.RadioSelect):
-            return f"{bound.auto_id}_0"
-        return str(bound.auto_id)
-
-    @property
-    def error_summary(self) -> list[tuple[str, str]]:
-        """(href, message) pairs in page order, for the GOV.UK error summary."""
-        items = [("", str(message)) for message in self.non_field_errors()]
-        for name in self.fields:
-            items.extend((f"#{self.anchor(name)}", str(message)) for message in self.errors.get(name, []))
-        return items
 
 
 class LegalHoldForm(GovukForm):
@@ -172,4 +114,83 @@ class DestroyForm(GovukForm):
     confirm = forms.BooleanField(
         label="I confirm that this review's agency data is to be destroyed. This cannot be undone.",
         error_messages={"required": "Confirm that the agency data is to be destroyed"},
+    )
+
+
+# Entering the partnership's own data ------------------------------------------------------------------
+
+
+class ReviewForm(GovukForm):
+    reference = forms.CharField(
+        label="Reference", max_length=30, help_text="The partnership's reference, for example CSPR-2026-01. No names."
+    )
+    review_type = forms.ChoiceField(label="Kind", choices=ReviewType.choices, widget=forms.RadioSelect)
+    title = forms.CharField(
+        label="Title", max_length=200, help_text="Avoid names: 'Child A' rather than the child's name."
+    )
+    started = GovukDateField(label="Date it started", error_messages={"required": "Enter the date it started"})
+
+
+class ReviewEditForm(GovukForm):
+    title = forms.CharField(label="Title", max_length=200)
+    started = GovukDateField(label="Date it started", error_messages={"required": "Enter the date it started"})
+    reason = forms.CharField(label="Why is it changed?", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AgencyForm(GovukForm):
+    name = forms.CharField(label="Agency name", max_length=200)
+    kind = forms.ChoiceField(label="Kind of agency", choices=AgencyKind.choices, widget=forms.RadioSelect)
+    data_owner = forms.CharField(label="Data owner", max_length=200, help_text="The role or person who owns its data.")
+    contact_email = forms.EmailField(label="Contact email (optional)", required=False)
+
+
+class SubmissionForm(GovukForm):
+    agency = forms.ModelChoiceField(label="Agency", queryset=SourceAgency.objects.order_by("name"))
+    submission_type = forms.ChoiceField(label="What it is", choices=SubmissionType.choices, widget=forms.RadioSelect)
+    title = forms.CharField(label="Title", max_length=200)
+    received_on = GovukDateField(label="Date received", error_messages={"required": "Enter the date it was received"})
+    summary = forms.CharField(label="Summary (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SubjectRecordForm(GovukForm):
+    """A person in a submission, with the categories held about them (the seed notice's list)."""
+
+    agency_reference = forms.CharField(label="Agency's reference (optional)", max_length=100, required=False)
+    title = forms.CharField(label="What the record is (optional)", max_length=200, required=False)
+    record_date = GovukDateField(label="Date of the record (optional)", required=False)
+    full_name = forms.CharField(label="Full name", max_length=200)
+    previous_names = forms.CharField(
+        label="Previous names (one a line)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    date_of_birth = GovukDateField(label="Date of birth (optional)", required=False)
+    address = forms.CharField(label="Address (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    categories = forms.MultipleChoiceField(
+        label="What is held about them",
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    @property
+    def previous_name_list(self) -> list[str]:
+        return [line.strip() for line in (self.cleaned_data.get("previous_names") or "").splitlines() if line.strip()]
+
+
+class SubjectRecordEditForm(SubjectRecordForm):
+    reason = forms.CharField(label="Why is it changed?", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NcndForm(GovukForm):
+    ncnd = forms.ChoiceField(
+        label="Neither confirm nor deny",
+        choices=[("set", "Flag: neither confirm nor deny"), ("lift", "Lift the flag")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label="Why", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ImportUploadForm(GovukForm):
+    file = forms.FileField(
+        label="Agency return (CSV or XLSX)",
+        help_text="One row per record and person; the columns are listed below.",
     )

@@ -352,6 +352,12 @@ class SearchHit:
     reasons: tuple[str, ...]
     restricted: bool
 
+    @property
+    def why(self) -> str:
+        """The reasons on one line, as the page lists them; a neither-confirm-nor-deny record's start with [NCND]."""
+        text = "; ".join(self.reasons)
+        return f"[NCND] {text}" if self.record.ncnd else text
+
 
 def _best_name(criteria: SearchCriteria, record: DataSubjectRecord) -> tuple[float, str]:
     best = (0.0, "")

@@ -20,6 +20,7 @@ from reviews.models import (
     DestructionCertificate,
     HeldCategory,
     HitDecision,
+    HoldingsImport,
     NotificationStatus,
     ProcessProfile,
     RecipientNotification,
@@ -33,6 +34,8 @@ from reviews.models import (
     SubjectSearchRun,
     SubmissionType,
 )
+from reviews.retention import blocked_reasons
+from reviews.retention import retention_days as retention_setting
 from rights.retention import is_due, retention_due
 
 
@@ -40,8 +43,11 @@ def _active_restriction() -> Exists:
     return Exists(Restriction.objects.filter(record=OuterRef("pk"), lifted_at__isnull=True))
 
 
-def confirmed_sources(request_reference: str) -> list[DataSubjectRecord]:
+def confirmed_sources(request_reference: str, *, include_ncnd: bool = False) -> list[DataSubjectRecord]:
     """Records a caseworker confirmed as about the request's subject: the disclosure's sources.
+
+    Records a Manager flagged neither-confirm-nor-deny are left out (they never reach a letter, a pack
+    or its Art 15 section); `include_ncnd` is for staff work only, such as applying an erasure.
 
     The latest decision about a record for the request wins. Erased records are left out (nothing
     is left to disclose); restricted ones are included with `is_restricted` set, because giving a
@@ -59,9 +65,11 @@ def confirmed_sources(request_reference: str) -> list[DataSubjectRecord]:
     for record_id, decision in decisions:
         latest[record_id] = decision
     wanted = [record_id for record_id, decision in latest.items() if decision == HitDecision.CONFIRMED]
+    records = DataSubjectRecord.objects.filter(pk__in=wanted, status=RecordStatus.ACTIVE)
+    if not include_ncnd:
+        records = records.filter(ncnd=False)
     return list(
-        DataSubjectRecord.objects.filter(pk__in=wanted, status=RecordStatus.ACTIVE)
-        .select_related("submission__review", "submission__agency")
+        records.select_related("submission__review", "submission__agency")
         .prefetch_related("categories")
         .annotate(is_restricted=_active_restriction())
         .order_by("pk")
@@ -219,7 +227,6 @@ def what_we_hold(
     15(1) section of their pack); purposes, lawful bases and retention are the same for everyone.
     `retention_days` defaults to the REVIEW_RETENTION_DAYS setting.
     """
-    from reviews.retention import retention_days as retention_setting  # retention imports the services
 
     days = retention_setting() if retention_days is None else retention_days
     only = None if record_ids is None else sorted(set(record_ids))
@@ -230,7 +237,7 @@ def what_we_hold(
 
     by_category: dict[str, list[int]] = {c.value: [0] * len(processes) for c in Category}
     kinds_by_category: dict[str, set[str]] = defaultdict(set)
-    held_categories = HeldCategory.objects.filter(record__status=RecordStatus.ACTIVE)
+    held_categories = HeldCategory.objects.filter(record__status=RecordStatus.ACTIVE, record__ncnd=False)
     if only is not None:
         held_categories = held_categories.filter(record_id__in=only)
     rows = (
@@ -257,7 +264,9 @@ def what_we_hold(
     by_source: dict[str, list[int]] = {s.value: [0] * len(kinds) for s in SubmissionType}
     submissions = AgencySubmission.objects.filter(destroyed_at__isnull=True)
     if only is not None:
-        submissions = submissions.filter(pk__in=DataSubjectRecord.objects.filter(pk__in=only).values("submission_id"))
+        submissions = submissions.filter(
+            pk__in=DataSubjectRecord.objects.filter(pk__in=only, ncnd=False).values("submission_id")
+        )
     for row in submissions.values("submission_type", "agency__kind").annotate(n=Count("pk")).order_by():
         by_source[row["submission_type"]][kind_index[row["agency__kind"]]] += row["n"]
     sources = [SourceRow(s.value, s.label, sum(by_source[s.value]), by_source[s.value]) for s in SubmissionType]
@@ -272,7 +281,7 @@ def what_we_hold(
     counts: dict[str, dict[str, int]] = {p.value: defaultdict(int) for p in processes}
     reviews = Review.objects.all()
     if only is not None:
-        reviews = reviews.filter(submissions__subjects__in=only).distinct()
+        reviews = reviews.filter(submissions__subjects__in=only, submissions__subjects__ncnd=False).distinct()
     for review_type, status, concluded, legal_hold, destroyed_at in reviews.values_list(
         "review_type", "status", "concluded", "legal_hold", "agency_data_destroyed_at"
     ):
@@ -315,7 +324,7 @@ def what_we_hold(
             )
         )
 
-    records = DataSubjectRecord.objects.filter(status=RecordStatus.ACTIVE)
+    records = DataSubjectRecord.objects.filter(status=RecordStatus.ACTIVE, ncnd=False)
     if only is not None:
         records = records.filter(pk__in=only)
     held = records.aggregate(
@@ -326,7 +335,7 @@ def what_we_hold(
     )
     certificates = DestructionCertificate.objects.all()
     if only is not None:
-        certificates = certificates.filter(record_id__in=only)
+        certificates = certificates.filter(record_id__in=only).exclude(record__ncnd=True)
     certified = certificates.aggregate(n=Count("pk"), last=Max("destroyed_at"))
     return WhatWeHold(
         processes=process_rows,
@@ -380,7 +389,6 @@ class ReviewOverview:
 
 def review_overview(*, review: Review, today: dt.date | None = None) -> ReviewOverview:
     """A review's holdings, its retention due date and what blocks destruction now (UK GDPR Art 5(1)(e))."""
-    from reviews.retention import blocked_reasons, retention_days  # retention imports the services
 
     counts = Review.objects.filter(pk=review.pk).aggregate(
         n_submissions=Count("submissions", filter=Q(submissions__destroyed_at__isnull=True), distinct=True),
@@ -389,7 +397,7 @@ def review_overview(*, review: Review, today: dt.date | None = None) -> ReviewOv
         ),
     )
     today = today or timezone.localdate()
-    due_on = retention_due(review.concluded, retention_days()) if review.concluded else None
+    due_on = retention_due(review.concluded, retention_setting()) if review.concluded else None
     destroyed = review.agency_data_destroyed_at is not None
     if destroyed:
         not_yet = f"The agency data of {review.reference} has already been destroyed."
@@ -454,3 +462,30 @@ def effects_for_request(reference: str) -> RequestEffects:
         notifications_pending=[n for n in notifications if n.status == NotificationStatus.PENDING],
         notifications_done=[n for n in notifications if n.status != NotificationStatus.PENDING],
     )
+
+
+# Entry pages ------------------------------------------------------------------------------------------------
+
+
+def review_submissions(review: Review) -> list[AgencySubmission]:
+    """A review's submissions with their agency and how many records each holds: one query."""
+    return list(
+        AgencySubmission.objects.filter(review=review)
+        .select_related("agency")
+        .annotate(records_held=Count("subjects", filter=Q(subjects__status=RecordStatus.ACTIVE)))
+        .order_by("agency__name", "pk")
+    )
+
+
+def submission_records(submission: AgencySubmission) -> list[DataSubjectRecord]:
+    """A submission's records with their categories: two queries."""
+    return list(DataSubjectRecord.objects.filter(submission=submission).prefetch_related("categories").order_by("pk"))
+
+
+def change_history(obj: object, *, limit: int = 50) -> list[object]:
+    """An object's change history, newest first, with who made each change and why (django-simple-history)."""
+    return list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit])  # type: ignore[attr-defined]
+
+
+def imports_recent(limit: int = 20) -> list[HoldingsImport]:
+    return list(HoldingsImport.objects.select_related("uploaded_by").defer("content").order_by("-uploaded_at")[:limit])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import views
+from reviews import views, views_entry
 
 app_name = "reviews"
 urlpatterns = [
@@ -15,4 +15,17 @@ urlpatterns = [
     path("<int:pk>/legal-hold/", views.review_legal_hold, name="review_legal_hold"),
     path("<int:pk>/conclude/", views.review_conclude_view, name="review_conclude"),
     path("<int:pk>/destroy/", views.review_destroy_confirm, name="review_destroy_confirm"),
+    path("new/", views_entry.review_new, name="review_new"),
+    path("<int:pk>/edit/", views_entry.review_edit, name="review_edit"),
+    path("<int:pk>/holdings/", views_entry.review_holdings, name="review_holdings"),
+    path("<int:pk>/submissions/new/", views_entry.submission_new, name="submission_new"),
+    path("agencies/new/", views_entry.agency_new, name="agency_new"),
+    path("submissions/<int:pk>/", views_entry.submission_detail, name="submission_detail"),
+    path("submissions/<int:pk>/records/new/", views_entry.record_new, name="record_new"),
+    path("records/<int:pk>/", views_entry.record_detail, name="record_detail"),
+    path("records/<int:pk>/edit/", views_entry.record_edit, name="record_edit"),
+    path("records/<int:pk>/ncnd/", views_entry.record_ncnd, name="record_ncnd"),
+    path("import/", views_entry.import_upload, name="import_upload"),
+    path("import/<int:pk>/", views_entry.import_detail, name="import_detail"),
+    path("import/<int:pk>/confirm/", views_entry.import_confirm, name="import_confirm"),
 ]

@@ -12,12 +12,28 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import roles
 from reviews import access, selectors
-from reviews.forms import ConcludeForm, DestroyForm, HitDecisionForm, LegalHoldForm, SubjectSearchForm
+from reviews.forms import (
+    ConcludeForm,
+    DestroyForm,
+    HitDecisionForm,
+    LegalHoldForm,
+    SearchScopeForm,
+    SubjectSearchForm,
+)
 from reviews.models import Review, SubjectSearchHit
-from reviews.retention import due_items, retention_days, review_destroy_agency_data
+from reviews.retention import due_items, retention_days
 from reviews.search import SearchCriteria
-from reviews.services import review_conclude, review_set_legal_hold, search_hit_decide, search_run_create
+from reviews.services import (
+    SearchScope,
+    review_conclude,
+    review_set_legal_hold,
+    search_hit_decide,
+    search_run_create,
+    search_run_record_scope,
+)
+from reviews.services.retention import review_destroy_agency_data
 from rights import ApplicationError
 
 
@@ -30,7 +46,7 @@ def _user(request: HttpRequest) -> User:
 
 @require_GET
 def what_we_hold(request: HttpRequest) -> HttpResponse:
-    if not access.can_view_holdings(request.user):
+    if not roles.is_team_member(request.user):
         raise PermissionDenied
     held = selectors.what_we_hold(today=timezone.localdate(), retention_days=retention_days())
     return render(request, "reviews/what_we_hold.html", {"held": held})
@@ -38,9 +54,17 @@ def what_we_hold(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def subject_search(request: HttpRequest) -> HttpResponse:
-    if not access.can_work(request.user):
+    if not roles.can_work(request.user):
         raise PermissionDenied
-    form = SubjectSearchForm(request.POST or None, initial={"request_reference": request.GET.get("request", "")})
+    reference = request.GET.get("request", "").strip()
+    initial: dict[str, object] = {"request_reference": reference}
+    details = access.subject_details(request.user, reference) if request.method == "GET" else None
+    if details is not None:  # filled from the request the user may open; never from the URL
+        name, previous, born, address = details
+        initial.update(name=name, previous_names="\n".join(previous), address=address)
+        if born is not None:
+            initial.update(dob_day=born.day, dob_month=born.month, dob_year=born.year)
+    form = SubjectSearchForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         criteria = SearchCriteria(
             name=form.cleaned_data["name"],
@@ -65,10 +89,38 @@ def subject_search(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def search_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """The kept search, its hits, and (for a request's search) the form that records its scope (Art 15(1A))."""
     run = access.search_run_get_for_user(user=request.user, pk=pk)
-    return render(request, "reviews/search_run.html", {"run": run, "hits": selectors.search_run_hits(run)})
+    initial = {
+        "holdings_and_agencies": run.holdings_and_agencies,
+        "date_from": run.date_from,
+        "date_to": run.date_to,
+        "exclusions": run.exclusions,
+        "cap_reason": run.cap_reason,
+    }
+    form = SearchScopeForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            search_run_record_scope(
+                run=run,
+                by=_user(request),
+                scope=SearchScope(
+                    holdings_and_agencies=form.cleaned_data["holdings_and_agencies"],
+                    exclusions=form.cleaned_data["exclusions"],
+                    cap_reason=form.cleaned_data["cap_reason"],
+                    date_from=form.cleaned_data["date_from"],
+                    date_to=form.cleaned_data["date_to"],
+                ),
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, "The search's scope is recorded.")
+            return redirect("reviews:search_run", pk=run.pk)
+    context = {"run": run, "hits": selectors.search_run_hits(run), "scope_form": form}
+    return render(request, "reviews/search_run.html", context)
 
 
 @require_POST
@@ -92,20 +144,20 @@ def hit_decide(request: HttpRequest, pk: int, hit_pk: int) -> HttpResponse:
 
 @require_GET
 def retention(request: HttpRequest) -> HttpResponse:
-    if not access.can_work(request.user):
+    if not roles.can_work(request.user):
         raise PermissionDenied
     try:
         items = due_items(today=timezone.localdate())
     except ApplicationError as error:
         messages.error(request, error.message)
         items = []
-    context = {"items": items, "is_manager": access.is_manager(request.user), "retention_days": retention_days()}
+    context = {"items": items, "is_manager": roles.is_manager(request.user), "retention_days": retention_days()}
     return render(request, "reviews/retention.html", context)
 
 
 @require_POST
 def review_destroy(request: HttpRequest, pk: int) -> HttpResponse:
-    if not access.is_manager(request.user):
+    if not roles.is_manager(request.user):
         raise PermissionDenied
     review = get_object_or_404(Review, pk=pk)
     try:
@@ -126,7 +178,7 @@ def _fmt(day: dt.date) -> str:
 
 @require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
-    if not access.is_manager(request.user):
+    if not roles.is_manager(request.user):
         raise PermissionDenied
     return render(request, "reviews/review_list.html", {"reviews": selectors.reviews_for_manager()})
 

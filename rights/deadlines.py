@@ -38,6 +38,16 @@ class Deadline:
     reasons: tuple[str, ...] = field(default=())
 
 
+# UK GDPR and the DPA 2018 apply to requests received from 25 May 2018 (DPA 2018 s.212; SI 2018/625);
+# before that the Data Protection Act 1998 s.7 applied (40 days, a fee of up to £10).
+GDPR_COMMENCEMENT = dt.date(2018, 5, 25)
+
+
+def governed_by_dpa_1998(received: dt.date) -> bool:
+    """True when a request received on that day fell under the Data Protection Act 1998, not today's law."""
+    return received < GDPR_COMMENCEMENT  # DPA 2018 s.212 and SI 2018/625: commencement 25 May 2018
+
+
 def _fmt(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
@@ -50,11 +60,14 @@ def due_date(
     extended: bool = False,
     extension_notified: dt.date | None = None,
     calendar: WorkingCalendar = DEFAULT_CALENDAR,
+    clock_stops_for_clarification: bool = True,
 ) -> Deadline:
     """Compute when the response is due, and why, from the facts of the request.
 
     `started` is the day the last of identity, authority or fee arrived (None if none was needed).
     `extension_notified` is the day the requester was told of an extension; None means "in time".
+    `clock_stops_for_clarification` is False for a request that is not for access: its clarifications are
+    checked and explained, but the clock keeps running (UK GDPR Art 12A; see rights.kinds.clarification_stops_clock).
     """
     try:
         return _due_date(
@@ -64,6 +77,7 @@ def due_date(
             extended=extended,
             extension_notified=extension_notified,
             calendar=calendar,
+            clock_stops_for_clarification=clock_stops_for_clarification,
         )
     except DeadlineError:
         raise
@@ -79,6 +93,7 @@ def _due_date(
     extended: bool,
     extension_notified: dt.date | None,
     calendar: WorkingCalendar,
+    clock_stops_for_clarification: bool,
 ) -> Deadline:
     if started is not None and started < received:
         raise DeadlineError(
@@ -95,7 +110,9 @@ def _due_date(
                 f"clarification {item.asked.isoformat()}:{item.answered.isoformat()} starts before the request was received"
             )
     for earlier, later in pairwise(ordered):
-        if later.asked <= earlier.answered:
+        # A clarification asked on the day the previous one was answered is legitimate (a new question in the
+        # answer); that shared day is counted once. Only a question asked while another was unanswered overlaps.
+        if later.asked < earlier.answered:
             raise DeadlineError(
                 f"clarifications {earlier.asked.isoformat()}:{earlier.answered.isoformat()} and "
                 f"{later.asked.isoformat()}:{later.answered.isoformat()} overlap"
@@ -132,8 +149,24 @@ def _due_date(
     # must be notified, stops only for a clarification asked while that month was still running.
     clarification_days = 0
     first_month_days = 0
+    already_stopped: dt.date | None = None  # the last day already counted as stopped (a shared day counts once)
     for item in ordered:
+        if not clock_stops_for_clarification:
+            # UK GDPR Art 12A and DPA 2018 s.54(3C): the pause is for an access request only.
+            reasons.append(
+                f"Clarification asked {_fmt(item.asked)}: the clock kept running, because the law stops it only "
+                "for an access request (UK GDPR Art 12A)."
+            )
+            continue
         counted_from = max(item.asked, start)
+        if already_stopped is not None and counted_from <= already_stopped:
+            counted_from = already_stopped + dt.timedelta(days=1)
+            if counted_from > item.answered:
+                reasons.append(
+                    f"Clarification asked and answered on {_fmt(item.answered)}, the day the previous one was "
+                    "answered: that day is already counted, so it adds nothing."
+                )
+                continue
         if counted_from > item.answered:
             reasons.append(
                 f"Clarification {_fmt(item.asked)} to {_fmt(item.answered)} came before the clock started, so it adds nothing."
@@ -147,12 +180,16 @@ def _due_date(
             )
             continue
         days = (item.answered - counted_from).days + 1
+        already_stopped = item.answered
         clarification_days += days
+        shared = (
+            " (the day it was asked was counted with the previous one)" if counted_from > item.asked >= start else ""
+        )
         if item.asked <= calendar.next_working_day(one_month + dt.timedelta(days=first_month_days)):
             first_month_days += days
         reasons.append(
             f"Clarification asked {_fmt(item.asked)} and answered {_fmt(item.answered)}: the clock stopped for {days} "
-            f"day{'s' if days != 1 else ''}, added to the end (ICO guidance: stopping the clock)."
+            f"day{'s' if days != 1 else ''}{shared}, added to the end (ICO guidance: stopping the clock)."
         )
     if clarification_days:
         end += dt.timedelta(days=clarification_days)

@@ -14,7 +14,7 @@ class RightKind(enum.StrEnum):
     RESTRICTION = "restriction"  # UK GDPR Art 18
     PORTABILITY = "portability"  # UK GDPR Art 20
     OBJECTION = "objection"  # UK GDPR Art 21
-    AUTOMATED_DECISION_MAKING = "automated_decision_making"  # UK GDPR Art 22 (Art 22A-D as amended by DUAA 2025)
+    AUTOMATED_DECISION_MAKING = "automated_decision_making"  # UK GDPR Art 22A-22D (DUAA 2025 s.80 replaced Art 22)
 
     @property
     def label(self) -> str:
@@ -95,9 +95,24 @@ RIGHTS: dict[RightKind, RightInfo] = {
     RightKind.AUTOMATED_DECISION_MAKING: RightInfo(
         RightKind.AUTOMATED_DECISION_MAKING,
         "Rights related to automated decision-making",
-        "UK GDPR Article 22 (Articles 22A-22D as amended by the Data (Use and Access) Act 2025)",
+        # DUAA 2025 s.80 substituted Articles 22A-22D for Article 22: there is no "Article 22" right any more.
+        "UK GDPR Articles 22A to 22D",
         Applicability.LIMITED,
-        "The partnership makes no decisions about people by solely automated means; the person is told so, "
-        "and of the safeguards that would apply (to be told, to make representations, to human intervention, to contest).",
+        # Art 22A(1): a significant decision is based solely on automated processing if no meaningful human involvement;
+        # Art 22B: special category data only with explicit consent or a required/authorised-by-law basis;
+        # Art 22C: the safeguards (told, representations, human intervention, contest).
+        "The partnership takes no significant decision about anyone based solely on automated processing (that is, "
+        "with no meaningful human involvement: UK GDPR Article 22A). If it did, Article 22C would require it to tell "
+        "the person about the decision, let them make representations about it, obtain human intervention on their "
+        "request, and contest it; and Article 22B would allow a decision based on special category data (such as "
+        "health) only with their explicit consent or where required or authorised by law.",
     ),
 }
+
+
+def clarification_stops_clock(kind: RightKind) -> bool:
+    """Whether the clock stops while the requester clarifies: only for a request for access (R5).
+
+    Other kinds may still ask questions, but their time limit keeps running.
+    """
+    return kind is RightKind.ACCESS  # UK GDPR Art 12A (DUAA 2025 s.76): "a request under Article 15"; DPA s.54(3C)

@@ -139,3 +139,128 @@ def may_act_for(
         return ActingDecision(False, (*reasons, "The child's own consent to this request has not been recorded."), True)
     reasons.append("The child has consented.")
     return ActingDecision(True, tuple(reasons), True)
+
+
+# Parental responsibility, and the powers of deputies and attorneys: the basis each relies on, checked against the
+# evidence seen. Pure rules; the request's pages do not record these facts yet.
+
+
+class ParentalResponsibilityBasis(enum.StrEnum):
+    BIRTH_MOTHER = "birth_mother"  # Children Act 1989 s2(1)-(2): the mother always has parental responsibility
+    BIRTH_FATHER = "birth_father"  # CA 1989 s2(1)-(2), s4(1): married to the mother, registered, agreement or order
+    SECOND_FEMALE_PARENT = "second_female_parent"  # CA 1989 s2(1A), s4ZA: civil partner/wife, registered, or order
+    ADOPTIVE_PARENT = "adoptive_parent"  # Adoption and Children Act 2002 s46(1): the adoption order gives it
+    SPECIAL_GUARDIAN = "special_guardian"  # CA 1989 s14C(1): shared, exercised to the exclusion of others
+    LIVES_WITH_ORDER = "lives_with_order"  # CA 1989 s12(2): a child arrangements order naming them as living with
+    LOCAL_AUTHORITY = "local_authority"  # CA 1989 s33(3): a care order; the authority shares it with the parents
+    GUARDIAN = "guardian"  # CA 1989 s5(6): a guardian appointed by a parent or the court
+
+
+class EvidenceDocument(enum.StrEnum):
+    BIRTH_CERTIFICATE = "birth_certificate"
+    BIRTH_CERTIFICATE_NAMING_PARENT = "birth_certificate_naming_parent"
+    MARRIAGE_OR_CIVIL_PARTNERSHIP_CERTIFICATE = "marriage_or_civil_partnership_certificate"
+    PARENTAL_RESPONSIBILITY_AGREEMENT_OR_ORDER = "parental_responsibility_agreement_or_order"
+    ADOPTION_ORDER = "adoption_order"
+    SPECIAL_GUARDIANSHIP_ORDER = "special_guardianship_order"
+    CHILD_ARRANGEMENTS_ORDER = "child_arrangements_order"
+    CARE_ORDER = "care_order"
+    GUARDIAN_APPOINTMENT = "guardian_appointment"
+
+
+# Which documents show each basis (CA 1989 ss2, 4, 4ZA, 5, 12, 14C, 33; ACA 2002 s46). Any one of a set suffices.
+PR_EVIDENCE: dict[ParentalResponsibilityBasis, frozenset[EvidenceDocument]] = {
+    ParentalResponsibilityBasis.BIRTH_MOTHER: frozenset({EvidenceDocument.BIRTH_CERTIFICATE}),
+    ParentalResponsibilityBasis.BIRTH_FATHER: frozenset(
+        {
+            EvidenceDocument.BIRTH_CERTIFICATE_NAMING_PARENT,  # s4(1)(a): registered as the father (from 1 Dec 2003)
+            EvidenceDocument.MARRIAGE_OR_CIVIL_PARTNERSHIP_CERTIFICATE,  # s2(1): married to the mother at the birth
+            EvidenceDocument.PARENTAL_RESPONSIBILITY_AGREEMENT_OR_ORDER,  # s4(1)(b)-(c)
+        }
+    ),
+    ParentalResponsibilityBasis.SECOND_FEMALE_PARENT: frozenset(
+        {
+            EvidenceDocument.BIRTH_CERTIFICATE_NAMING_PARENT,
+            EvidenceDocument.MARRIAGE_OR_CIVIL_PARTNERSHIP_CERTIFICATE,
+            EvidenceDocument.PARENTAL_RESPONSIBILITY_AGREEMENT_OR_ORDER,
+        }
+    ),
+    ParentalResponsibilityBasis.ADOPTIVE_PARENT: frozenset({EvidenceDocument.ADOPTION_ORDER}),
+    ParentalResponsibilityBasis.SPECIAL_GUARDIAN: frozenset({EvidenceDocument.SPECIAL_GUARDIANSHIP_ORDER}),
+    ParentalResponsibilityBasis.LIVES_WITH_ORDER: frozenset({EvidenceDocument.CHILD_ARRANGEMENTS_ORDER}),
+    ParentalResponsibilityBasis.LOCAL_AUTHORITY: frozenset({EvidenceDocument.CARE_ORDER}),
+    ParentalResponsibilityBasis.GUARDIAN: frozenset({EvidenceDocument.GUARDIAN_APPOINTMENT}),
+}
+
+
+def parental_responsibility_refusal(
+    *, basis: ParentalResponsibilityBasis, evidence: frozenset[EvidenceDocument], adopted_after: bool = False
+) -> str | None:
+    """Why the evidence seen does not show the recorded basis of parental responsibility, in plain words; None if it does."""
+    if adopted_after and basis is not ParentalResponsibilityBasis.ADOPTIVE_PARENT:
+        # Adoption and Children Act 2002 s46(2)(a): an adoption order ends everyone else's parental responsibility.
+        return (
+            "The child has since been adopted: the adoption order ended every earlier parent's parental responsibility."
+        )
+    if evidence & PR_EVIDENCE[basis]:
+        return None
+    wanted = " or ".join(sorted(doc.value.replace("_", " ") for doc in PR_EVIDENCE[basis]))
+    return f"Parental responsibility as {basis.value.replace('_', ' ')} needs to be shown by: {wanted}."
+
+
+def child_abuse_data_withheld(
+    *, requester_has_parental_responsibility: bool, requester_court_appointed: bool, in_best_interests: bool | None
+) -> bool:
+    """Is child abuse data withheld from this requester? (DPA 2018 Sch 3 Pt 5 para 21)
+
+    Para 21(1): where a person with parental responsibility for a child under 18, or a person a court appointed to
+    manage the affairs of a subject who cannot, asks; para 21(2): Art 15 does not apply so far as disclosure would
+    not be in the data subject's best interests. No recorded best-interests decision means it is not yet shown to
+    be in them, so it is withheld until one is recorded.
+    """
+    if not (requester_has_parental_responsibility or requester_court_appointed):
+        return False
+    return in_best_interests is not True
+
+
+class AffairsArea(enum.StrEnum):
+    PROPERTY_AND_FINANCIAL = "property_and_financial"
+    HEALTH_AND_WELFARE = "health_and_welfare"
+
+
+class PowerKind(enum.StrEnum):
+    LPA_PROPERTY_AND_FINANCIAL = "lpa_property_and_financial"  # Mental Capacity Act 2005 s9(1)(b)
+    LPA_HEALTH_AND_WELFARE = "lpa_health_and_welfare"  # MCA 2005 s9(1)(a), s11(7)(a): only while capacity is lacked
+    ENDURING = "enduring"  # MCA 2005 Sch 4: an EPA made before 1 October 2007; property and affairs only
+
+
+POWER_AREAS: dict[PowerKind, AffairsArea] = {
+    PowerKind.LPA_PROPERTY_AND_FINANCIAL: AffairsArea.PROPERTY_AND_FINANCIAL,
+    PowerKind.LPA_HEALTH_AND_WELFARE: AffairsArea.HEALTH_AND_WELFARE,
+    PowerKind.ENDURING: AffairsArea.PROPERTY_AND_FINANCIAL,
+}
+
+
+def attorney_refusal(
+    *, kind: PowerKind, registered: bool, affairs: AffairsArea, donor_lacks_capacity: bool, made_on: dt.date | None
+) -> str | None:
+    """Why an attorney may not act on this request, in plain words; None when they may (Mental Capacity Act 2005)."""
+    if not registered:
+        # MCA 2005 s9(2)(b): an LPA is not created until registered; Sch 4 para 4: an EPA needs registering once
+        # the donor is becoming mentally incapable.
+        return "The power of attorney is not registered with the Office of the Public Guardian."
+    if kind is PowerKind.ENDURING and made_on is not None and made_on >= dt.date(2007, 10, 1):
+        return "No enduring power of attorney can be made on or after 1 October 2007 (Mental Capacity Act 2005 s66)."
+    if POWER_AREAS[kind] is not affairs:
+        return f"A {kind.value.replace('_', ' ')} power does not cover {affairs.value.replace('_', ' ')} affairs."
+    if kind is PowerKind.LPA_HEALTH_AND_WELFARE and not donor_lacks_capacity:
+        # MCA 2005 s11(7)(a): a health and welfare LPA applies only when the donor lacks, or is believed to lack, capacity.
+        return "A health and welfare power applies only while the donor lacks capacity to decide: record that they do."
+    return None
+
+
+def deputy_refusal(*, order_covers: frozenset[AffairsArea], affairs: AffairsArea) -> str | None:
+    """Why a deputy may not act on this request: the Court of Protection order must cover it (MCA 2005 s16, s19)."""
+    if affairs in order_covers:
+        return None
+    return f"The deputyship order does not cover {affairs.value.replace('_', ' ')} affairs."

@@ -4,8 +4,10 @@
 #   libpango-1.0-0, libpangoft2-1.0-0: WeasyPrint cannot render without them
 #   fonts-dejavu-core: a font for letters and packs on a bare machine
 #   poppler-utils: pdftoppm, to look at a pack as PNG pages
+#   tesseract-ocr, tesseract-ocr-eng: reads the words on uploaded scans (OCR at upload)
+#   libreoffice-writer-nogui, libreoffice-calc-nogui: converts Word and Excel files agencies return to PDF (headless)
 set -u
-wanted=(libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils)
+wanted=(libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils tesseract-ocr tesseract-ocr-eng libreoffice-writer-nogui libreoffice-calc-nogui)
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-packages: not a Debian machine; install the equivalents of: ${wanted[*]}"; exit 0; }
 missing=()
 for p in "${wanted[@]}"; do

@@ -4,12 +4,14 @@ due dates and first events are what production would write."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
+from typing import Any
 
 import factory
 from django.contrib.auth.models import Group, User
 
-from requests_app import roles
+from core import roles
 from requests_app.models import Person, RightsRequest
 from requests_app.services.requests import PersonDetails, request_create
 from rights import Authority, RepresentativeRole, RightKind
@@ -92,7 +94,7 @@ def make_request(
     )
 
 
-# State machines (engineer A): verified requests, a stand-in for the letters service, and walking a request through steps.
+# State machines: verified requests, a stand-in for the letters service, and walking a request through steps.
 
 
 class FakeLetters:
@@ -135,7 +137,10 @@ STEP_INPUTS: dict[str, dict[str, str]] = {
     "refuse": {"refusal_ground": "manifestly_excessive", "decision_reasons": "The sixth identical request this month."},
     "send_back": {"reason": "Third-party names on page 4 are not redacted."},
     "reopen_review": {"reason": "A neighbour's name is visible on page 12: redact it before the pack goes."},
-    "ask_clarification": {"clarification_question": "Which review do you mean: 2019 or 2023?"},
+    "ask_clarification": {
+        "clarification_question": "Which review do you mean: 2019 or 2023?",
+        "clarification_reason": "We hold records about you from two reviews and several agencies.",
+    },
     "extend": {"extension_reason": "Records from six agencies, some on paper."},
     "withdraw": {"reason": "The requester withdrew by phone."},
     "rectify": {"decision_reasons": "The date of birth was corrected to 1 May 2012."},
@@ -154,6 +159,12 @@ STEP_INPUTS: dict[str, dict[str, str]] = {
     "give_lift_notice": {"reason": "The accuracy check is finished."},
     "lift": {"reason": "Notice period over."},
     "add_supplementary_statement": {"supplementary_statement": "I say the incident did not happen."},
+    "ask_fee": {
+        "fee_basis": "manifestly_excessive",
+        "fee_amount": "25.00",
+        "fee_reason": "The fourth request for the same records this year: two hours of staff time at £12.50.",
+    },
+    "waive_fee": {"reason": "The requester explained the repeat: a lost copy."},
 }
 DECLINE_INPUTS: dict[str, dict[str, str]] = {
     "rectification": {"refusal_ground": "data_accurate", "decision_reasons": "The record matches the school's own."},
@@ -189,25 +200,67 @@ def verify_identity(request: RightsRequest, *, by: User, on: dt.date) -> RightsR
     return RightsRequest.objects.get(pk=request.pk)
 
 
-def keep_subject_search(request: RightsRequest, *, by: User, confirm: Iterable[object] = ()) -> object:
-    """A subject search kept for the request (by its reference) with every hit decided: `confirm`ed records, else rejected.
+SEARCH_SCOPE = {
+    "holdings_and_agencies": "Every review and audit the partnership holds; the agencies named in them were asked.",
+    "exclusions": "Nothing was left out.",
+    "cap_reason": "Fewer hits came back than the cap.",
+}
+
+
+def keep_subject_search(
+    request: RightsRequest, *, by: User, confirm: Iterable[object] = (), scope: bool = True
+) -> object:
+    """A subject search kept for the request (by its reference), run with the subject's details as the request page
+    fills them in, with every hit decided (`confirm`ed records, else rejected) and, unless scope=False, its scope
+    recorded: the search record an access request's sign-off needs (UK GDPR Art 15(1A)).
 
     With nothing held about the subject the run has no hits: the search is complete and found nothing.
     """
     from reviews.models import HitDecision
     from reviews.search import SearchCriteria
-    from reviews.services import search_hit_decide, search_run_create
+    from reviews.services import SearchScope, search_hit_decide, search_run_create, search_run_record_scope
 
     wanted = {getattr(record, "pk", record) for record in confirm}
+    subject = request.subject
     run = search_run_create(
         by=by,
-        criteria=SearchCriteria(name=request.subject.full_name, date_of_birth=request.subject.date_of_birth),
+        criteria=SearchCriteria(
+            name=subject.full_name,
+            previous_names=tuple(line.strip() for line in subject.previous_names.splitlines() if line.strip()),
+            date_of_birth=subject.date_of_birth,
+            address=subject.address,
+        ),
         request_reference=request.reference,
     )
     for hit in run.hits.all():
         decision = HitDecision.CONFIRMED if hit.record_id in wanted else HitDecision.REJECTED
         search_hit_decide(hit=hit, by=by, decision=decision)
+    if scope:
+        run = search_run_record_scope(run=run, by=by, scope=SearchScope(**SEARCH_SCOPE))
     return run
+
+
+def _needs_search_record(request: RightsRequest) -> bool:
+    from reviews.models import SubjectSearchRun
+
+    latest = SubjectSearchRun.objects.filter(request_reference=request.reference).order_by("-run_at", "-pk").first()
+    return request.kind == RightKind.ACCESS and (latest is None or not latest.scope_recorded)
+
+
+def mark_complex(
+    request: RightsRequest, *, by: User | None, ground: str = "complex", numerous_with: Iterable[RightsRequest] = ()
+) -> RightsRequest:
+    """Record the Art 12A ground that allows an extension, through the service (complex unless told otherwise)."""
+    from requests_app.services.requests import request_set_complex
+
+    return request_set_complex(
+        request_id=request.pk,
+        by=by,
+        is_complex=True,
+        ground=ground,
+        numerous_with=[other.pk for other in numerous_with],
+        reason="Records from six agencies, some on paper.",
+    )
 
 
 def take_steps(
@@ -217,11 +270,28 @@ def take_steps(
     today: dt.date,
     data: dict[str, dict[str, str]] | None = None,
 ) -> RightsRequest:
-    """Take each named step in turn through request_transition, with STEP_INPUTS unless `data` says otherwise."""
+    """Take each named step in turn through request_transition, with STEP_INPUTS unless `data` says otherwise.
+
+    Before "extend" on a request with no Art 12A ground recorded, the ground is recorded as a caseworker
+    would (complex, with the extension's reason), since the law allows no extension without it. Before
+    "submit_for_sign_off" on an access request with no search record, a search is kept as a caseworker would
+    (from the request's details, every hit rejected, its scope recorded), since sign-off needs one (Art 15(1A)).
+    Before "approve" on an access request none of whose agencies has been asked, each agency is asked and agrees
+    with its redactions (`owners_agree`), since approval needs their sign-off; a test about that gate asks itself.
+    Before "approve" on an access request with no verified preview, one is recorded (`preview_made`).
+    """
     from requests_app.services.transitions import request_transition
 
     for name in names:
         inputs = (data or {}).get(name, STEP_INPUTS.get(name, {}))
+        if name == "extend" and not RightsRequest.objects.get(pk=request.pk).extension_ground:
+            request = mark_complex(request, by=user)
+        if name == "submit_for_sign_off" and user is not None and _needs_search_record(request):
+            keep_subject_search(request, by=user)
+        if name == "approve" and user is not None and _no_owner_asked(request):
+            owners_agree(request, by=user)
+        if name == "approve" and user is not None and _needs_preview(request):
+            preview_made(request, by=user)
         request = request_transition(
             request_id=request.pk,
             user=user,
@@ -233,7 +303,7 @@ def take_steps(
     return request
 
 
-# Deadlines in motion (engineer G): Celery in-process for tests that are not about the broker, and bulk requests.
+# Deadlines in motion: Celery in-process for tests that are not about the broker, and bulk requests.
 
 
 class celery_eager:
@@ -281,13 +351,27 @@ def bulk_open_requests(
     )
 
 
-# Disclosure packs and delivery (engineer E2): an access request with real documents of every kind,
+# Disclosure packs and delivery: an access request with real documents of every kind,
 # redacted, reviewed and (by default) signed off.
 
 PACK_SECRETS = ("Jane Doe", "12 Acacia Avenue", "Bob Smith-Jones", "Carol Quill")
 PACK_SUBJECT_DOB = dt.date(2016, 5, 1)
 
 
+@functools.cache
+def _health_visitor_notes_pdf() -> bytes:
+    """A two-page PDF with a text layer, written once per test process (the same bytes every time)."""
+    import weasyprint
+
+    pdf: bytes = weasyprint.HTML(
+        string="<p style='font-size:12pt'>Health visitor notes. Alex was seen at clinic.</p>"
+        "<p style='font-size:12pt'>Information from Bob Smith-Jones, a neighbour: concerns about noise.</p>"
+        "<p style='font-size:12pt; break-before: page'>Page two: bob smith-jones called the clinic again.</p>"
+    ).write_pdf()
+    return pdf
+
+
+@functools.cache
 def _scan_pdf_with_pixels(text: str) -> bytes:
     """A scanner's PDF: one page that is only an image, with `text` drawn into its pixels (no text layer)."""
     import io
@@ -301,6 +385,7 @@ def _scan_pdf_with_pixels(text: str) -> bytes:
     return out.getvalue()
 
 
+@functools.cache
 def _png_with_pixels(text: str) -> bytes:
     import io
 
@@ -325,8 +410,6 @@ def pack_case(
     """A parent's access request for a child's records: a text document, a PDF with text, a scanned PDF and a
     photo, each with PACK_SECRETS redacted (by phrase, span and rectangle), a third party judged not reasonable
     to disclose, everything reviewed, and (unless approve=False) submitted and approved."""
-    import weasyprint
-
     from disclosure.services.documents import (
         DocumentDetails,
         document_add_text,
@@ -370,11 +453,7 @@ def pack_case(
     start = text.index("12 Acacia Avenue")
     redaction_add_span(by=worker, document=text_doc, start=start, end=start + 16, exemption="third_party")
 
-    pdf = weasyprint.HTML(
-        string="<p style='font-size:12pt'>Health visitor notes. Alex was seen at clinic.</p>"
-        "<p style='font-size:12pt'>Information from Bob Smith-Jones, a neighbour: concerns about noise.</p>"
-        "<p style='font-size:12pt; break-before: page'>Page two: bob smith-jones called the clinic again.</p>"
-    ).write_pdf()
+    pdf = _health_visitor_notes_pdf()
     pdf_doc = document_add_upload(
         by=worker,
         request=request,
@@ -423,5 +502,101 @@ def pack_case(
         document_mark_reviewed(by=worker, document=document)
     if approve:
         request = take_steps(request, "submit_for_sign_off", user=worker, today=today)
+        owners_agree(request, by=worker)
         request = take_steps(request, "approve", user=manager_user, today=today)
     return RightsRequest.objects.get(pk=request.pk)
+
+
+def _needs_preview(request: RightsRequest) -> bool:
+    from disclosure.models import Pack, PackStatus
+
+    return (
+        RightsRequest.objects.get(pk=request.pk).kind == "access"
+        and not Pack.objects.filter(request_id=request.pk, preview=True, status=PackStatus.VERIFIED).exists()
+    )
+
+
+def preview_made(request: RightsRequest, *, by: User | None) -> object:
+    """A verified preview, as the pack service leaves one once rendered: recorded directly, since rendering a real
+    preview (tests/disclosure/test_pack_service.py) is slow and approval only asks that one exists."""
+    from disclosure.models import Pack, PackStatus
+
+    return Pack.objects.create(
+        request_id=request.pk, preview=True, status=PackStatus.VERIFIED, progress=100, created_by=by
+    )
+
+
+def _no_owner_asked(request: RightsRequest) -> bool:
+    """An access request none of whose agencies has been asked to check its redactions yet."""
+    from disclosure.models import OwnerReview
+
+    return request.kind == RightKind.ACCESS.value and not OwnerReview.objects.filter(request_id=request.pk).exists()
+
+
+def owners_agree(request: RightsRequest, *, by: User) -> None:
+    """Each agency whose records are in the request is asked, through its link, and agrees with its redactions."""
+    from disclosure.owner_selectors import agencies_in_pack
+    from disclosure.services.delivery import PortalVisitor
+    from disclosure.services.owner_reviews import owner_review_answer, owner_review_ask
+
+    for agency in agencies_in_pack(request):
+        if not agency.owner_email:
+            agency.contact_email = f"owner{agency.pk}@agency.example"
+            agency.save()
+        review, _ = owner_review_ask(by=by, request=request, agency=agency)
+        owner_review_answer(
+            review_id=review.pk,
+            agrees=True,
+            reason="",
+            name="Dana Owner",
+            visitor=PortalVisitor(ip_address=None, user_agent="factory"),
+        )
+
+
+def sign_in(client: object, user: User) -> None:
+    """Sign a test client in as a member of staff: every test and the crawl sign in through here.
+
+    One entry point that also passes the second factor: the user gets a confirmed authenticator-app device (kept
+    if they have one) and the session is marked verified with it, as django_otp.login does after a right code.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")  # type: ignore[attr-defined]
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    session = client.session  # type: ignore[attr-defined]
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def scan_bytes(kind: str) -> bytes:
+    """A small real scan ('pdf', 'png' or 'jpeg'): scans are checked by content, as document uploads are."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (60, 40), "white")
+    out = io.BytesIO()
+    image.save(out, format={"pdf": "PDF", "png": "PNG", "jpeg": "JPEG"}[kind])
+    return out.getvalue()
+
+
+def sent_portal_link(*, pack: object, by: User, **kwargs: object) -> tuple[object, str]:
+    """A portal link made and recorded as posted by `by` (the pack is released and the request disclosed)."""
+    from disclosure.services.delivery import portal_link_create, portal_link_record_posted
+
+    link, token = portal_link_create(pack=pack, by=by, **kwargs)  # type: ignore[arg-type]
+    now = kwargs.get("now")
+    today = kwargs.get("today")
+    sent = portal_link_record_posted(link=link, by=by, now=now, today=today)  # type: ignore[arg-type]
+    return sent, token
+
+
+def refer(request: RightsRequest, reviewer_user: User, kind: str = "serious_harm", by: User | None = None) -> Any:
+    """Refer a request to a professional reviewer for an opinion (what lets a reviewer open it at all)."""
+    from requests_app.services.referrals import referral_make
+
+    by = by or User.objects.filter(groups__name=roles.MANAGER).first() or manager("referring-manager")
+    return referral_make(request=request, by=by, reviewer=reviewer_user, kind=kind)

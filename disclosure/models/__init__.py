@@ -1,17 +1,36 @@
 """Disclosure data: records from agencies, documents, review decisions (and, from the pack
 modules, packs and their delivery)."""
 
-# Pack and delivery models (engineer E2) are imported below this line.
+# Pack and delivery models are imported below.
 from disclosure.models.delivery import (
+    PORTAL_CODE_MAX_TRIES,
     PORTAL_MAX_TRIES,
     Dispatch,
     DispatchMethod,
     DispatchStatus,
+    LinkSentHow,
     PortalAccess,
+    PortalCode,
     PortalEvent,
     PortalLink,
 )
+from disclosure.models.owners import (
+    ConsentMethod,
+    ConsentRequest,
+    OwnerReview,
+    OwnerReviewAccess,
+    OwnerReviewCode,
+    OwnerReviewEvent,
+)
 from disclosure.models.pack import PACK_IN_PROGRESS, Pack, PackStatus
+from disclosure.models.reading import (
+    DocumentReading,
+    PageWord,
+    ReadingStatus,
+    RedactionSuggestion,
+    SuggestionSource,
+    SuggestionStatus,
+)
 from disclosure.models.records import (
     DATA_OWNER_NOT_NAMED,
     OPEN_AGENCY_STATUSES,
@@ -25,6 +44,17 @@ from disclosure.models.records import (
     DisclosureEvent,
     Document,
     SourceKind,
+)
+from disclosure.models.returns import (
+    OFFICE_KINDS,
+    RETURN_CODE_MAX_TRIES,
+    RETURN_LINK_MAX_TRIES,
+    AgencyReturn,
+    AgencyReturnCode,
+    AgencyReturnFile,
+    AgencyReturnLink,
+    ConversionStatus,
+    ReturnFileKind,
 )
 from disclosure.models.review import (
     EXEMPTION_CHOICES,
@@ -43,36 +73,61 @@ from disclosure.models.review import (
 __all__ = [
     "DATA_OWNER_NOT_NAMED",
     "EXEMPTION_CHOICES",
+    "OFFICE_KINDS",
     "OPEN_AGENCY_STATUSES",
-    # Packs and delivery (engineer E2)
+    # Packs and delivery
     "PACK_IN_PROGRESS",
     "PAGE_SOURCES",
+    "PORTAL_CODE_MAX_TRIES",
     "PORTAL_MAX_TRIES",
+    "RETURN_CODE_MAX_TRIES",
+    "RETURN_LINK_MAX_TRIES",
     "SCAN_SOURCES",
     "TEXT_SOURCES",
     "Agency",
     "AgencyKind",
     "AgencyRequest",
     "AgencyRequestStatus",
+    "AgencyReturn",
+    "AgencyReturnCode",
+    "AgencyReturnFile",
+    "AgencyReturnLink",
     "Consent",
+    "ConsentMethod",
+    "ConsentRequest",
+    "ConversionStatus",
     "DataArea",
     "DisclosureEvent",
     "Dispatch",
     "DispatchMethod",
     "DispatchStatus",
     "Document",
+    "DocumentReading",
     "Judgement",
     "NcndFlag",
     "OpinionConclusion",
+    "OwnerReview",
+    "OwnerReviewAccess",
+    "OwnerReviewCode",
+    "OwnerReviewEvent",
     "Pack",
     "PackStatus",
+    "PageWord",
     "PortalAccess",
     "PortalEvent",
     "PortalLink",
+    "ReadingStatus",
     "Redaction",
     "RedactionBox",
     "RedactionKind",
+    "RedactionSuggestion",
+    "ReturnFileKind",
     "SeriousHarmOpinion",
     "SourceKind",
+    "SuggestionSource",
+    "SuggestionStatus",
     "ThirdParty",
 ]
+
+# Sending a portal link, and the one-time codes that unlock it (issue 17).
+__all__ += ["LinkSentHow", "PortalCode"]

@@ -13,6 +13,14 @@ from disclosure.models.pack import Pack
 PORTAL_MAX_TRIES = 5
 
 
+class LinkSentHow(models.TextChoices):
+    EMAIL = "email", "By email, from the service"
+    POST = "post", "By post"
+
+
+PORTAL_CODE_MAX_TRIES = 3  # wrong tries before a one-time code stops working (each also counts against the link)
+
+
 class PortalLink(models.Model):
     """A link to download a pack; only a hash of its token is kept, so the database alone cannot open it."""
 
@@ -32,6 +40,25 @@ class PortalLink(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Creating a link and sending it are two facts: the pack is disclosed when the link was sent.
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_how = models.CharField(max_length=10, choices=LinkSentHow.choices, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who posted the letter with the link (by email: who asked the service to send it).",
+    )
+    message = models.ForeignKey(
+        "requests_app.Message",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The email that carries the link, when the service sends it.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -39,6 +66,10 @@ class PortalLink(models.Model):
 
     def __str__(self) -> str:
         return f"Portal link {self.pk} for pack {self.pack_id}"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None
 
     def is_expired(self, now: dt.datetime) -> bool:
         return now >= self.expires_at
@@ -52,9 +83,11 @@ class PortalLink(models.Model):
         return self.revoked_at is not None
 
     def state(self, now: dt.datetime) -> str:
-        """active, revoked, locked or expired (in that order of precedence)."""
+        """active, revoked, unsent, locked or expired (in that order of precedence)."""
         if self.is_revoked:
             return "revoked"
+        if not self.is_sent:
+            return "unsent"  # a link works once it has gone to the requester
         if self.is_locked:
             return "locked"
         if self.is_expired(now):
@@ -69,6 +102,9 @@ class PortalEvent(models.TextChoices):
     REFUSED = "refused", "Refused (expired, revoked or locked)"
     UNLOCKED = "unlocked", "Reference and date of birth accepted"
     DOWNLOADED = "downloaded", "Pack downloaded"
+    CODE_SENT = "code_sent", "One-time code sent"
+    WRONG_CODE = "wrong_code", "Wrong one-time code"
+    CODE_ACCEPTED = "code_accepted", "One-time code accepted"
 
 
 class PortalAccess(models.Model):
@@ -88,6 +124,45 @@ class PortalAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class PortalCode(models.Model):
+    """A one-time code that, with the reference and date of birth, unlocks a portal link: sent to the contact the
+    requester chose (email or text message), or read out by phone by a caseworker who has checked who is calling.
+
+    Only a keyed hash of the code is kept; it expires, works once, and stops after a few wrong tries.
+    """
+
+    link = models.ForeignKey(PortalLink, on_delete=models.PROTECT, related_name="codes")
+    code_hash = models.CharField(max_length=64, help_text="HMAC-SHA-256 of the code; the code is never stored.")
+    channel = models.CharField(max_length=10, help_text="email, sms or phone")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The caseworker who read it out by phone (empty: sent by the service).",
+    )
+    identity_check = models.TextField(blank=True, help_text="How the caseworker checked who was calling.")
+    message = models.ForeignKey(
+        "requests_app.Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["link", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"One-time code {self.pk} for portal link {self.link_id}"
+
+    def is_usable(self, now: dt.datetime) -> bool:
+        return self.used_at is None and now < self.expires_at and self.failed_attempts < PORTAL_CODE_MAX_TRIES
 
 
 class DispatchMethod(models.TextChoices):

@@ -38,6 +38,11 @@ class Pack(models.Model):
     )
     progress = models.PositiveSmallIntegerField(default=0, help_text="0 to 100.")
     progress_message = models.CharField(max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When rendering last said it was alive; the sweep fails a pack silent too long.",
+    )
     file = models.FileField(upload_to=pack_upload_to, blank=True, max_length=300)
     sha256 = models.CharField(max_length=64, blank=True)
     size_bytes = models.PositiveBigIntegerField(default=0)

@@ -35,8 +35,19 @@ class Agency(models.Model):
     data_owner = models.CharField(
         max_length=200, help_text="The person (or role) who owns the agency's data, and answers for its records."
     )
-    contact_email = models.EmailField(blank=True)
+    contact_email = models.EmailField(
+        "data owner's email",
+        blank=True,
+        help_text="The data owner's registered address: records requests, return links, one-time codes and chasers "
+        "go here.",
+    )
     contact_address = models.TextField(blank=True)
+    escalation_contact = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who is told when a return is late well past its chaser (AGENCY_ESCALATION_WORKING_DAYS).",
+    )
+    escalation_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -47,6 +58,11 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def owner_email(self) -> str:
+        """Where the data owner is reached: their registered address."""
+        return self.contact_email
 
     @property
     def data_owner_named(self) -> bool:
@@ -77,6 +93,24 @@ class AgencyRequest(models.Model):
         Letter, on_delete=models.PROTECT, null=True, blank=True, related_name="agency_chasers"
     )
     chased_on = models.DateField(null=True, blank=True)
+    scope = models.TextField(blank=True, help_text="What is asked for, in the words the agency is sent.")
+    records_from = models.DateField(null=True, blank=True, help_text="The earliest records asked for (empty: any).")
+    records_to = models.DateField(null=True, blank=True, help_text="The latest records asked for (empty: any).")
+    asking_letter = models.ForeignKey(
+        Letter,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agency_asks",
+        help_text="The records request the service sent (by email) or drafted (to post).",
+    )
+    chaser_message = models.ForeignKey(
+        "requests_app.Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    escalated_on = models.DateField(null=True, blank=True)
+    escalation_message = models.ForeignKey(
+        "requests_app.Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -96,6 +130,17 @@ class AgencyRequest(models.Model):
 
     def is_overdue(self, today: dt.date) -> bool:
         return self.is_open and self.due_on < today
+
+    @property
+    def date_range_text(self) -> str:
+        start, end = self.records_from, self.records_to
+        if start and end:
+            return f"from {start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
+        if start:
+            return f"from {start.day} {start:%B %Y} onwards"
+        if end:
+            return f"up to {end.day} {end:%B %Y}"
+        return "any date"
 
 
 class SourceKind(models.TextChoices):
@@ -145,6 +190,11 @@ class Document(models.Model):
     harm_concern = models.BooleanField(
         default=False, help_text="Disclosure might cause serious harm to someone's physical or mental health."
     )
+    subject_already_knows = models.BooleanField(
+        default=False,
+        help_text="The data subject has already seen, or knows, the health information in it (DPA 2018 Sch 3 Pt 2 "
+        "para 6(1)(b)): it may be disclosed without a health professional's opinion.",
+    )
     withheld_exemption = models.CharField(
         max_length=40, blank=True, help_text="Set when the whole document is withheld, with the exemption relied on."
     )
@@ -161,6 +211,14 @@ class Document(models.Model):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    return_file = models.ForeignKey(
+        "disclosure.AgencyReturnFile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        help_text="The file an agency returned through its link that this PDF was made from (kept beside it).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

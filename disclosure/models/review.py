@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from core.text import day_text
 from disclosure.models.records import Document
 from requests_app.models import RightsRequest
 from rights import EXEMPTIONS
@@ -77,6 +78,7 @@ class RedactionBox(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name_plural = "redaction boxes"
         ordering = ["page", "top", "x0", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -160,10 +162,16 @@ class ThirdParty(models.Model):
         Document, on_delete=models.PROTECT, null=True, blank=True, related_name="third_parties"
     )
     name = models.CharField(max_length=200)
+    other_spellings = models.TextField(
+        blank=True,
+        help_text="Other spellings or forms of the name found in the records, one a line (e.g. 'Jon Smyth', 'J. Smith').",
+    )
     description = models.TextField(blank=True, help_text="Who they are, e.g. 'mother's partner', 'school nurse'.")
     is_professional_in_role = models.BooleanField(
         default=False, help_text="A health, social work or education professional acting in that role (para 17)."
     )
+    contact_email = models.EmailField(blank=True, help_text="Where a consent request can be emailed.")
+    contact_address = models.TextField(blank=True, help_text="Where a consent request letter can be posted.")
     consent = models.CharField(max_length=20, choices=Consent.choices, default=Consent.NOT_SOUGHT)
     consent_reason = models.TextField(blank=True, help_text="Why consent was or was not sought, and any answer.")
     consent_asked_on = models.DateField(null=True, blank=True)
@@ -186,6 +194,16 @@ class ThirdParty(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def spellings(self) -> list[str]:
+        """The name and every other spelling recorded, each once (case ignored), longest first."""
+        seen: dict[str, str] = {}
+        for value in [self.name, *self.other_spellings.splitlines()]:
+            value = " ".join(value.split())
+            if value and value.casefold() not in seen:
+                seen[value.casefold()] = value
+        return sorted(seen.values(), key=len, reverse=True)
 
     @property
     def is_decided(self) -> bool:
@@ -225,4 +243,4 @@ class SeriousHarmOpinion(models.Model):
         ordering = ["-opinion_date", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.professional_name} ({self.professional_role}), {self.opinion_date:%d %B %Y}"
+        return f"{self.professional_name} ({self.professional_role}), {day_text(self.opinion_date)}"

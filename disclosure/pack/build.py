@@ -7,42 +7,45 @@ label, no count). Documents withheld in full are listed in the schedule with the
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.utils import timezone
 
-from disclosure.models import Document, Judgement, Redaction, RedactionKind, SourceKind, ThirdParty
+from core.text import address_lines
+from disclosure.models import Document, Judgement, PageWord, Redaction, RedactionKind, SourceKind, ThirdParty
 from disclosure.pack.inputs import (
     Addressee,
     BoxRedaction,
     FindRedaction,
     HeldInformation,
     LawfulBasis,
+    LayerWord,
     Organisation,
     PackDocument,
     PackInputs,
     PagedContent,
     Purpose,
+    SearchSummary,
     Secret,
     SpanRedaction,
     TextContent,
     WithheldDocument,
 )
-from disclosure.selectors import redaction_counts_for_requester, requester_visible_documents
+from disclosure.selectors import (
+    professional_reasons,
+    professionals_in_role,
+    redaction_counts_for_requester,
+    requester_visible_documents,
+    search_record_run,
+)
 from requests_app.models import RightsRequest
 from reviews.models import DataShare
 from reviews.selectors import confirmed_sources, what_we_hold
 from rights import EXEMPTIONS
-
-
-def address_lines(address: str) -> tuple[str, ...]:
-    """An address as envelope lines: one per line as typed, else split at the commas (as the letters do)."""
-    lines = [line.strip() for line in address.splitlines() if line.strip()]
-    if len(lines) == 1:
-        lines = [part.strip() for part in lines[0].split(",") if part.strip()]
-    return tuple(lines)
 
 
 def _sort_key(document: Document) -> tuple[bool, dt.date, int]:
@@ -93,7 +96,14 @@ def _paged(document: Document, redactions: list[Redaction], hidden: set[int]) ->
         boxes=tuple(boxes),
         finds=tuple(finds),
         page_sizes=sizes or None,
+        words=_ocr_words(document),
     )
+
+
+def _ocr_words(document: Document) -> tuple[LayerWord, ...]:
+    """What OCR read on the document's image-only pages (the pack keeps only the words outside every box)."""
+    rows = PageWord.objects.filter(document=document).values_list("page", "text", "x0", "top", "x1", "bottom")
+    return tuple(LayerWord(page, text, x0, top, x1, bottom) for page, text, x0, top, x1, bottom in rows)
 
 
 def _text(document: Document, redactions: list[Redaction], hidden: set[int]) -> TextContent:
@@ -162,9 +172,31 @@ def held_information(request: RightsRequest, *, today: dt.date) -> HeldInformati
     )
 
 
+def search_summary(request: RightsRequest) -> SearchSummary | None:
+    """The request's search record (its latest kept search) as the Art 15 page prints it; None before any."""
+    run = search_record_run(request)
+    if run is None or not run.scope_recorded:
+        return None
+    terms = ["name"]
+    if run.previous_name_list:
+        terms.append("previous names")
+    if run.date_of_birth:
+        terms.append("date of birth")
+    if run.address.strip():
+        terms.append("address")
+    return SearchSummary(
+        searched_on=timezone.localtime(run.run_at).date(),
+        holdings_and_agencies=run.holdings_and_agencies,
+        terms=tuple(terms),
+        date_from=run.date_from,
+        date_to=run.date_to,
+    )
+
+
 def build_inputs(request: RightsRequest, *, preview: bool, letter_date: dt.date, by: User | None = None) -> PackInputs:
     """Everything the pack is made from, as plain data; the same records give the same inputs."""
     documents = sorted(requester_visible_documents(request), key=_sort_key)
+    professionals = professionals_in_role(request)
     included: list[PackDocument] = []
     withheld: list[WithheldDocument] = []
     secrets: list[Secret] = []
@@ -193,6 +225,7 @@ def build_inputs(request: RightsRequest, *, preview: bool, letter_date: dt.date,
                 date=document.document_date,
                 content=content,
                 redaction_counts=tuple((_code(key), count) for key, count in counts.items()),
+                professional_reasons=professional_reasons(document, professionals),
             )
         )
 
@@ -200,19 +233,24 @@ def build_inputs(request: RightsRequest, *, preview: bool, letter_date: dt.date,
     own_names = {addressee.full_name.strip().casefold(), request.subject.full_name.strip().casefold()}
     parties = ThirdParty.objects.filter(request=request, reasonable_to_disclose=Judgement.NO).order_by("pk")
     for party in parties:
-        if party.name.strip().casefold() not in own_names:  # the requester's own name is no secret from them
-            secrets.append(Secret(label=f"third party {party.pk} (not reasonable to disclose)", text=party.name))
+        for spelling in party.spellings:  # every spelling recorded for them
+            if spelling.casefold() not in own_names:  # the requester's own name is no secret from them
+                secrets.append(Secret(label=f"third party {party.pk} (not reasonable to disclose)", text=spelling))
 
     return PackInputs(
         reference=request.reference,
         letter_date=letter_date,
         received=request.received,
         organisation=Organisation.from_settings(settings.ORGANISATION),
-        addressee=Addressee(name=addressee.full_name, address=address_lines(addressee.address)),
+        addressee=Addressee(name=addressee.full_name, address=tuple(address_lines(addressee.address))),
         subject_name=request.subject.full_name,
         on_behalf=request.requester_id is not None,
         documents=tuple(included),
-        held=held_information(request, today=letter_date),
+        held=dataclasses.replace(
+            held_information(request, today=letter_date),
+            enclosed_from=tuple(sorted({d.agency for d in included if d.agency})),
+            search=search_summary(request),
+        ),
         withheld=tuple(withheld),
         secrets=tuple(sorted(set(secrets), key=lambda s: (s.label, s.text))),
         preview=preview,

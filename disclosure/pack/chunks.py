@@ -4,7 +4,8 @@ page furniture is numbered across the whole pack.
 A chunk holds about CHUNK_PAGES pages of documents (text estimated from its length; a page image
 counts twice), so memory stays bounded and chunks can be rendered on different workers. Every chunk is a
 complete tagged PDF from WeasyPrint; joining copies the pages with pikepdf and merges the structure
-trees (renumbering the parent-tree keys), so the joined pack is still tagged. The joined pages are then
+trees (renumbering the parent-tree keys), so the joined pack is still tagged, and the parts' stream bytes
+are spliced into the written file one at a time rather than held (see "Streaming the join"). The joined pages are then
 stamped with the reference, the marking, "Page X of Y" and any preview watermark (``numbering``: two
 sheets drawn once, reused on every page); the stamp is marked as a pagination artifact, as PDF/UA
 expects. ``stamp`` overlays a drawn sheet per page instead, for when those two sheets cannot be reused.
@@ -13,7 +14,9 @@ expects. ``stamp`` overlays a drawn sheet per page instead, for when those two s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
+import re
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -50,6 +53,24 @@ class Chunk:
     index: int
     pieces: tuple[Piece, ...]
     estimated_pages: int  # its cost in pages: text by its length, a page image counting IMAGE_PAGE_WEIGHT
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "pieces": [[p.document, p.start, p.end, p.first, p.last] for p in self.pieces],
+            "estimated_pages": self.estimated_pages,
+        }
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> Chunk:
+        return cls(
+            index=int(value["index"]),
+            pieces=tuple(
+                Piece(int(d), int(start), int(end), bool(first), bool(last))
+                for d, start, end, first, last in value["pieces"]
+            ),
+            estimated_pages=int(value["estimated_pages"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -187,20 +208,106 @@ def join(parts: Sequence[Path], out: Path, *, title: str, producer: str, furnitu
     """
     if not parts:
         raise ValueError("Nothing to join.")
-    with pikepdf.open(parts[0]) as base:
-        tree: Any = base.Root.get("/StructTreeRoot")
-        for path in parts[1:]:
-            with pikepdf.open(path) as part:
-                first_new = len(base.pages)
-                base.add_pages_from(part, forms="strip")
-                if tree is not None and "/StructTreeRoot" in part.Root:
-                    _merge_structure(base, tree, part, first_new)
-        if furniture is not None:
-            with pikepdf.open(furniture) as sheets:
-                numbering.stamp_all(base, sheets)
-        _clean_info(base, title=title, producer=producer)
-        base.save(out, deterministic_id=True)
-        return len(base.pages)
+    skeleton = out.with_name(out.name + ".skeleton")
+    marked: dict[int, tuple[int, tuple[int, int]]] = {}
+    try:
+        with pikepdf.open(parts[0]) as base:
+            tree: Any = base.Root.get("/StructTreeRoot")
+            for index, path in enumerate(parts[1:], start=1):
+                with pikepdf.open(path) as part:
+                    _mark_streams(part, index, marked)
+                    first_new = len(base.pages)
+                    base.add_pages_from(part, forms="strip")
+                    if tree is not None and "/StructTreeRoot" in part.Root:
+                        _merge_structure(base, tree, part, first_new)
+            if furniture is not None:
+                with pikepdf.open(furniture) as sheets:
+                    numbering.stamp_all(base, sheets)
+            _clean_info(base, title=title, producer=producer)
+            # The skeleton: every object, with placeholders for the parts' streams; written plainly so that
+            # _splice can find each object and each placeholder.
+            base.save(
+                skeleton,
+                deterministic_id=True,
+                object_stream_mode=pikepdf.ObjectStreamMode.disable,
+                compress_streams=False,
+                stream_decode_level=pikepdf.StreamDecodeLevel.none,
+            )
+            pages = len(base.pages)
+        _splice(skeleton, out, parts, marked)
+        return pages
+    finally:
+        skeleton.unlink(missing_ok=True)
+
+
+# Streaming the join ----------------------------------------------------------------------------------
+# pikepdf sets qpdf's "immediate copy" on every Pdf it opens: a page copied from a part brings its streams'
+# data into memory at once, so a plain join holds the whole pack until it saves (0.19 MiB a page). Instead,
+# each part's streams are swapped (in the part's open copy, never on disk) for a numbered placeholder
+# before their pages are copied; the joined skeleton is saved with those placeholders; then the final file
+# is written object by object from the skeleton, each placeholder replaced by its stream's raw bytes read
+# from its part, one stream at a time, and a new cross-reference table. Nothing is decoded or re-encoded.
+
+SPLICE_MARK = b"RDSPLICE"
+SPLICE_WIDTH = 10
+SPLICE_LENGTH = len(SPLICE_MARK) + SPLICE_WIDTH
+_XREF = re.compile(rb"\nxref\n0 (\d+)\n")
+
+
+def _mark_streams(part: pikepdf.Pdf, index: int, marked: dict[int, tuple[int, tuple[int, int]]]) -> None:
+    for obj in part.objects:
+        if isinstance(obj, pikepdf.Stream) and int(obj.get("/Length", 0)) > SPLICE_LENGTH:
+            key = len(marked)
+            marked[key] = (index, obj.objgen)
+            placeholder = SPLICE_MARK + str(key).zfill(SPLICE_WIDTH).encode("ascii")
+            encoding: Any = obj.get("/Filter")  # the stream keeps its own filter and parameters: its bytes stay raw
+            parameters: Any = obj.get("/DecodeParms")
+            obj.write(placeholder, filter=encoding, decode_parms=parameters, type_check=False)
+
+
+def _splice(skeleton: Path, out: Path, parts: Sequence[Path], marked: dict[int, tuple[int, tuple[int, int]]]) -> None:
+    """Write ``out`` from ``skeleton`` with each placeholder replaced by its stream's raw bytes."""
+    data = skeleton.read_bytes()
+    found = _XREF.search(data, data.rfind(b"\nxref\n"))
+    if found is None:
+        raise ValueError("The joined skeleton has no plain cross-reference table.")
+    count = int(found.group(1))
+    entries = data[found.end() : found.end() + 20 * count]
+    objects = sorted(
+        (int(entries[20 * n : 20 * n + 10]), n) for n in range(count) if entries[20 * n + 17 : 20 * n + 18] == b"n"
+    )
+    xref_at = found.start() + 1
+    tail = data[found.end() + 20 * count :]
+    trailer = tail[: tail.index(b"startxref")]
+    offsets: dict[int, int] = {}
+    spliced = 0
+    with contextlib.ExitStack() as stack, out.open("wb") as sink:
+        sources = [stack.enter_context(pikepdf.open(path)) for path in parts]
+        position = sink.write(data[: objects[0][0]])
+        for i, (start, number) in enumerate(objects):
+            end = objects[i + 1][0] if i + 1 < len(objects) else xref_at
+            chunk = data[start:end]
+            offsets[number] = position
+            at = chunk.find(b"stream\n" + SPLICE_MARK)
+            if at < 0:
+                position += sink.write(chunk)
+                continue
+            body = at + len(b"stream\n")
+            key = int(chunk[body + len(SPLICE_MARK) : body + SPLICE_LENGTH])
+            index, objgen = marked[key]
+            raw = sources[index].get_object(objgen).read_raw_bytes()
+            head, replaced = re.subn(rb"/Length %d(?![0-9])" % SPLICE_LENGTH, b"/Length %d" % len(raw), chunk[:at])
+            if replaced != 1:
+                raise ValueError(f"Object {number} of the joined skeleton has no plain /Length.")
+            for piece in (head, b"stream\n", raw, chunk[body + SPLICE_LENGTH :]):
+                position += sink.write(piece)
+            spliced += 1
+        sink.write(b"xref\n0 %d\n" % count)
+        for n in range(count):
+            sink.write(b"%010d 00000 n \n" % offsets[n] if n in offsets else entries[20 * n : 20 * n + 20])
+        sink.write(trailer + b"startxref\n%d\n%%%%EOF\n" % position)
+    if SPLICE_MARK in data and spliced != data.count(b"stream\n" + SPLICE_MARK):
+        raise ValueError("A placeholder of the joined skeleton was not replaced.")
 
 
 def _nums(tree: Any) -> Any:
@@ -320,9 +427,9 @@ def join_apart(
 ) -> int:
     """``join`` in a child process that loads nothing but pikepdf.
 
-    The join is the one step that holds every page of the pack at once; in a lean process of its own its
-    memory is not stacked on top of the worker's (Django, WeasyPrint, fonts), so no process of a pack
-    render goes much past 256 MiB, however long the pack.
+    The join streams the parts' content (``_splice``), so it holds only the page and structure trees (about
+    10 KiB a page); in a lean process of its own even that is not stacked on top of the worker's memory
+    (Django, WeasyPrint, fonts).
     """
     root = Path(__file__).resolve().parents[2]
     command = [sys.executable, "-m", "disclosure.pack.chunks", "--title", title, "--producer", producer]

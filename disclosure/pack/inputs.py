@@ -87,6 +87,22 @@ class FindRedaction:
 
 
 @dataclass(frozen=True)
+class LayerWord:
+    """A word OCR read on a scanned page, with its box in PDF points from the page's top left (1-based page).
+
+    Only words lying wholly outside every box and matching no redacted string reach the pack's text
+    layer (`disclosure.pack.layer.text_layer`).
+    """
+
+    page: int
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass(frozen=True)
 class TextContent:
     """A typed, pasted or plain-text document: rendered as text with the redacted spans replaced."""
 
@@ -111,6 +127,9 @@ class PagedContent:
     boxes: tuple[BoxRedaction, ...] = ()
     finds: tuple[FindRedaction, ...] = ()
     page_sizes: tuple[tuple[float, float], ...] | None = None
+    # What OCR read on its image-only pages, the source of its text layer. Left out of the fingerprint when
+    # empty, so a pack made before OCR existed keeps its fingerprint.
+    words: tuple[LayerWord, ...] = field(default=(), metadata={"omit_if_empty": True})
     kind: Literal["paged"] = "paged"
 
     def read(self) -> bytes:
@@ -128,6 +147,9 @@ class PackDocument:
     content: TextContent | PagedContent
     # Requester-visible redactions by exemption code, e.g. (("S2 P3 para16", 3),): never NCND ones.
     redaction_counts: tuple[tuple[str, int], ...] = ()
+    # (code, reason) for each redaction of a professional acting in their role (DPA 2018 Sch 2 Pt 3 para 17), which
+    # the schedule prints; left out of the fingerprint when empty, so earlier packs keep theirs.
+    professional_reasons: tuple[tuple[str, str], ...] = field(default=(), metadata={"omit_if_empty": True})
 
     @property
     def is_paged(self) -> bool:
@@ -170,6 +192,17 @@ class LawfulBasis:
 
 
 @dataclass(frozen=True)
+class SearchSummary:
+    """The search record the Art 15 page is written from (UK GDPR Art 15(1A)): what was searched, and when."""
+
+    searched_on: dt.date
+    holdings_and_agencies: str
+    terms: tuple[str, ...]  # the kinds of detail searched for ("name", "date of birth", ...), never the values
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class HeldInformation:
     """The Art 15(1) information, from what the partnership actually holds (reviews.selectors.what_we_hold).
 
@@ -186,6 +219,10 @@ class HeldInformation:
     retention: str  # Art 15(1)(d)
     sources: tuple[str, ...]  # Art 15(1)(g): the agencies it came from, as "Name (Kind)"
     supplied: tuple[str, ...]  # Art 15(1)(g): what those agencies supplied (kinds of submission)
+    # The agencies of the documents enclosed, so the page never says nothing is held beside them; and the search
+    # record it is written from (Art 15(1A)). Left out of the fingerprint when empty, so earlier packs keep theirs.
+    enclosed_from: tuple[str, ...] = field(default=(), metadata={"omit_if_empty": True})
+    search: SearchSummary | None = field(default=None, metadata={"omit_if_empty": True})
 
 
 @dataclass(frozen=True)
@@ -213,6 +250,7 @@ class PackInputs:
     def codes_used(self) -> list[str]:
         """Every exemption code the requester sees (schedule and key), in catalogue-independent sorted order."""
         codes = {code for doc in self.documents for code, count in doc.redaction_counts if count}
+        codes.update(code for doc in self.documents for code, _reason in doc.professional_reasons)
         codes.update(item.code for item in self.withheld)
         return sorted(codes)
 
@@ -230,7 +268,11 @@ def _canonical(inputs: PackInputs) -> str:
         if isinstance(value, tuple | list):
             return [encode(item) for item in value]
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.compare}
+            return {
+                f.name: encode(getattr(value, f.name))
+                for f in dataclasses.fields(value)
+                if f.compare and not (f.metadata.get("omit_if_empty") and not getattr(value, f.name))
+            }
         return value
 
     return json.dumps(encode(inputs), sort_keys=True, separators=(",", ":"), ensure_ascii=True)

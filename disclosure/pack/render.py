@@ -2,7 +2,7 @@
 schedule and key), the furniture, and the whole joined and stamped.
 
 The HTML is built only by Django templates with autoescaping on; nothing user-supplied is marked safe.
-PDFs come from ``requests_app.pdf.render_pdf``, whose URL fetcher serves only the project's static
+PDFs come from ``core.pdf.render_pdf``, whose URL fetcher serves only the project's static
 files and the page images we hand it. ``render_all`` runs every step in this process; the Celery tasks
 run the same steps (``render_chunk``, then ``assemble``) on as many workers as there are.
 """
@@ -22,13 +22,14 @@ import pikepdf
 from django.template.loader import render_to_string
 from PIL import Image
 
+from core.pdf import PDF_UA_1, PRODUCER, count_pages, pdf_sha256, render_pdf
 from disclosure.pack import chunks as chunking
 from disclosure.pack import numbering
 from disclosure.pack.chunks import Chunk, ChunkResult
-from disclosure.pack.inputs import PackInputs, TextContent
+from disclosure.pack.inputs import LayerWord, PackInputs, TextContent
+from disclosure.pack.layer import text_layer
 from disclosure.pack.raster import PageImage, rasterise
 from disclosure.pack.verify import MARKING, WATERMARK
-from requests_app.pdf import PDF_UA_1, PRODUCER, count_pages, pdf_sha256, render_pdf
 from rights import EXEMPTIONS
 
 # A4 less the margins in _styles.css, in millimetres; what a page image may fill.
@@ -81,7 +82,7 @@ def key_rows(inputs: PackInputs) -> list[dict[str, str]]:
 
 
 def chunk_html(
-    inputs: PackInputs, chunk: Chunk, *, placeholders: bool = True
+    inputs: PackInputs, chunk: Chunk, *, placeholders: bool = True, png_files: bool = True
 ) -> tuple[str, dict[str, bytes], list[PageImage]]:
     """The HTML of one chunk, the images it links to (as ``/inline/<name>``), and its page images in order.
 
@@ -89,7 +90,8 @@ def chunk_html(
     colour is its place in the list: WeasyPrint lays it out, sizes it and tags it as a figure with its
     alternative text, and ``swap_page_images`` then puts the real pixels in, already deflated. Without
     (the naive render), WeasyPrint is given the page images as image files and embeds them itself,
-    decoding and encoding each one again.
+    decoding and encoding each one again: as PNG files (``png_files``, the old naive render), or encoded as the
+    pack encodes them (a JPEG where the pack keeps a JPEG), the same image handling as the pack's.
     """
     resources: dict[str, bytes] = {}
     images: list[PageImage] = []
@@ -113,9 +115,13 @@ def chunk_html(
             item["title"] = _short(document.title)
             item["page_count"] = content.page_count
             item["pages"] = []
+            layer = _layer_by_page(inputs, content.words, content.boxes) if content.words else {}
             for offset, image in enumerate(
                 rasterise(
-                    content, range(piece.start, piece.end), prefix=f"d{document.number}", as_files=not placeholders
+                    content,
+                    range(piece.start, piece.end),
+                    prefix=f"d{document.number}",
+                    as_files=not placeholders and png_files,
                 )
             ):
                 resources[image.name] = placeholder_png(len(images)) if placeholders else image.data
@@ -128,6 +134,7 @@ def chunk_html(
                         "name": image.name,
                         "width_mm": f"{width_mm:.2f}",
                         "height_mm": f"{height_mm:.2f}",
+                        "words": _placed_words(layer.get(piece.start + offset + 1, []), width_mm / image.width_pt),
                     }
                 )
         pieces.append(item)
@@ -192,6 +199,27 @@ def swap_page_images(pdf: pikepdf.Pdf, images: Sequence[PageImage]) -> None:
             swapped.append(index)
     if sorted(swapped) != list(range(len(images))):
         raise RuntimeError(f"{len(images)} page images to place, {len(swapped)} stand-ins found.")
+
+
+def _layer_by_page(inputs: PackInputs, words: Sequence[LayerWord], boxes: Sequence[Any]) -> dict[int, list[LayerWord]]:
+    """The OCR words that may be given back as text, by page: outside every box, matching no secret."""
+    by_page: dict[int, list[LayerWord]] = {}
+    for word in text_layer(words, boxes, [secret.text for secret in inputs.secrets]):
+        by_page.setdefault(word.page, []).append(word)
+    return by_page
+
+
+def _placed_words(words: Sequence[LayerWord], mm_per_pt: float) -> list[dict[str, str]]:
+    """Where each word of the text layer sits over the page image, in millimetres, and its size in points."""
+    return [
+        {
+            "text": word.text,
+            "left": f"{word.x0 * mm_per_pt:.2f}",
+            "top": f"{word.top * mm_per_pt:.2f}",
+            "size": f"{max(1.0, (word.bottom - word.top) * mm_per_pt / MM_PER_PT):.1f}",
+        }
+        for word in words
+    ]
 
 
 def _short(title: str) -> str:
@@ -264,6 +292,7 @@ def front_context(inputs: PackInputs, ranges: dict[int, tuple[int, int]], *, pag
                 "first_page": first,
                 "last_page": last,
                 "counts": [(code, count) for code, count in document.redaction_counts if count],
+                "professional_reasons": list(document.professional_reasons),
                 "withheld": "",
             }
         )

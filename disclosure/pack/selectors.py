@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from disclosure.models import Dispatch, Pack, PortalAccess, PortalLink
-from requests_app.access import requests_visible_to
+from core.roles import AnyUser
+from disclosure.models import Dispatch, Pack, PackStatus, PortalAccess, PortalLink
+from requests_app.access import requests_open_in_full_to
 from requests_app.models import Evidence, EvidenceKind, RightsRequest
-from requests_app.roles import AnyUser
 
 
 def packs_for_request(request: RightsRequest) -> QuerySet[Pack]:
@@ -33,11 +33,24 @@ def latest_packs(request: RightsRequest) -> tuple[Pack | None, Pack | None]:
     )
 
 
+def preview_check(request: RightsRequest) -> str | None:
+    """The condition on "approve" (registered in DisclosureConfig.ready): the Manager signs off a pack they can
+    have looked at, so a verified preview of it must exist. A step imported from a case file is a record of the past."""
+    if getattr(request, "_record_only", False):
+        return None
+    if Pack.objects.filter(request=request, preview=True, status=PackStatus.VERIFIED).exists():
+        return None
+    return (
+        "No verified preview of the pack exists: make a preview (on the request's pack page) and check it "
+        "before approving."
+    )
+
+
 def pack_get_for_user(*, user: AnyUser, pk: int, request_pk: int | None = None) -> Pack:
     """A pack of a request the user may open (and of `request_pk`, when given); otherwise Http404."""
     queryset = Pack.objects.select_related(
         "request", "request__subject", "request__requester", "created_by", "released_by", "cover_letter"
-    ).filter(request__in=requests_visible_to(user))
+    ).filter(request__in=requests_open_in_full_to(user))
     if request_pk is not None:
         queryset = queryset.filter(request_id=request_pk)
     try:
@@ -49,7 +62,7 @@ def pack_get_for_user(*, user: AnyUser, pk: int, request_pk: int | None = None) 
 def portal_link_get_for_user(*, user: AnyUser, pk: int, pack: Pack) -> PortalLink:
     try:
         return PortalLink.objects.select_related("pack__request").get(
-            pk=pk, pack=pack, pack__request__in=requests_visible_to(user)
+            pk=pk, pack=pack, pack__request__in=requests_open_in_full_to(user)
         )
     except PortalLink.DoesNotExist:
         raise Http404("No such link.") from None
@@ -58,7 +71,7 @@ def portal_link_get_for_user(*, user: AnyUser, pk: int, pack: Pack) -> PortalLin
 def dispatch_get_for_user(*, user: AnyUser, pk: int, pack: Pack) -> Dispatch:
     try:
         return Dispatch.objects.select_related("pack__request").get(
-            pk=pk, pack=pack, pack__request__in=requests_visible_to(user)
+            pk=pk, pack=pack, pack__request__in=requests_open_in_full_to(user)
         )
     except Dispatch.DoesNotExist:
         raise Http404("No such dispatch.") from None
@@ -74,7 +87,7 @@ def pack_delivery(pack: Pack) -> Delivery:
     """The pack's portal links (with every access) and dispatches, in a fixed number of queries."""
     links = list(
         PortalLink.objects.filter(pack=pack)
-        .select_related("created_by", "revoked_by")
+        .select_related("created_by", "revoked_by", "sent_by", "message")
         .prefetch_related(Prefetch("accesses", queryset=PortalAccess.objects.order_by("at", "pk")))
         .order_by("-created_at", "-pk")
     )

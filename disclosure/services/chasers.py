@@ -1,11 +1,14 @@
-"""The deadline sweep's disclosure part: late agency returns get a chaser letter drafted, once each.
+"""The deadline sweep's disclosure parts: late agency returns are chased, then escalated, once each.
 
 Registered with requests_app's sweep from DisclosureConfig.ready() (requests_app never imports
 disclosure). For each return past its due date and not yet chased, one transaction locks the
-return, renders the chaser to PDF and files it in the letters register, marks the return late
-(records.agency_request_chase, with its event row), and tells the caseworker the draft is ready
-to check and send. The lock and the `chaser_letter` it sets make a second sweep, or a second
-worker, draft nothing more.
+return, renders the chaser to PDF and files it in the letters register, emails it to the agency's
+data owner with a fresh return link (or, with no data owner's email, leaves it for the caseworker
+to post), marks the return late (records.agency_request_chase, with its event row), and tells the
+caseworker. A return still open AGENCY_ESCALATION_WORKING_DAYS working days after its due date is
+escalated to the agency's escalation contact (or, with none recorded, to the caseworker). The lock
+and the `chaser_letter` / `escalated_on` it sets make a second sweep, or a second worker, send
+nothing more.
 """
 
 from __future__ import annotations
@@ -20,17 +23,20 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
-from disclosure.models import AgencyRequest, AgencyRequestStatus
-from disclosure.services.common import LOCKED_STATUSES
+from core.text import address_lines, day_text
+from disclosure.models import OPEN_AGENCY_STATUSES, AgencyRequest, AgencyRequestStatus
+from disclosure.services.common import LOCKED_STATUSES, log_event
 from disclosure.services.records import agency_request_chase
 from requests_app.letters import LetterTemplate
 from requests_app.models import FINISHED_STATUSES, Letter, LetterDirection, LetterMethod, NoticeKind
 from requests_app.selectors import working_calendar
-from requests_app.services.notices import NoticeDraft, day_text, notices_insert
+from requests_app.services.messages import message_send
+from requests_app.services.notices import NoticeDraft, notices_insert
 from requests_app.services.sweep import manager_ids
-from requests_app.sweep_parts import SweepContext, register_sweep_part
-from rights import ApplicationError, add_working_days
+from requests_app.sweep_registry import SweepContext, register_sweep_part
+from rights import ApplicationError, add_working_days, working_days_between
 
 logger = logging.getLogger(__name__)
 
@@ -47,16 +53,9 @@ CHASER_REPLY_WORKING_DAYS = 5
 SWEEP_PART = "disclosure.agency_chasers"
 
 
-def _address_lines(address: str) -> list[str]:
-    lines = [line.strip() for line in address.splitlines() if line.strip()]
-    if len(lines) == 1:
-        lines = [part.strip() for part in lines[0].split(",") if part.strip()]
-    return lines
-
-
-def _chaser_letter(agency_request: AgencyRequest, *, today: dt.date, by: User | None) -> Letter:
+def _chaser_letter(agency_request: AgencyRequest, *, today: dt.date, by: User | None, emailed: bool) -> Letter:
     """Render the chaser to PDF and file it in the register (the caller's transaction saves it all or nothing)."""
-    from requests_app.pdf import pdf_sha256, render_pdf  # WeasyPrint: loaded when a letter is drawn, not at start-up
+    from core.pdf import pdf_sha256, render_pdf  # WeasyPrint: loaded when a letter is drawn, not at start-up
 
     agency = agency_request.agency
     request = agency_request.request
@@ -67,7 +66,7 @@ def _chaser_letter(agency_request: AgencyRequest, *, today: dt.date, by: User | 
         "reference": request.reference,
         "letter_date": today,
         "addressee_name": addressee,
-        "addressee_lines": [agency.name, *_address_lines(agency.contact_address)],
+        "addressee_lines": [agency.name, *address_lines(agency.contact_address)],
         "agency_name": agency.name,
         "subject_name": request.subject.full_name,
         "requested_on": agency_request.requested_on,
@@ -80,11 +79,17 @@ def _chaser_letter(agency_request: AgencyRequest, *, today: dt.date, by: User | 
         request=request,
         direction=LetterDirection.OUT,
         date=today,
-        method=LetterMethod.EMAIL if agency.contact_email else LetterMethod.POST,
+        method=LetterMethod.EMAIL if emailed else LetterMethod.POST,
         addressee=f"{addressee}, {agency.name}"[:200],
         summary=(
-            f"Chaser to {agency.name} (drafted by the deadline sweep: check and send): records asked for on "
-            f"{day_text(agency_request.requested_on)} were due by {day_text(agency_request.due_on)}."
+            f"Chaser to {agency.name} ("
+            + (
+                "emailed to the data owner by the deadline sweep"
+                if emailed
+                else "drafted by the deadline sweep: check and send it by post"
+            )
+            + f"): records asked for on {day_text(agency_request.requested_on)} were due by "
+            f"{day_text(agency_request.due_on)}."
         ),
         template=CHASER.name,
         created_by=by,
@@ -123,14 +128,21 @@ def agency_chaser_draft(
             or locked.request.status in FINISHED_STATUSES | LOCKED_STATUSES
         ):
             return None
-        letter = _chaser_letter(locked, today=today, by=by)
-        agency_request_chase(by=by, agency_request=locked, letter=letter, today=today)
+        emailed = bool(locked.agency.contact_email.strip())
+        letter = _chaser_letter(locked, today=today, by=by, emailed=emailed)
+        chased = agency_request_chase(by=by, agency_request=locked, letter=letter, today=today)
+        if emailed:
+            _email_chaser(chased, letter=letter, today=today, by=by)
         request = locked.request
         caseworker = request.assigned_to
         recipients = [caseworker.pk] if caseworker is not None and caseworker.is_active else manager_ids()
         message = (
             f"{locked.agency.name} has not sent its records for {request.reference} (due {day_text(locked.due_on)}): "
-            "a chaser letter is drafted in the letters register. Check it and send it."
+            + (
+                "a chaser was emailed to its data owner with a fresh return link."
+                if emailed
+                else "a chaser letter is drafted in the letters register (no data owner's email recorded). Check it and post it."
+            )
         )
         notices_insert(
             drafts=[
@@ -149,6 +161,40 @@ def agency_chaser_draft(
             reason=f"Agency chaser drafted on {today.isoformat()}",
         )
     return letter
+
+
+def _email_chaser(chased: AgencyRequest, *, letter: Letter, today: dt.date, by: User | None) -> None:
+    from disclosure.services.returns import return_link_issue, return_url  # returns imports this module's helpers
+
+    issued = return_link_issue(agency_request=chased, by=by, now=timezone.now())
+    if issued is None:
+        return
+    link, token = issued
+    agency = chased.agency
+    sent = message_send(
+        to=link.sent_to,
+        template="agency_chaser",
+        context={
+            "reference": chased.request.reference,
+            "agency_name": agency.name,
+            "data_owner": agency.data_owner,
+            "subject_name": chased.request.subject.full_name,
+            "requested_on": day_text(chased.requested_on),
+            "due": day_text(chased.due_on),
+            "reply_by": day_text(add_working_days(today, CHASER_REPLY_WORKING_DAYS, working_calendar())),
+            "link": return_url(token),
+            "expires": f"{day_text(timezone.localtime(link.expires_at).date())}",
+        },
+        letter=letter,
+        by=by,
+        purpose=f"agency_chaser:{chased.pk}",
+    )
+    link.message = sent
+    link._change_reason = "Email queued with the chaser"  # type: ignore[attr-defined]
+    link.save()
+    chased.chaser_message = sent
+    chased._change_reason = "Chaser emailed"  # type: ignore[attr-defined]
+    chased.save()
 
 
 def agency_chasers_sweep(context: SweepContext) -> Mapping[str, int]:
@@ -181,6 +227,145 @@ def agency_chasers_sweep(context: SweepContext) -> Mapping[str, int]:
     return {"chasers": drafted}
 
 
+# Escalation -------------------------------------------------------------------------------------
+
+ESCALATION_PART = "disclosure.agency_escalations"
+DEFAULT_ESCALATION_WORKING_DAYS = 5
+
+
+def escalation_working_days() -> int:
+    """Working days after the due date before a late return is escalated (AGENCY_ESCALATION_WORKING_DAYS)."""
+    return int(getattr(settings, "AGENCY_ESCALATION_WORKING_DAYS", DEFAULT_ESCALATION_WORKING_DAYS))
+
+
+def escalation_due(agency_request: AgencyRequest) -> dt.date:
+    return add_working_days(agency_request.due_on, escalation_working_days(), working_calendar())
+
+
+def agency_escalate(
+    *, agency_request_id: int, today: dt.date, run: uuid.UUID | None = None, by: User | None = None
+) -> AgencyRequest | None:
+    """Escalate one return still late after its chaser, once; returns it, or None if it is not due escalation."""
+    with transaction.atomic():
+        locked = (
+            AgencyRequest.objects.select_for_update(of=("self",))
+            .select_related("agency", "request", "request__assigned_to")
+            .filter(pk=agency_request_id)
+            .first()
+        )
+        if (
+            locked is None
+            or not locked.is_open
+            or locked.chased_on is None
+            or locked.escalated_on is not None
+            or today < escalation_due(locked)
+            or locked.request.status in FINISHED_STATUSES | LOCKED_STATUSES
+        ):
+            return None
+        agency = locked.agency
+        request = locked.request
+        days_late = working_days_between(locked.due_on, today, working_calendar())
+        to = agency.escalation_email.strip()
+        if to:
+            letter = Letter(
+                request=request,
+                direction=LetterDirection.OUT,
+                date=today,
+                method=LetterMethod.EMAIL,
+                addressee=f"{agency.escalation_contact or 'Escalation contact'}, {agency.name} ({to})"[:200],
+                summary=f"Late return escalated to {agency.name}'s escalation contact by the deadline sweep.",
+                template="agency_escalation",
+                created_by=by,
+            )
+            letter.full_clean()
+            letter._change_reason = "Sent by the service: escalation"  # type: ignore[attr-defined]
+            letter.save()
+            locked.escalation_message = message_send(
+                to=to,
+                template="agency_escalation",
+                context={
+                    "reference": request.reference,
+                    "agency_name": agency.name,
+                    "escalation_contact": agency.escalation_contact or "colleague",
+                    "data_owner": agency.data_owner,
+                    "requested_on": day_text(locked.requested_on),
+                    "due": day_text(locked.due_on),
+                    "days_late": days_late,
+                },
+                letter=letter,
+                by=by,
+                purpose=f"agency_escalation:{locked.pk}",
+            )
+            how = f"emailed to {agency.escalation_contact or 'its escalation contact'} ({to})"
+        else:
+            how = "not sent: no escalation contact's email is recorded for the agency"
+        locked.escalated_on = today
+        locked._change_reason = "Escalated"  # type: ignore[attr-defined]
+        locked.save()
+        log_event(
+            request=request,
+            action="agency_escalated",
+            detail=f"{agency.name}'s return is {days_late} working days late: escalation {how}.",
+            by=by,
+        )
+        caseworker = request.assigned_to
+        recipients = [caseworker.pk] if caseworker is not None and caseworker.is_active else manager_ids()
+        notice = f"{agency.name}'s records for {request.reference} are {days_late} working days late: " + (
+            f"the escalation was emailed to {agency.escalation_contact or to}."
+            if to
+            else "no escalation contact's email is recorded. Escalate it yourself, and record the contact on the agency."
+        )
+        notices_insert(
+            drafts=[
+                NoticeDraft(
+                    request.pk,
+                    NoticeKind.CHASER,
+                    1,
+                    recipient,
+                    request.due_date,
+                    f"agency-escalation:{locked.pk}",
+                    notice,
+                )
+                for recipient in recipients
+            ],
+            run=run or uuid.uuid4(),
+            reason=f"Agency return escalated on {today.isoformat()}",
+        )
+    return locked
+
+
+def agency_escalations_sweep(context: SweepContext) -> Mapping[str, int]:
+    """The sweep part: every chased, still-open, not yet escalated return of an open request."""
+    escalated = 0
+    cursor = 0
+    stop = [s.value for s in FINISHED_STATUSES | LOCKED_STATUSES]
+    while True:
+        ids = list(
+            AgencyRequest.objects.filter(
+                pk__gt=cursor,
+                status__in=list(OPEN_AGENCY_STATUSES),
+                chased_on__isnull=False,
+                escalated_on__isnull=True,
+                due_on__lt=context.today,
+            )
+            .exclude(request__status__in=stop)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: context.batch_size]
+        )
+        if not ids:
+            break
+        cursor = ids[-1]
+        for agency_request_id in ids:
+            try:
+                done = agency_escalate(agency_request_id=agency_request_id, today=context.today, run=context.run)
+            except ApplicationError as error:
+                logger.warning("Agency return %s not escalated: %s", agency_request_id, error)
+                continue
+            escalated += done is not None
+    return {"agency escalations": escalated}
+
+
 def register() -> None:
     """Called from DisclosureConfig.ready()."""
     register_sweep_part(SWEEP_PART, agency_chasers_sweep, counts=("chasers",))
+    register_sweep_part(ESCALATION_PART, agency_escalations_sweep, counts=("agency escalations",))

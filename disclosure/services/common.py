@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from core import roles
 from disclosure.models import DisclosureEvent, Document
-from requests_app import roles
 from requests_app.models import RightsRequest, Status
 from rights import ApplicationError, RightKind
 

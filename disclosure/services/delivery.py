@@ -1,6 +1,11 @@
 """Delivering a verified pack: a portal link the requester opens with the reference and the data subject's
 date of birth, or the post once a second person has checked the address.
 
+Creating a portal link and sending it are two facts: the link works, and the pack is released, once it
+was sent (emailed by the service, or recorded as posted with who posted it). Unlocking it needs the
+reference, the date of birth and a one-time code sent to the contact the requester chose (or read out
+by phone after an identity check), never with the link by post.
+
 The first delivery of a pack releases it: the request moves to disclosed (requests_app's "disclose"
 step) and the covering letter is filed in the letters register, in the same transaction. Only a
 verified, non-preview pack whose file is intact and whose records have not changed can go out.
@@ -14,21 +19,28 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from core.roles import require_role
+from core.text import day_text
 from disclosure.models import (
+    PORTAL_CODE_MAX_TRIES,
     PORTAL_MAX_TRIES,
     Dispatch,
     DispatchMethod,
     DispatchStatus,
+    LinkSentHow,
     Pack,
     PackStatus,
     PortalAccess,
+    PortalCode,
     PortalEvent,
     PortalLink,
 )
@@ -39,9 +51,18 @@ from disclosure.pack.selectors import address_evidence, recorded_address
 from disclosure.selectors import opinion_blockers
 from disclosure.services.common import WORKERS, log_event
 from disclosure.services.packs import RELEASABLE_REQUEST_STATUSES
-from requests_app.models import LetterDirection, LetterMethod, RightsRequest, Status
+from requests_app.models import (
+    CodeChannel,
+    LetterDirection,
+    LetterMethod,
+    Message,
+    MessageChannel,
+    RightsRequest,
+    Status,
+)
 from requests_app.services.letters import letter_log
-from requests_app.services.requests import require_role
+from requests_app.services.messages import message_send
+from requests_app.services.sms import sms_available
 from requests_app.services.transitions import request_transition
 from rights import ApplicationError
 
@@ -187,24 +208,292 @@ def portal_link_create(
         link = PortalLink(
             pack=locked, token_hash=token_hash(token), expires_at=now + dt.timedelta(days=days), created_by=by
         )
+        code_contact(locked.request)  # the second factor must be able to reach the requester
         link.full_clean()
         link._change_reason = "Created"  # type: ignore[attr-defined]
         link.save()
-        _release(
-            pack=locked,
-            inputs=inputs,
-            by=by,
-            letter_method=LetterMethod.EMAIL,
-            how="by secure portal link",
-            today=today,
-        )
         log_event(
             request=locked.request,
             action="portal_link_created",
-            detail=f"Portal link {link.pk} for pack {locked.pk}, valid until {timezone.localtime(link.expires_at):%d %B %Y %H:%M}.",
+            detail=f"Portal link {link.pk} for pack {locked.pk}, valid until {timezone.localtime(link.expires_at):%d %B %Y %H:%M}. "
+            "Not yet sent.",
             by=by,
         )
+    del inputs  # checked here; checked again when the link is sent
     return link, token
+
+
+def portal_url(token: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('disclosure:portal', args=[token])}"
+
+
+CODE_BY_TEXT = {
+    CodeChannel.EMAIL: "by email",
+    CodeChannel.SMS: "by text message",
+    CodeChannel.PHONE: "by phone: call us and we will read it to you once we have checked who you are",
+}
+
+
+def code_contact(request: RightsRequest) -> tuple[str, str]:
+    """Where the pack's one-time code goes (channel, address or number), or a plain-words refusal."""
+    channel = request.portal_code_channel
+    addressee = request.addressee
+    if channel == CodeChannel.EMAIL:
+        if not addressee.email.strip():
+            raise ApplicationError(
+                f"The one-time code goes by email, and {addressee.full_name} has no email address recorded."
+            )
+        return channel, addressee.email.strip()
+    if channel == CodeChannel.SMS:
+        if not sms_available():
+            raise ApplicationError("Text messages are not configured (SMS_BACKEND): choose another way for the code.")
+        if not addressee.phone.strip():
+            raise ApplicationError(
+                f"The one-time code goes by text, and {addressee.full_name} has no phone number recorded."
+            )
+        return channel, addressee.phone.strip()
+    return CodeChannel.PHONE, ""
+
+
+def _lock_link(link_id: int) -> PortalLink:
+    return (
+        PortalLink.objects.select_for_update(of=("self",))
+        .select_related("pack__request__subject", "pack__request__requester")
+        .get(pk=link_id)
+    )
+
+
+def portal_link_send_email(*, link: PortalLink, token: str, by: User, now: dt.datetime | None = None) -> PortalLink:
+    """Ask the service to email the link to the requester; the pack is released when the email has gone."""
+    require_role(by, *WORKERS, action="send a disclosure pack")
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_link(link.pk)
+        if token_hash(token) != locked.token_hash:
+            raise ApplicationError("That is not this link's token.")
+        if locked.state(now) not in {"unsent", "active"} or locked.is_sent or locked.message_id:
+            raise ApplicationError("This link has already been sent, or no longer works.")
+        request = locked.pack.request
+        releasable_inputs(_lock_pack(locked.pack), today=timezone.localdate(now))
+        email = request.addressee.email.strip()
+        if not email:
+            raise ApplicationError(f"{request.addressee.full_name} has no email address recorded: send it by post.")
+        channel, _ = code_contact(request)
+        message = message_send(
+            to=email,
+            template="portal_link",
+            context={
+                "reference": request.reference,
+                "link": portal_url(token),
+                "expires": f"{day_text(timezone.localtime(locked.expires_at).date())}",
+                "code_by": CODE_BY_TEXT[CodeChannel(channel)],
+            },
+            request=request,
+            by=by,
+            purpose=f"portal_link:{locked.pk}",
+        )
+        locked.message = message
+        locked._change_reason = "Email queued"  # type: ignore[attr-defined]
+        locked._history_user = by  # type: ignore[attr-defined]
+        locked.save()
+        log_event(
+            request=request,
+            action="portal_link_email_queued",
+            detail=f"Portal link {locked.pk} emailed to {email}.",
+            by=by,
+        )
+    return locked
+
+
+def _mark_sent(*, link_id: int, how: str, by: User | None, now: dt.datetime, today: dt.date) -> PortalLink:
+    with transaction.atomic():
+        locked = _lock_link(link_id)
+        if locked.is_sent:
+            return locked
+        if locked.is_revoked:
+            raise ApplicationError("This link has been revoked.")
+        pack = _lock_pack(locked.pack)
+        inputs = releasable_inputs(pack, today=today)
+        locked.sent_at = now
+        locked.sent_how = how
+        locked.sent_by = by
+        locked._change_reason = f"Sent {LinkSentHow(how).label.lower()}"  # type: ignore[attr-defined]
+        locked._history_user = by  # type: ignore[attr-defined]
+        locked.save()
+        releaser = by or pack.created_by
+        if releaser is None:
+            raise ApplicationError("Nobody is recorded as sending this link.")
+        _release(
+            pack=pack,
+            inputs=inputs,
+            by=releaser,
+            letter_method=LetterMethod.EMAIL if how == LinkSentHow.EMAIL else LetterMethod.POST,
+            how="by secure portal link" + (" (emailed by the service)" if how == LinkSentHow.EMAIL else " (posted)"),
+            today=today,
+        )
+        log_event(
+            request=pack.request,
+            action="portal_link_sent",
+            detail=f"Portal link {locked.pk} sent {LinkSentHow(how).label.lower()}.",
+            by=by,
+        )
+    return locked
+
+
+def portal_link_record_posted(
+    *, link: PortalLink, by: User, now: dt.datetime | None = None, today: dt.date | None = None
+) -> PortalLink:
+    """Record that the letter with the link went in the post, and who sent it: the pack is disclosed now."""
+    require_role(by, *WORKERS, action="send a disclosure pack")
+    now = now or timezone.now()
+    return _mark_sent(link_id=link.pk, how=LinkSentHow.POST, by=by, now=now, today=today or timezone.localdate(now))
+
+
+def portal_link_email_sent(message: Message) -> None:
+    """The sent-hook for a link's email (requests_app.services.messages): the link was sent, the pack goes out."""
+    link_id = int(message.purpose.split(":", 1)[1])
+    sent_at = message.sent_at or timezone.now()
+    _mark_sent(
+        link_id=link_id, how=LinkSentHow.EMAIL, by=message.created_by, now=sent_at, today=timezone.localdate(sent_at)
+    )
+
+
+# One-time codes ------------------------------------------------------------------------------------
+
+CODE_MINUTES = 15
+CODE_RESEND_SECONDS = 60  # at most one code a minute for a link
+CODES_PER_LINK_PER_DAY = 5
+
+
+def code_hash(link_id: int | str, code: str) -> str:
+    """Keyed with SECRET_KEY: six digits alone are quick to guess from a bare hash."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"{link_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def new_code() -> str:
+    """Six random digits: a one-time code (also for an agency's owner-review link)."""
+    return _new_code()
+
+
+def _new_code() -> str:
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+def _save_code(link: PortalLink, *, code: str, channel: str, now: dt.datetime, **fields: Any) -> PortalCode:
+    record = PortalCode(
+        link=link,
+        code_hash=code_hash(link.pk, code),
+        channel=channel,
+        expires_at=now + dt.timedelta(minutes=CODE_MINUTES),
+        created_at=now,
+        **fields,
+    )
+    record.full_clean()
+    record._change_reason = "Issued"  # type: ignore[attr-defined]
+    record.save()
+    return record
+
+
+def portal_code_send(*, link_id: int, visitor: PortalVisitor, now: dt.datetime | None = None) -> PortalCode:
+    """Send a new one-time code to the contact the requester chose (after the reference and date of birth)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        link = _lock_link(link_id)
+        if link.state(now) != "active":
+            raise ApplicationError("This link no longer works.")
+        request = link.pack.request
+        channel, to = code_contact(request)
+        if channel == CodeChannel.PHONE:
+            raise ApplicationError("Your code is read out by phone: call us and we will give it to you.")
+        recent = PortalCode.objects.filter(link=link, created_at__gt=now - dt.timedelta(days=1)).order_by("-created_at")
+        latest = recent.first()
+        if latest is not None and (now - latest.created_at).total_seconds() < CODE_RESEND_SECONDS:
+            raise ApplicationError("We sent you a code less than a minute ago. Wait a minute before asking again.")
+        if recent.count() >= CODES_PER_LINK_PER_DAY:
+            raise ApplicationError("We have sent the most codes we can today. Try again tomorrow, or call us.")
+        code = _new_code()
+        message = message_send(
+            to=to,
+            template="portal_code",
+            context={"reference": request.reference, "code": code, "minutes": CODE_MINUTES},
+            request=request,
+            channel=MessageChannel.SMS if channel == CodeChannel.SMS else MessageChannel.EMAIL,
+        )
+        record = _save_code(link, code=code, channel=channel, now=now, message=message)
+        _log(link, PortalEvent.CODE_SENT, visitor, now)
+    return record
+
+
+def portal_code_issue_by_phone(
+    *, link: PortalLink, by: User, identity_check: str, now: dt.datetime | None = None
+) -> tuple[PortalCode, str]:
+    """A caseworker who has checked who is calling reads a new code out; it is shown once and only its hash kept."""
+    require_role(by, *WORKERS, action="give a portal code by phone")
+    if not identity_check.strip():
+        raise ApplicationError("Say how you checked who is calling.", field="identity_check")
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_link(link.pk)
+        if locked.state(now) != "active":
+            raise ApplicationError("This link is not active: it has not been sent, or no longer works.")
+        code = _new_code()
+        record = _save_code(
+            locked, code=code, channel=CodeChannel.PHONE, now=now, issued_by=by, identity_check=identity_check.strip()
+        )
+        log_event(
+            request=locked.pack.request,
+            action="portal_code_by_phone",
+            detail=f"One-time code for portal link {locked.pk} read out by phone. Identity checked: {identity_check.strip()}",
+            by=by,
+        )
+    return record, code
+
+
+def portal_code_check(
+    *, link_id: int, code: str, visitor: PortalVisitor, now: dt.datetime | None = None
+) -> PortalOutcome:
+    """Check the newest code: "ok" (and used up), "wrong" (tries left), "no_code" (none usable), or the link's state.
+
+    A wrong code counts against the code and against the link, so asking for new codes never buys more tries.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        link = _lock_link(link_id)
+        state = link.state(now)
+        if state != "active":
+            _log(link, PortalEvent.REFUSED, visitor, now)
+            return PortalOutcome(state, link)
+        latest = PortalCode.objects.select_for_update().filter(link=link).order_by("-created_at", "-pk").first()
+        if latest is None or not latest.is_usable(now):
+            return PortalOutcome("no_code", link)
+        given = "".join(code.split())
+        if hmac.compare_digest(code_hash(link.pk, given), latest.code_hash):
+            latest.used_at = now
+            latest._change_reason = "Used"  # type: ignore[attr-defined]
+            latest.save()
+            _log(link, PortalEvent.CODE_ACCEPTED, visitor, now)
+            return PortalOutcome("ok", link, PORTAL_MAX_TRIES - link.failed_attempts)
+        latest.failed_attempts += 1
+        latest._change_reason = "Wrong code"  # type: ignore[attr-defined]
+        latest.save()
+        link.failed_attempts += 1
+        _log(link, PortalEvent.WRONG_CODE, visitor, now)
+        if link.failed_attempts >= PORTAL_MAX_TRIES:
+            link.locked_at = now
+            link._change_reason = f"Locked after {PORTAL_MAX_TRIES} wrong tries"  # type: ignore[attr-defined]
+            link.save()
+            _log(link, PortalEvent.LOCKED, visitor, now)
+            log_event(
+                request=link.pack.request,
+                action="portal_link_locked",
+                detail=f"Portal link {link.pk} locked after {PORTAL_MAX_TRIES} wrong tries.",
+                by=None,
+            )
+            return PortalOutcome("locked", link)
+        link._change_reason = "Wrong one-time code"  # type: ignore[attr-defined]
+        link.save()
+        left = min(PORTAL_CODE_MAX_TRIES - latest.failed_attempts, PORTAL_MAX_TRIES - link.failed_attempts)
+        return PortalOutcome("wrong" if left > 0 else "no_code", link, left)
 
 
 def portal_link_revoke(*, link: PortalLink, by: User, reason: str, now: dt.datetime | None = None) -> PortalLink:

@@ -13,8 +13,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.roles import require_role
 from disclosure.extract import Extraction, extract_image, extract_pdf
-from disclosure.models import Agency, Document, SourceKind
+from disclosure.models import Agency, AgencyReturnFile, Document, SourceKind
 from disclosure.services.common import (
     REVIEWERS,
     WORKERS,
@@ -24,9 +25,10 @@ from disclosure.services.common import (
     require_editable,
     unreview,
 )
-from disclosure.uploads import CheckedUpload, UploadKind, check_upload
+from disclosure.services.reading import reading_queue
+from disclosure.services.suggestions import suggestions_refresh
 from requests_app.models import RightsRequest
-from requests_app.services.requests import require_role
+from requests_app.uploads import CheckedUpload, UploadKind, check_upload
 from rights import EXEMPTIONS, ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -46,6 +48,7 @@ class DocumentDetails:
     holds_social_work_data: bool = False
     holds_education_data: bool = False
     harm_concern: bool = False
+    subject_already_knows: bool = False  # DPA 2018 Sch 3 Pt 2 para 6(1)(b): already seen or known by the subject
 
 
 def normalise_text(text: str) -> str:
@@ -72,6 +75,7 @@ def _apply_details(document: Document, details: DocumentDetails, title: str) -> 
     document.holds_social_work_data = details.holds_social_work_data
     document.holds_education_data = details.holds_education_data
     document.harm_concern = details.harm_concern
+    document.subject_already_knows = details.subject_already_knows
 
 
 def _create(
@@ -85,6 +89,7 @@ def _create(
     extraction: Extraction | None = None,
     upload: CheckedUpload | None = None,
     original_name: str = "",
+    return_file: AgencyReturnFile | None = None,
 ) -> Document:
     """Write the document (and its file) for a request; the file is removed again if the transaction fails."""
     stored_name: str | None = None
@@ -100,6 +105,7 @@ def _create(
                 page_count=extraction.page_count if extraction is not None else 1,
                 original_name=original_name[:300],
                 created_by=by,
+                return_file=return_file,
             )
             _apply_details(document, details, title)
             if upload is not None:
@@ -119,6 +125,9 @@ def _create(
                 f"{document.page_count} page{'s' if document.page_count != 1 else ''}).",
                 by=by,
             )
+            reading_queue(document)  # OCR of its image-only pages, sent when this commits
+            if document.text:
+                suggestions_refresh(document=document)  # a scan's are offered once OCR has read it
     except BaseException:
         if stored_name:
             Document._meta.get_field("original").storage.delete(stored_name)
@@ -155,6 +164,30 @@ def document_add_upload(
     """Add an uploaded file, accepted by its content: text, PDF (with a text layer, or a scan), PNG or JPEG."""
     require_role(by, *WORKERS, action="add documents")
     title = _check_details(details, today or timezone.localdate())
+    return _document_from_bytes(by=by, request=request, details=details, title=title, data=data, name=name)
+
+
+def document_add_returned(
+    *, request: RightsRequest, details: DocumentDetails, data: bytes, name: str, return_file: AgencyReturnFile
+) -> Document:
+    """Add a PDF or image an agency returned through its link (converted if need be): the same document a
+    caseworker's upload makes, pointing at the file as the agency sent it. Nobody on the staff acted."""
+    title = _check_details(details, timezone.localdate())
+    return _document_from_bytes(
+        by=None, request=request, details=details, title=title, data=data, name=name, return_file=return_file
+    )
+
+
+def _document_from_bytes(
+    *,
+    by: User | None,
+    request: RightsRequest,
+    details: DocumentDetails,
+    title: str,
+    data: bytes,
+    name: str,
+    return_file: AgencyReturnFile | None = None,
+) -> Document:
     upload = check_upload(data, name=name, max_bytes=settings.MAX_UPLOAD_BYTES)
     extraction: Extraction | None = None
     text = ""
@@ -186,6 +219,7 @@ def document_add_upload(
         extraction=extraction,
         upload=upload,
         original_name=name,
+        return_file=return_file,
     )
 
 
@@ -195,6 +229,7 @@ REVIEW_FLAGS: dict[str, str] = {
     "holds_health_data": "holds health data",
     "holds_social_work_data": "holds social work data",
     "holds_education_data": "holds education data",
+    "subject_already_knows": "the data subject has already seen or knows the health information",
 }
 
 

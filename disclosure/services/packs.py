@@ -24,13 +24,18 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from core import roles
+from core.roles import require_role
+from core.tasks import task_send
 from disclosure.models import PACK_IN_PROGRESS, Pack, PackStatus
 from disclosure.pack import chunks as chunking
 from disclosure.pack import render, verify
@@ -41,7 +46,6 @@ from disclosure.pack.painted import painted_boxes
 from disclosure.pack.redact import SpanError, merge_spans
 from disclosure.services.common import WORKERS, log_event, require_access_request
 from requests_app.models import RightsRequest, Status
-from requests_app.services.requests import require_role
 from rights import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -77,6 +81,7 @@ def pack_request(
     require_role(by, *WORKERS, action="make a disclosure pack")
     require_access_request(request)
     today = today or timezone.localdate()
+    packs_fail_stalled()  # a pack whose render died no longer blocks a new one
     with transaction.atomic():
         locked = (
             RightsRequest.objects.select_for_update(of=("self",))
@@ -90,7 +95,8 @@ def pack_request(
             )
         if Pack.objects.filter(request=locked, status__in=PACK_IN_PROGRESS, preview=preview).exists():
             raise ApplicationError(
-                f"A {'preview' if preview else 'pack'} for {locked.reference} is already being made: wait for it to finish."
+                f"A {'preview' if preview else 'pack'} for {locked.reference} is already being made: wait for it to "
+                "finish, or ask a Manager to cancel it."
             )
         inputs = build_inputs(locked, preview=preview, letter_date=today, by=by)
         check_inputs(inputs)
@@ -120,9 +126,7 @@ def pack_request(
 
 
 def _enqueue(pack_id: int) -> None:
-    from disclosure.tasks import render_pack
-
-    result = render_pack.delay(pack_id=pack_id)
+    result = task_send("disclosure.tasks.render_pack", pack_id=pack_id)
     with transaction.atomic():  # kept for tracing the task in the worker's logs; not history
         pack = _lock(pack_id)
         pack.task_id = str(result.id or "")[:200]
@@ -169,28 +173,76 @@ def _begin(pack_id: int) -> Pack | None:
         pack.status = PackStatus.RENDERING
         pack.progress = 1
         pack.progress_message = "Starting"
+        pack.heartbeat_at = timezone.now()
         pack._change_reason = "Rendering started"  # type: ignore[attr-defined]
         pack.save()
         return pack
 
 
-def _progress(pack_id: int, percent: int, message: str) -> None:
-    """Progress is not history: saved without a history row, and never backwards."""
+def _progress(pack_id: int, percent: int, message: str) -> bool:
+    """Progress and the heartbeat (when rendering last said it was alive) are not history: saved without a history
+    row, and never backwards. False when the pack is no longer rendering (cancelled, or failed by the sweep): the
+    caller stops and leaves no file behind."""
     with transaction.atomic():
         pack = _lock(pack_id)
         if pack.status != PackStatus.RENDERING:
-            return
+            return False
         pack.progress = max(pack.progress, min(99, percent))
         pack.progress_message = message[:200]
+        pack.heartbeat_at = timezone.now()
         pack.skip_history_when_saving = True  # type: ignore[attr-defined]
-        pack.save(update_fields=["progress", "progress_message"])
+        pack.save(update_fields=["progress", "progress_message", "heartbeat_at"])
+    return True
 
 
-def pack_fail(*, pack_id: int, reason: str) -> Pack:
-    """Mark a pack failed (it can then never be released), with the reason, and drop its work files."""
+class PackCancelled(Exception):
+    """Raised inside a render when the pack stopped being rendered (cancelled or stalled): stop, keep nothing."""
+
+
+def _still_rendering(pack_id: int, percent: int, message: str) -> None:
+    if not _progress(pack_id, percent, message):
+        raise PackCancelled
+
+
+def pack_cancel(*, pack: Pack, by: User, reason: str = "") -> Pack:
+    """Stop a pack being made (a Manager): it is failed with who stopped it, and its work files are removed. The
+    render checks between pages and parts, and stops cleanly; nothing it was writing is kept."""
+    require_role(by, roles.MANAGER, action="cancel a pack being made")
+    if pack.status not in PACK_IN_PROGRESS:
+        raise ApplicationError("This pack is not being made, so there is nothing to cancel.")
+    who = by.get_full_name() or by.get_username()
+    why = f": {reason.strip()}" if reason.strip() else ""
+    return pack_fail(pack_id=pack.pk, reason=f"Cancelled by {who}{why}. Make it again when ready.")
+
+
+def packs_fail_stalled(*, now: dt.datetime | None = None) -> int:
+    """Fail every pack whose rendering has been silent longer than PACK_STALL_MINUTES (its worker died, say), so
+    it no longer blocks a new one, and remove its work files. Idempotent: a failed pack is left alone."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(minutes=settings.PACK_STALL_MINUTES)
+    stalled = Pack.objects.filter(status__in=sorted(PACK_IN_PROGRESS)).filter(
+        Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, created_at__lt=limit)
+    )
+    failed = 0
+    for pack_id in stalled.values_list("pk", flat=True):
+        pack = pack_fail(
+            pack_id=pack_id,
+            reason=f"Making the pack stopped: nothing was heard from it for over {settings.PACK_STALL_MINUTES} "
+            "minutes. Make it again.",
+            only_before=limit,
+        )
+        failed += pack.status == PackStatus.FAILED
+    return failed
+
+
+def pack_fail(*, pack_id: int, reason: str, only_before: dt.datetime | None = None) -> Pack:
+    """Mark a pack failed (it can then never be released), with the reason, and drop its work files.
+    `only_before`: leave it alone if it beat its heart since (the sweep's check, under the lock)."""
     with transaction.atomic():
         pack = _lock(pack_id)
         if pack.status not in PACK_IN_PROGRESS:
+            return pack
+        if only_before is not None and (pack.heartbeat_at or pack.created_at) >= only_before:
             return pack
         pack.status = PackStatus.FAILED
         pack.failure_reason = reason
@@ -314,9 +366,20 @@ def pack_plan(*, pack_id: int) -> int | None:
     except PackChanged as changed:
         pack_fail(pack_id=pack_id, reason=str(changed))
         return None
-    count = len(chunking.plan(inputs))
+    planned = chunking.plan(inputs)
+    # Planned once per pack: each chunk task reads its piece of the plan instead of planning the whole pack again.
+    _store_json(f"{_work(pack)}/plan.json", {"chunks": [chunk.as_json() for chunk in planned]})
+    count = len(planned)
     _progress(pack_id, RENDER_FROM, f"Rendering {count} part{'s' if count != 1 else ''}")
     return count
+
+
+def _planned(pack: Pack, inputs: PackInputs) -> list[chunking.Chunk]:
+    """The plan written when rendering began (the inputs are checked unchanged since), or made again if it is gone."""
+    name = f"{_work(pack)}/plan.json"
+    if default_storage.exists(name):
+        return [chunking.Chunk.from_json(item) for item in _read_json(name)["chunks"]]
+    return chunking.plan(inputs)
 
 
 @_step
@@ -329,16 +392,17 @@ def pack_render_chunk(*, pack_id: int, index: int) -> None:
     if default_storage.exists(f"{work}/chunk-{index:05d}.json"):
         return
     inputs = _inputs_for(pack)
-    planned = chunking.plan(inputs)
+    planned = _planned(pack, inputs)
     data, result = render.render_chunk(inputs, planned[index])
     _store_bytes(f"{work}/chunk-{index:05d}.pdf", data)
     _store_json(f"{work}/chunk-{index:05d}.json", result.as_json())  # written last: its presence means "done"
     done = sum(1 for name in default_storage.listdir(work)[1] if name.endswith(".json") and name.startswith("chunk-"))
-    _progress(
+    if not _progress(
         pack_id,
         RENDER_FROM + (RENDER_TO - RENDER_FROM) * done // max(1, len(planned)),
         f"Rendered part {done} of {len(planned)}",
-    )
+    ):
+        _drop_work(pack_id)  # cancelled while this part was drawn: keep nothing of it
 
 
 @_step
@@ -349,15 +413,23 @@ def pack_assemble(*, pack_id: int) -> int | None:
         return None
     inputs = _inputs_for(pack)
     work = _work(pack)
-    planned = chunking.plan(inputs)
+    planned = _planned(pack, inputs)
     results = [ChunkResult.from_json(_read_json(f"{work}/chunk-{c.index:05d}.json")) for c in planned]
     with contextlib.ExitStack() as stack:
         files = [stack.enter_context(_local(f"{work}/chunk-{c.index:05d}.pdf")) for c in planned]
         with tempfile.TemporaryDirectory(prefix="pack-") as folder:
             out = Path(folder) / "pack.pdf"
-            rendered = render.assemble(inputs, files, results, out, progress=lambda p, m: _progress(pack_id, p, m))
+            try:
+                rendered = render.assemble(
+                    inputs, files, results, out, progress=lambda p, m: _still_rendering(pack_id, p, m)
+                )
+            except PackCancelled:
+                _drop_work(pack_id)
+                return None
             _store(f"{work}/assembled.pdf", out)
-    _progress(pack_id, 92, "Checking the pack for any redacted words")
+    if not _progress(pack_id, 92, "Checking the pack for any redacted words"):
+        _drop_work(pack_id)
+        return None
     return rendered.pages
 
 

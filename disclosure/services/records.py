@@ -11,17 +11,27 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from core.roles import require_role
 from disclosure.models import DATA_OWNER_NOT_NAMED, Agency, AgencyKind, AgencyRequest, AgencyRequestStatus
 from disclosure.services.common import WORKERS, log_event, require_editable
 from requests_app.models import Letter, LetterDirection, LetterMethod, RightsRequest
 from requests_app.selectors import working_calendar
-from requests_app.services.requests import require_role
 from rights import ApplicationError, add_working_days
 
 
 def agency_return_working_days() -> int:
     """How many working days an agency has to return its records (setting AGENCY_RETURN_WORKING_DAYS)."""
     return int(getattr(settings, "AGENCY_RETURN_WORKING_DAYS", 10))
+
+
+def _clean_email(value: str, *, field: str) -> str:
+    value = value.strip()
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ApplicationError(f"{value!r} is not an email address.", field=field) from None
+    return value
 
 
 def _clean_agency_fields(*, name: str, kind: str, contact_email: str, data_owner: str) -> str:
@@ -52,6 +62,8 @@ def agency_create(
     data_owner: str = "",
     contact_email: str = "",
     contact_address: str = "",
+    escalation_contact: str = "",
+    escalation_email: str = "",
 ) -> Agency:
     """Add a partner agency with its named data owner; names are unique whatever their case."""
     require_role(by, *WORKERS, action="add an agency")
@@ -65,6 +77,8 @@ def agency_create(
             data_owner=data_owner.strip(),
             contact_email=contact_email.strip(),
             contact_address=contact_address.strip(),
+            escalation_contact=escalation_contact.strip(),
+            escalation_email=_clean_email(escalation_email, field="escalation_email"),
         )
         agency.full_clean()
         agency._change_reason = "Agency added"  # type: ignore[attr-defined]
@@ -82,7 +96,10 @@ def agency_update(
     data_owner: str,
     contact_email: str,
     contact_address: str,
+    escalation_contact: str | None = None,
+    escalation_email: str | None = None,
 ) -> Agency:
+    """Change an agency's details (its data owner's email left as it is when not given)."""
     require_role(by, *WORKERS, action="change an agency's details")
     name = _clean_agency_fields(name=name, kind=kind, contact_email=contact_email.strip(), data_owner=data_owner)
     with transaction.atomic():
@@ -94,6 +111,10 @@ def agency_update(
         locked.data_owner = data_owner.strip()
         locked.contact_email = contact_email.strip()
         locked.contact_address = contact_address.strip()
+        if escalation_contact is not None:
+            locked.escalation_contact = escalation_contact.strip()
+        if escalation_email is not None:
+            locked.escalation_email = _clean_email(escalation_email, field="escalation_email")
         locked.full_clean()
         locked._change_reason = "Agency details changed"  # type: ignore[attr-defined]
         locked._history_user = by  # type: ignore[attr-defined]
@@ -119,12 +140,17 @@ def agency_request_create(
     agency: Agency,
     requested_on: dt.date | None = None,
     notes: str = "",
+    scope: str = "",
+    records_from: dt.date | None = None,
+    records_to: dt.date | None = None,
     today: dt.date | None = None,
 ) -> AgencyRequest:
     """Ask an agency for its records; the return is due a set number of working days later."""
     require_role(by, *WORKERS, action="ask an agency for records")
     today = today or timezone.localdate()
     requested_on = requested_on or today
+    if records_from and records_to and records_from > records_to:
+        raise ApplicationError("The earliest date asked for must be before the latest.", field="records_from")
     if requested_on > today:
         raise ApplicationError("The date the records were asked for cannot be in the future.", field="requested_on")
     if requested_on < request.received:
@@ -150,6 +176,9 @@ def agency_request_create(
             requested_on=requested_on,
             due_on=due_on,
             notes=notes.strip(),
+            scope=scope.strip(),
+            records_from=records_from,
+            records_to=records_to,
             requested_by=by,
         )
         agency_request.full_clean()
@@ -188,6 +217,15 @@ def agency_request_receive(
     today = today or timezone.localdate()
     if received_on > today:
         raise ApplicationError("The date of the return cannot be in the future.", field="received_on")
+    return agency_request_record_return(
+        by=by, agency_request=agency_request, received_on=received_on, nil_return=nil_return, notes=notes
+    )
+
+
+def agency_request_record_return(
+    *, by: User | None, agency_request: AgencyRequest, received_on: dt.date, nil_return: bool, notes: str = ""
+) -> AgencyRequest:
+    """Mark the return made, in the caller's transaction (a caseworker's record, or the agency's own link)."""
     with transaction.atomic():
         locked = _lock_open_return(agency_request)
         if received_on < locked.requested_on:

@@ -14,10 +14,12 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from core.roles import require_role
 from disclosure.models import Document, Redaction, RedactionBox, RedactionKind, SourceKind
+from disclosure.selectors import professional_named, professionals_in_role
 from disclosure.services.common import REVIEWERS, history_reason, lock_document, log_event, require_editable, unreview
-from requests_app.services.requests import require_role
 from rights import EXEMPTIONS, ApplicationError
+from rights.exemptions import professional_redaction_refusal
 
 PHRASE_MAX = 500
 BOX_PADDING = 1.0  # points around each word, so no glyph's edge shows beside its box
@@ -134,6 +136,15 @@ def _check_exemption(exemption: str) -> None:
         raise ApplicationError("Choose the exemption the redaction relies on.", field="exemption")
 
 
+def _check_professional(document: Document, *, text: str, reason: str) -> None:
+    """A professional-in-role's name is withheld only with a reason the schedule can print (DPA 2018 Sch 2 para 17)."""
+    party = professional_named(text, professionals_in_role(document.request))
+    if party is not None:
+        problem = professional_redaction_refusal(name=party.name, reason=reason, redacted_text=text)
+        if problem:
+            raise ApplicationError(problem, field="reason")
+
+
 def _save_redaction(
     *,
     document: Document,
@@ -147,6 +158,7 @@ def _save_redaction(
     phrase: str = "",
     reason: str = "",
 ) -> Redaction:
+    _check_professional(document, text=f"{text} {phrase}", reason=reason)
     redaction = Redaction(
         document=document,
         exemption=exemption,
@@ -287,9 +299,12 @@ def redaction_add_rectangle(
     bottom: float,
     exemption: str,
     reason: str = "",
+    words: str = "",
 ) -> Redaction:
     """Box an area of a page (points from the top left). On a PDF with a text layer, every word the box
-    touches is redacted whole: its text is recorded and it is boxed in full."""
+    touches is redacted whole: its text is recorded and it is boxed in full. On a scan, `words` is what OCR
+    read inside the box, when the box was drawn round them (an accepted suggestion): it is recorded as the
+    redaction's text, so the pack is searched for it too."""
     require_role(by, *REVIEWERS, action="redact documents")
     _check_exemption(exemption)
     with transaction.atomic():
@@ -323,7 +338,7 @@ def redaction_add_rectangle(
             by=by,
             kind=RedactionKind.RECTANGLE,
             exemption=exemption,
-            text=" ".join(str(word["text"]) for word in covered),
+            text=" ".join(str(word["text"]) for word in covered) if covered else " ".join(words.split()),
             boxes=boxes,
             reason=reason,
         )

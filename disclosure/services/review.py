@@ -9,6 +9,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from core import roles
+from core.roles import require_role
 from disclosure.models import (
     Consent,
     DataArea,
@@ -30,9 +32,7 @@ from disclosure.services.common import (
     require_editable,
     unreview,
 )
-from requests_app import roles
 from requests_app.models import RightsRequest, Status
-from requests_app.services.requests import require_role
 from rights import EXEMPTIONS, ApplicationError
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -173,6 +173,7 @@ class ThirdPartyDetails:
 
     name: str
     description: str = ""
+    other_spellings: str = ""
     is_professional_in_role: bool = False
     consent: str = Consent.NOT_SOUGHT
     consent_reason: str = ""
@@ -209,6 +210,9 @@ def _check_third_party(details: ThirdPartyDetails, request: RightsRequest, today
 def _apply_third_party(party: ThirdParty, details: ThirdPartyDetails) -> None:
     party.name = details.name.strip()
     party.description = details.description.strip()
+    party.other_spellings = "\n".join(
+        " ".join(line.split()) for line in details.other_spellings.splitlines() if line.strip()
+    )
     party.is_professional_in_role = details.is_professional_in_role
     party.consent = details.consent
     party.consent_reason = details.consent_reason.strip()

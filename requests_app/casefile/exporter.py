@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from requests_app.casefile.plan import steps_of
+from django.utils import timezone
+
+from requests_app.casefile.plan import ENDING_STATUSES, responded_statuses, steps_of
 from requests_app.casefile.schema import CLOCK_KEYS, FORMAT
 from requests_app.casefile.sections import registered_sections
 from requests_app.models import (
@@ -13,6 +15,7 @@ from requests_app.models import (
     ClockEventKind,
     Evidence,
     EvidenceKind,
+    Fee,
     Letter,
     Person,
     RightsRequest,
@@ -27,7 +30,7 @@ def case_export(*, request: RightsRequest) -> dict[str, Any]:
     """The request as a case file that `case_import` reads back to the same request (reference aside)."""
     request = (
         RightsRequest.objects.select_related("subject", "requester", "assigned_to")
-        .prefetch_related("letters", "clock_events", "evidence__seen_by", "transitions")
+        .prefetch_related("letters", "clock_events", "fees", "evidence__seen_by", "transitions")
         .get(pk=request.pk)
     )
     out: dict[str, Any] = {
@@ -80,12 +83,39 @@ def case_export(*, request: RightsRequest) -> dict[str, Any]:
     position = {letter.pk: index for index, letter in enumerate(letters)}
     out["letters"] = [_letter(letter) for letter in letters]
     out["clock"] = _clock(request, sorted(request.clock_events.all(), key=lambda e: (e.date, e.pk)), position)
+    if request.is_complex:
+        ground: dict[str, Any] = {"ground": request.extension_ground or "complex"}
+        if request.complex_reason:
+            ground["reason"] = request.complex_reason
+        others = sorted(other.reference for other in request.numerous_with.all())
+        if others:
+            ground["numerous_with"] = others
+        out["extension_ground"] = ground
+
+    status_dates = _status_dates(request)
+    if status_dates:
+        out["status_dates"] = status_dates
+    fees = [_fee(fee, position) for fee in sorted(request.fees.all(), key=lambda f: (f.asked_on, f.pk))]
+    if fees:
+        out["fees"] = fees
 
     for section in registered_sections():
         value = section.export(request)
         if value is not None:
             out[section.key] = value
     return out
+
+
+def _status_dates(request: RightsRequest) -> dict[str, str]:
+    """The days the request was answered and closed, so a re-import stamps its steps on them, not today."""
+    responded = responded_statuses(request.kind)
+    dates: dict[str, str] = {}
+    for event in sorted(request.transitions.all(), key=lambda e: (e.at, e.pk)):
+        if event.to_status in responded and "answered" not in dates:
+            dates["answered"] = timezone.localdate(event.at).isoformat()
+        if event.to_status in ENDING_STATUSES:
+            dates["closed"] = timezone.localdate(event.at).isoformat()
+    return dates
 
 
 def case_dumps(data: dict[str, Any]) -> str:
@@ -140,6 +170,23 @@ def _evidence(request: RightsRequest) -> list[dict[str, Any]]:
         if index == last_competence and request.child_competence:
             entry["competence"] = request.child_competence  # the judgement on record is the latest one
         out.append(entry)
+    return out
+
+
+def _fee(fee: Fee, position: dict[int, int]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "basis": fee.basis,
+        "amount_pence": fee.amount_pence,
+        "reason": fee.reason,
+        "asked_on": fee.asked_on.isoformat(),
+    }
+    if fee.letter_id is not None:
+        out["letter"] = position[fee.letter_id]
+    out["status"] = fee.status
+    if fee.settled_on is not None:
+        out["settled_on"] = fee.settled_on.isoformat()
+    if fee.settled_reason:
+        out["settled_reason"] = fee.settled_reason
     return out
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from requests_app.casefile import plan as planning
@@ -20,6 +20,7 @@ from requests_app.models import (
     ClockEventKind,
     Evidence,
     EvidenceKind,
+    Fee,
     Letter,
     RightsRequest,
     Status,
@@ -73,6 +74,11 @@ def case_import(
         with transaction.atomic():
             request = _write_case(case, by=by, today=today, actor=actor or (lambda allowed: by))
     except CaseFileError:
+        raise
+    except IntegrityError:
+        # Another import (or the desk) took the reference between the check and the write: the same refusal.
+        if RightsRequest.objects.filter(reference=case.reference).exists():
+            raise CaseFileError([f"reference: a request with reference {case.reference} already exists"]) from None
         raise
     except planning.PlanError as error:
         raise CaseFileError([str(error)]) from None
@@ -155,6 +161,26 @@ def _write_case(case: Case, *, by: User | None, today: dt.date, actor: planning.
                 recorded_by=by,
             )
 
+    for fee_entry in case.fees:
+        # A record of the past: no fee letter is written and the clock moves only by the file's fee_received event.
+        fee = Fee(
+            request=request,
+            basis=fee_entry.basis,
+            amount_pence=fee_entry.amount_pence,
+            reason=fee_entry.reason,
+            asked_on=fee_entry.asked_on,
+            letter=letter_at(fee_entry.letter),
+            status=fee_entry.status,
+            settled_on=fee_entry.settled_on,
+            settled_reason=fee_entry.settled_reason,
+            asked_by=by,
+            settled_by=by if fee_entry.settled_on is not None else None,
+        )
+        fee.full_clean(exclude={"asked_by"})  # None from the command line, as a letter's created_by
+        fee._change_reason = "Fee imported from a case file"  # type: ignore[attr-defined]
+        fee._history_user = by  # type: ignore[attr-defined]
+        fee.save()
+
     request = RightsRequest.objects.select_for_update().get(pk=request.pk)
     for item in case.evidence:
         seer = users.get(username=item.seen_by) if item.seen_by else by
@@ -182,13 +208,30 @@ def _write_case(case: Case, *, by: User | None, today: dt.date, actor: planning.
     if case.restricted_reason is not None:
         request = request_set_restricted(request=request, by=by, restricted=True, reason=case.restricted_reason)
     if case.complex:
-        request = request_set_complex(
-            request_id=request.pk, by=by, is_complex=True, reason="as the imported case file says"
-        )
+        numerous_with: list[int] = []
+        if case.numerous_with:
+            found = dict(RightsRequest.objects.filter(reference__in=case.numerous_with).values_list("reference", "pk"))
+            missing = [reference for reference in case.numerous_with if reference not in found]
+            if missing:
+                raise CaseFileError(
+                    [f"extension_ground.numerous_with: {', '.join(missing)} not on record: import those cases first"]
+                )
+            numerous_with = [found[reference] for reference in case.numerous_with]
+        try:
+            request = request_set_complex(
+                request_id=request.pk,
+                by=by,
+                is_complex=True,
+                ground=case.extension_ground or None,
+                numerous_with=numerous_with,
+                reason=case.complex_reason or "as the imported case file says",
+            )
+        except ApplicationError as error:
+            raise CaseFileError([f"extension_ground: {error.message}"]) from None
     for section in registered_sections():
         if section.key in case.sections:
             section.import_(request, case.sections[section.key], case.folder, by)
-    request = planning.replay(request, list(case.steps), actor=actor, today=today)
+    request = planning.replay(request, list(case.steps), actor=actor, today=today, dates=case.step_dates)
     request = RightsRequest.objects.get(pk=request.pk)
     errors = planning.check_outcome(request, case.wanted)
     if errors:

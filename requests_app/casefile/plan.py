@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from requests_app.models import MACHINES, RightsRequest, Status
 from requests_app.models.machines import StepInfo
@@ -58,6 +59,40 @@ class Wanted:
     status_reason: str = ""
     paused_from: str = ""
     clarification_question: str = ""
+    clarification_reason: str = ""  # why it was asked (the clock entry's optional "why")
+
+
+@dataclass(frozen=True)
+class StepDates:
+    """When the steps to an imported status were taken in the past (a case file's optional "status_dates").
+
+    Steps before the answer are dated `started` (the clock's start); the first step into a response
+    status and those after it `answered`; closing or withdrawing `closed`. Each is stamped at noon,
+    Europe/London, so a report counts it on that day.
+    """
+
+    started: dt.date
+    answered: dt.date | None = None
+    closed: dt.date | None = None
+
+    def day_of(self, step: PlannedStep, *, answered_yet: bool, responded: frozenset[str]) -> dt.date:
+        if step.target in ENDING_STATUSES:
+            return self.closed or self.answered or self.started
+        if answered_yet or step.target in responded:
+            return self.answered or self.closed or self.started
+        return self.started
+
+
+ENDING_STATUSES = frozenset({Status.CLOSED.value, Status.WITHDRAWN.value})
+
+
+def responded_statuses(kind: str) -> frozenset[str]:
+    """The statuses in which a request of this kind has had its answer (the machine's own list)."""
+    return frozenset(str(status) for status in MACHINES[kind].responded)
+
+
+def noon(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
 
 
 class PlanError(Exception):
@@ -149,6 +184,8 @@ def _data(step: Step, wanted: Wanted, *, last: bool, kind: str) -> dict[str, str
             data["decision_reasons"] = reasons
     if "clarification_question" in needs:
         data["clarification_question"] = wanted.clarification_question or IMPORT_REASON
+    if "clarification_reason" in needs:
+        data["clarification_reason"] = wanted.clarification_reason or IMPORT_REASON
     if "reason" in needs:
         if last and wanted.status_reason:
             data["reason"] = wanted.status_reason
@@ -223,12 +260,28 @@ def plan(kind: str, wanted: Wanted) -> list[PlannedStep]:
     return planned
 
 
-def replay(request: RightsRequest, steps: list[PlannedStep], *, actor: Actor, today: dt.date) -> RightsRequest:
-    """Take the planned steps through the transition service, as a record (no letters, no clock events)."""
+def replay(
+    request: RightsRequest,
+    steps: list[PlannedStep],
+    *,
+    actor: Actor,
+    today: dt.date,
+    dates: StepDates | None = None,
+) -> RightsRequest:
+    """Take the planned steps through the transition service, as a record (no letters, no clock events).
+
+    With `dates`, each step is stamped on the day the case file says it was taken, not now.
+    """
     from requests_app.services.transitions import request_transition
 
     goal = Status(steps[-1].target or request.status).label.lower() if steps else ""
+    responded = responded_statuses(request.kind)
+    answered_yet = False
     for planned in steps:
+        at = None
+        if dates is not None:
+            at = noon(dates.day_of(planned, answered_yet=answered_yet, responded=responded))
+            answered_yet = answered_yet or planned.target in responded
         try:
             request = request_transition(
                 request_id=request.pk,
@@ -238,6 +291,7 @@ def replay(request: RightsRequest, steps: list[PlannedStep], *, actor: Actor, to
                 data=planned.data,
                 today=today,
                 record_only=True,
+                at=at,
             )
         except ApplicationError as error:
             raise PlanError(

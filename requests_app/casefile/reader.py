@@ -8,25 +8,13 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from core.json_values import json_type
+
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
-
-
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
 
 
 def show(value: Any) -> str:

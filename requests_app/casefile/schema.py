@@ -13,13 +13,24 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
-from requests_app import roles
-from requests_app.casefile.plan import PlanError, PlannedStep, Wanted, plan
-from requests_app.casefile.reader import Reader, json_type, show
+from core import roles
+from core.json_values import json_type
+from requests_app.casefile.keys import CORE_KEYS
+from requests_app.casefile.plan import (
+    ENDING_STATUSES,
+    PlanError,
+    PlannedStep,
+    StepDates,
+    Wanted,
+    plan,
+    responded_statuses,
+)
+from requests_app.casefile.reader import Reader, show
 from requests_app.casefile.sections import registered_sections
 from requests_app.models import (
     Channel,
     EvidenceKind,
+    FeeStatus,
     LetterDirection,
     LetterMethod,
     RefusalGround,
@@ -34,47 +45,29 @@ from rights import (
     Clarification,
     Competence,
     DeadlineError,
+    ExtensionGround,
+    FeeBasis,
     RepresentativeRole,
     RightKind,
+    clarification_stops_clock,
     due_date,
+    fee_refusal,
 )
 from rights.people import ADULT_AGE, age_on
 
 FORMAT = "rights-desk-case/1"
 
-# Top-level keys in the order an export writes them; registered sections follow, sorted by key.
-CORE_KEYS = (
-    "format",
-    "reference",
-    "kind",
-    "received",
-    "channel",
-    "summary",
-    "status",
-    "paused_from",
-    "status_reason",
-    "decision",
-    "processing_restricted",
-    "assigned_to",
-    "restricted",
-    "complex",
-    "subject",
-    "requester",
-    "representative",
-    "evidence",
-    "letters",
-    "clock",
-)
 REQUIRED_KEYS = ("format", "reference", "kind", "received", "subject")
 PERSON_KEYS = ("name", "previous_names", "date_of_birth", "address", "previous_addresses", "email", "phone")
 LETTER_KEYS = ("direction", "date", "method", "addressee", "summary", "template")
 EVIDENCE_KEYS = ("kind", "description", "seen_on", "seen_by", "competence")
 DECISION_KEYS = ("refusal_ground", "reasons", "supplementary_statement")
+FEE_KEYS = ("basis", "amount_pence", "reason", "asked_on", "letter", "status", "settled_on", "settled_reason")
 STARTER_EVENTS = ("identity_received", "authority_received", "fee_received")
 CLOCK_EVENTS = (*STARTER_EVENTS, "clarification", "extended")
 CLOCK_KEYS: dict[str, tuple[str, ...]] = {
     **{name: ("event", "date", "reason", "letter") for name in STARTER_EVENTS},
-    "clarification": ("event", "asked", "answered", "reason", "letter", "answered_reason", "answered_letter"),
+    "clarification": ("event", "asked", "answered", "reason", "letter", "answered_reason", "answered_letter", "why"),
     "extended": ("event", "date", "reason", "letter"),
 }
 # Where a service's ApplicationError.field sits in the case file.
@@ -126,6 +119,7 @@ class ClockEntry:
     letter: int | None = None
     answered_reason: str = ""
     answered_letter: int | None = None
+    why: str = ""  # a clarification's reason for asking (optional; never asked on a blanket basis, the ICO)
 
 
 @dataclass(frozen=True)
@@ -135,6 +129,20 @@ class EvidenceEntry:
     seen_on: dt.date
     seen_by: str | None
     competence: str | None = None
+
+
+@dataclass(frozen=True)
+class FeeEntry:
+    """One entry of "fees": a fee asked for (UK GDPR Art 12(5)(a), 15(3)), and whether it was paid or waived."""
+
+    basis: str
+    amount_pence: int
+    reason: str
+    asked_on: dt.date
+    status: str
+    settled_on: dt.date | None = None
+    settled_reason: str = ""
+    letter: int | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +168,13 @@ class Case:
     sections: dict[str, Any] = field(default_factory=dict)
     folder: Path = Path()
     complex: bool = False  # complex, or one of numerous requests (UK GDPR Art 12A); optional, default false
+    # The Art 12A ground in full (optional; "complex": true alone still means the complexity ground):
+    # {"ground": "complex" | "numerous", "reason": "...", "numerous_with": ["RR-2026-0001", ...]}
+    extension_ground: str = ""
+    complex_reason: str = ""
+    numerous_with: tuple[str, ...] = ()
+    step_dates: StepDates | None = None  # "status_dates": steps stamped on those days, not at the import
+    fees: tuple[FeeEntry, ...] = ()  # "fees": written as records of the past (no letters, no clock events)
 
 
 def _person(reader: Reader, value: Any, path: str, received: dt.date | None) -> PersonDetails | None:
@@ -323,6 +338,7 @@ def _clock(reader: Reader, value: Any, received: dt.date | None, letter_count: i
         letter = reader.index(data.get("letter"), f"{path}.letter", letter_count)
         answered_reason = reader.text(data.get("answered_reason"), f"{path}.answered_reason")
         answered_letter = reader.index(data.get("answered_letter"), f"{path}.answered_letter", letter_count)
+        why = reader.text(data.get("why"), f"{path}.why")
         if (answered_reason or answered_letter is not None) and answered is None:
             reader.error(f"{path}.answered", "is required with answered_reason or answered_letter")
         if day is None:
@@ -340,7 +356,7 @@ def _clock(reader: Reader, value: Any, received: dt.date | None, letter_count: i
                 reader.error(path, f"the request is already extended at {extension_at}; it can be extended only once")
                 continue
             extension_at = path
-        entries.append(ClockEntry(event, day, path, answered, reason, letter, answered_reason, answered_letter))
+        entries.append(ClockEntry(event, day, path, answered, reason, letter, answered_reason, answered_letter, why))
 
     # UK GDPR Art 12A, ICO "stopping the clock": one clarification at a time; the periods cannot overlap.
     clarifications = sorted((e for e in entries if e.event == "clarification"), key=lambda e: e.date)
@@ -351,11 +367,104 @@ def _clock(reader: Reader, value: Any, received: dt.date | None, letter_count: i
                 f"{later.date.isoformat()} is after the clarification at {earlier.path}, which is still open "
                 "(only the last clarification can be unanswered)",
             )
-        elif later.date <= earlier.answered:
+        elif later.date < earlier.answered:  # asked again on the day of the answer is legitimate
             reader.error(
                 f"{later.path}.asked",
                 f"{later.date.isoformat()} overlaps the clarification at {earlier.path} "
                 f"({earlier.date.isoformat()} to {earlier.answered.isoformat()})",
+            )
+    return entries
+
+
+def _fees(
+    reader: Reader,
+    value: Any,
+    *,
+    kind: str | None,
+    received: dt.date | None,
+    clock: list[ClockEntry],
+    letter_count: int,
+) -> list[FeeEntry]:
+    """Each fee asked for, with its ground and amount checked against the law (UK GDPR Art 12(5)(a), 15(3)).
+
+    A paid fee needs the clock's fee_received event on the day it arrived: the month runs from it (Art 12A).
+    """
+    entries: list[FeeEntry] = []
+    places: list[int] = []  # each entry's position in the file, for its errors
+    for index, item in enumerate(reader.array(value, "fees")):
+        path = f"fees[{index}]"
+        data = reader.obj(
+            item, path, allowed=FEE_KEYS, required=("basis", "amount_pence", "reason", "asked_on", "status")
+        )
+        if data is None:
+            continue
+        errors_before = len(reader.errors)
+        basis = reader.choice(data.get("basis"), f"{path}.basis", FeeBasis)
+        amount = data.get("amount_pence")
+        if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)):
+            reader.error(f"{path}.amount_pence", f"{show(amount)} is not a whole number of pence")
+            amount = None
+        elif isinstance(amount, int) and amount <= 0:
+            reader.error(f"{path}.amount_pence", f"{amount} is not a sum of money above nothing")
+            amount = None
+        reason = reader.text(data.get("reason"), f"{path}.reason", required=True)
+        asked_on = reader.date(data.get("asked_on"), f"{path}.asked_on")
+        letter = reader.index(data.get("letter"), f"{path}.letter", letter_count)
+        status = reader.choice(data.get("status"), f"{path}.status", FeeStatus.values)
+        settled_on = reader.date(data.get("settled_on"), f"{path}.settled_on")
+        settled_reason = reader.text(data.get("settled_reason"), f"{path}.settled_reason")
+        if status is not None and status != FeeStatus.ASKED and data.get("settled_on") is None:
+            reader.error(f"{path}.settled_on", f"is required for a fee that is {status} (the day it was {status})")
+        if status == FeeStatus.ASKED and (data.get("settled_on") is not None or settled_reason):
+            reader.error(f"{path}.settled_on", "is given only for a fee that is paid or waived")
+        if asked_on is not None and received is not None and asked_on < received:
+            reader.error(
+                f"{path}.asked_on",
+                f"{asked_on.isoformat()} is before the request was received ({received.isoformat()})",
+            )
+        if asked_on is not None and settled_on is not None and settled_on < asked_on:
+            reader.error(
+                f"{path}.settled_on",
+                f"{settled_on.isoformat()} is before the fee was asked for ({asked_on.isoformat()})",
+            )
+        if len(reader.errors) > errors_before or None in (basis, amount, asked_on, status):
+            continue
+        assert basis is not None and isinstance(amount, int) and asked_on is not None and status is not None  # noqa: S101
+        if kind is not None:
+            # A record of the past: whether a copy had been given before is not known here, so Art 15(3) is not re-checked.
+            refusal = fee_refusal(
+                kind=RightKind(kind), basis=basis, pence=amount, reason=reason, earlier_copy_given=True
+            )
+            if refusal:
+                field_name = "amount_pence" if "£" in refusal else "basis"
+                reader.error(f"{path}.{field_name}", refusal)
+                continue
+        if status == FeeStatus.PAID and settled_on is not None:
+            paid_days = {e.date for e in clock if e.event == "fee_received"}
+            if settled_on not in paid_days:
+                reader.error(
+                    f"{path}.settled_on",
+                    f"{settled_on.isoformat()}: the clock has no fee_received event that day "
+                    "(the month runs from the day the fee arrived: add it to clock)",
+                )
+                continue
+        if status == FeeStatus.ASKED:
+            reader.error(
+                f"{path}.status",
+                "asked: a fee still awaited cannot be imported (a request awaiting its fee is not imported yet); "
+                "import the case once the fee is paid or waived",
+            )
+            continue
+        entries.append(FeeEntry(basis, amount, reason, asked_on, status, settled_on, settled_reason, letter))
+        places.append(index)
+    # One fee at a time: the fee steps ask for one only when none is awaited (the request waits for it).
+    ordered = sorted(zip(places, entries, strict=True), key=lambda pair: pair[1].asked_on)
+    for (_, earlier), (later_index, later) in pairwise(ordered):
+        if earlier.settled_on is not None and later.asked_on < earlier.settled_on:
+            reader.error(
+                f"fees[{later_index}].asked_on",
+                f"{later.asked_on.isoformat()} is before the fee asked on {earlier.asked_on.isoformat()} was "
+                f"{earlier.status} ({earlier.settled_on.isoformat()}): one fee is asked for at a time",
             )
     return entries
 
@@ -397,6 +506,9 @@ def case_validate(data: Any, *, folder: Path, today: dt.date | None = None) -> C
     ground, reasons, statement = _decision(reader, root.get("decision"))
     processing_restricted = reader.flag(root.get("processing_restricted"), "processing_restricted")
     is_complex = bool(reader.flag(root.get("complex"), "complex"))
+    extension_ground, complex_reason, numerous_with = _extension_ground(reader, root.get("extension_ground"))
+    if extension_ground and not is_complex:
+        reader.error("extension_ground", 'needs "complex": true (the ground is what makes the request complex)')
     assigned_to = reader.text(root.get("assigned_to"), "assigned_to", max_length=150) or None
     restricted_reason: str | None = None
     if root.get("restricted") is not None:
@@ -412,6 +524,7 @@ def case_validate(data: Any, *, folder: Path, today: dt.date | None = None) -> C
     letters = _letters(reader, root.get("letters"))
     letter_count = len(root["letters"]) if isinstance(root.get("letters"), list) else 0
     clock = _clock(reader, root.get("clock"), received, letter_count)
+    fees = _fees(reader, root.get("fees"), kind=kind, received=received, clock=clock, letter_count=letter_count)
 
     open_clarification = _open_clarification(clock)
     if status == Status.AWAITING_CLARIFICATION and open_clarification is None:
@@ -432,12 +545,25 @@ def case_validate(data: Any, *, folder: Path, today: dt.date | None = None) -> C
         status_reason=status_reason,
         paused_from=paused_from,
         clarification_question=open_clarification.reason if open_clarification else "",
+        clarification_reason=open_clarification.why if open_clarification else "",
     )
+    planned = False
     if kind is not None:
         try:
             steps = plan(kind, wanted)
+            planned = True
         except PlanError as error:
             reader.error(error.field, error.message)
+
+    step_dates = _status_dates(
+        reader,
+        root.get("status_dates"),
+        received=received,
+        clock=clock,
+        steps=steps,
+        kind=kind if planned else None,
+        status=status,
+    )
 
     section_values: dict[str, Any] = {}
     for key, section in sections.items():
@@ -449,7 +575,7 @@ def case_validate(data: Any, *, folder: Path, today: dt.date | None = None) -> C
         raise CaseFileError(reader.errors)
     assert subject is not None and received is not None and kind is not None  # noqa: S101 - no errors, so all read
 
-    _check_clock(reader, clock, received, today)
+    _check_clock(reader, clock, received, today, kind=RightKind(kind))
     _check_database(reader, reference=reference, assigned_to=assigned_to, evidence=evidence)
     if reader.errors:
         raise CaseFileError(reader.errors)
@@ -474,10 +600,78 @@ def case_validate(data: Any, *, folder: Path, today: dt.date | None = None) -> C
         sections=section_values,
         folder=folder,
         complex=is_complex,
+        extension_ground=extension_ground,
+        complex_reason=complex_reason,
+        numerous_with=numerous_with,
+        step_dates=step_dates,
+        fees=tuple(fees),
     )
 
 
-def _check_clock(reader: Reader, clock: list[ClockEntry], received: dt.date, today: dt.date) -> None:
+def _status_dates(
+    reader: Reader,
+    value: Any,
+    *,
+    received: dt.date | None,
+    clock: list[ClockEntry],
+    steps: list[PlannedStep],
+    kind: str | None,
+    status: str,
+) -> StepDates | None:
+    """When the steps to the status were taken: `answered` (the first response) and `closed` (closed or withdrawn)."""
+    if value is None:
+        return None
+    data = reader.obj(value, "status_dates", allowed=("answered", "closed"))
+    if data is None or received is None or kind is None:
+        return None
+    answered = reader.date(data.get("answered"), "status_dates.answered")
+    closed = reader.date(data.get("closed"), "status_dates.closed")
+    responded = responded_statuses(kind)
+    label = Status(status).label.lower()
+    if answered is not None and not any(step.target in responded for step in steps):
+        reader.error("status_dates.answered", f"a request that is {label} was not answered on the way")
+    if status in ENDING_STATUSES and closed is None:
+        reader.error("status_dates.closed", f"is required for a request that is {label}")
+    if closed is not None and status not in ENDING_STATUSES:
+        reader.error("status_dates.closed", f"is given only for a closed or withdrawn request (this one is {label})")
+    for name, day in (("answered", answered), ("closed", closed)):
+        if day is not None and day < received:
+            reader.error(
+                f"status_dates.{name}",
+                f"{day.isoformat()} is before the request was received ({received.isoformat()})",
+            )
+    if answered is not None and closed is not None and closed < answered:
+        reader.error("status_dates.closed", f"{closed.isoformat()} is before it was answered ({answered.isoformat()})")
+    starters = [entry.date for entry in clock if entry.event in STARTER_EVENTS]
+    started = max([received, *starters])
+    ends = [day for day in (answered, closed) if day is not None]
+    return StepDates(started=min([started, *ends]), answered=answered, closed=closed)
+
+
+def _extension_ground(reader: Reader, value: Any) -> tuple[str, str, tuple[str, ...]]:
+    """The Art 12A ground: complex, or one of numerous requests (and the references of the others)."""
+    if value is None:
+        return "", "", ()
+    data = reader.obj(value, "extension_ground", allowed=("ground", "reason", "numerous_with"), required=("ground",))
+    if data is None:
+        return "", "", ()
+    ground = reader.choice(data.get("ground"), "extension_ground.ground", [g.value for g in ExtensionGround]) or ""
+    reason = reader.text(data.get("reason"), "extension_ground.reason")
+    others: list[str] = []
+    for index, item in enumerate(reader.array(data.get("numerous_with"), "extension_ground.numerous_with")):
+        reference = reader.text(item, f"extension_ground.numerous_with[{index}]", required=True, max_length=20)
+        if reference:
+            others.append(reference)
+    if ground == ExtensionGround.NUMEROUS and not others:
+        reader.error("extension_ground.numerous_with", "names the other requests from the same person (Art 12A)")
+    if ground == ExtensionGround.COMPLEX and others:
+        reader.error("extension_ground.numerous_with", 'is only for the ground "numerous"')
+    return ground, reason, tuple(others)
+
+
+def _check_clock(
+    reader: Reader, clock: list[ClockEntry], received: dt.date, today: dt.date, *, kind: RightKind
+) -> None:
     """The statute's own consistency check, with the real calendar (UK GDPR Art 12A)."""
     starters = [e.date for e in clock if e.event in STARTER_EVENTS]
     extension = next((e for e in clock if e.event == "extended"), None)
@@ -491,6 +685,7 @@ def _check_clock(reader: Reader, clock: list[ClockEntry], received: dt.date, tod
             extended=extension is not None,
             extension_notified=extension.date if extension else None,
             calendar=working_calendar(),
+            clock_stops_for_clarification=clarification_stops_clock(kind),
         )
     except DeadlineError as error:
         where = f"{extension.path}.date" if extension is not None and "extension" in str(error) else "clock"

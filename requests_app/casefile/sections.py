@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
+from requests_app.casefile.keys import CORE_KEYS
 from requests_app.models import RightsRequest
 
 ValidateSection = Callable[[Any, Path], list[str]]
@@ -49,8 +50,6 @@ def register_section(
     paths) into `folder`, beside the case file (`export_case REF --out FILE`), and returns their paths.
     Registering a key again replaces the earlier registration.
     """
-    from requests_app.casefile.schema import CORE_KEYS
-
     if key in CORE_KEYS:
         raise ValueError(f"{key!r} is a core key of the case format and cannot be registered as a section")
     _SECTIONS[key] = Section(key=key, validate=validate, import_=import_, export=export, write_files=write_files)

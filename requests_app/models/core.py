@@ -12,7 +12,9 @@ from django.db import models
 from django_fsm import FSMField, FSMModelMixin
 from simple_history.models import HistoricalRecords
 
-from rights import Authority, Competence, RepresentativeRole, RightKind
+from core.text import day_text, shorten
+from requests_app.search_key import person_names, search_key_for
+from rights import Authority, Competence, ExtensionGround, RepresentativeRole, RightKind, clarification_stops_clock
 
 
 def _choices(enum_cls: type) -> list[tuple[str, str]]:
@@ -27,6 +29,7 @@ AUTHORITY_CHOICES = [
     (Authority.COURT_ORDER.value, "Court order (deputy)"),
     (Authority.LASTING_POWER_OF_ATTORNEY.value, "Lasting power of attorney"),
 ]
+EXTENSION_GROUND_CHOICES = [(ground.value, ground.label) for ground in ExtensionGround]
 COMPETENCE_CHOICES = [
     (Competence.COMPETENT.value, "Has the understanding to decide"),
     (Competence.NOT_COMPETENT.value, "Does not have the understanding to decide"),
@@ -45,6 +48,7 @@ class Status(models.TextChoices):
     RECEIVED = "received", "Received"
     AWAITING_IDENTITY = "awaiting_identity", "Awaiting identity or authority"
     AWAITING_CLARIFICATION = "awaiting_clarification", "Awaiting clarification (clock stopped)"
+    AWAITING_FEE = "awaiting_fee", "Awaiting the fee (clock waiting)"
     IN_PROGRESS = "in_progress", "In progress"
     GATHERING_RECORDS = "gathering_records", "Gathering records"
     IN_REVIEW = "in_review", "In review"
@@ -65,8 +69,49 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class ReplyMethod(models.TextChoices):
+    """How the requester asked to be answered: letters, links and codes go by email, or on paper."""
+
+    EMAIL = "email", "By email"
+    POST = "post", "By post"
+
+
+class CodeChannel(models.TextChoices):
+    """How the one-time code that unlocks a pack reaches the requester: never with the link by post."""
+
+    EMAIL = "email", "By email"
+    SMS = "sms", "By text message"
+    PHONE = "phone", "Read out by phone, after the caseworker checks who is calling"
+
+
+class FormatNeed(models.TextChoices):
+    LARGE_PRINT = "large_print", "Large print"
+    EASY_READ = "easy_read", "Easy read"
+    LANGUAGE = "language", "Another language"
+    BRAILLE = "braille", "Braille (by arrangement)"
+    AUDIO = "audio", "Audio (by arrangement)"
+
+
 FINISHED_STATUSES = frozenset({Status.CLOSED, Status.WITHDRAWN})
-WAITING_ON_REQUESTER = frozenset({Status.AWAITING_IDENTITY, Status.AWAITING_CLARIFICATION})
+# UK GDPR Art 12A: the month waits for identity or authority, and for an allowed fee; clarification stops it.
+WAITING_ON_REQUESTER = frozenset({Status.AWAITING_IDENTITY, Status.AWAITING_CLARIFICATION, Status.AWAITING_FEE})
+# UK GDPR Art 12(3): once the response has been given, the request is neither due nor overdue. Each machine names
+# its own responded statuses (models.machines checks at start-up that together they are exactly these).
+RESPONDED_STATUSES: frozenset[str] = frozenset(
+    str(status)
+    for status in (
+        Status.DISCLOSED,
+        Status.RECTIFIED,
+        Status.ERASED,
+        Status.RESTRICTED,
+        Status.LIFTED,
+        Status.UPHELD,
+        Status.REJECTED,
+        Status.ANSWERED,
+        Status.REFUSED,
+        Status.RECIPIENTS_NOTIFIED,
+    )
+)
 
 
 class Person(models.Model):
@@ -132,6 +177,25 @@ class RightsRequest(FSMModelMixin, models.Model):
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_requests"
     )
+    reply_by = models.CharField(
+        max_length=10,
+        choices=ReplyMethod.choices,
+        default=ReplyMethod.POST,
+        help_text="Email: letters, links and codes are sent by the service to the addressee's email address.",
+    )
+    code_by = models.CharField(
+        max_length=10,
+        choices=CodeChannel.choices,
+        blank=True,
+        help_text="How the one-time code for the pack portal reaches the requester (empty: by email if they reply "
+        "by email, else by phone).",
+    )
+    format_needs = models.CharField(
+        max_length=200, blank=True, help_text="Comma-separated: large_print, easy_read, language, braille, audio."
+    )
+    format_needs_detail = models.CharField(
+        max_length=200, blank=True, help_text="Which language, or what else helps (in the requester's words)."
+    )
     status = FSMField(max_length=40, choices=Status.choices, default=Status.RECEIVED, protected=True)
     due_date = models.DateField(help_text="Kept in step with the clock by the services; never edited by hand.")
     first_month_due = models.DateField(
@@ -162,6 +226,19 @@ class RightsRequest(FSMModelMixin, models.Model):
         help_text="Complex, or one of numerous requests (UK GDPR Art 12A): the sweep prompts for an extension decision.",
     )
     complex_reason = models.TextField(blank=True, help_text="Why it is complex, or one of numerous requests.")
+    extension_ground = models.CharField(
+        max_length=20,
+        choices=EXTENSION_GROUND_CHOICES,
+        blank=True,
+        help_text="The Art 12A ground that allows an extension: complex, or one of numerous requests (then which).",
+    )
+    numerous_with = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+        help_text="The same person's other requests that make this one of numerous requests (UK GDPR Art 12A).",
+    )
     legal_hold = models.BooleanField(
         default=False,
         help_text="Kept past its retention period while a complaint, claim or inquiry needs it (the Manager decides).",
@@ -169,9 +246,15 @@ class RightsRequest(FSMModelMixin, models.Model):
     legal_hold_reason = models.TextField(blank=True, help_text="Why it is on legal hold (or, once lifted, why lifted).")
     closed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=0, help_text="Optimistic lock: bumped on every change.")
+    search_key = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The subject's and requester's names, folded for search (requests_app.search_key); derived.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["version", "updated_at", "search_key"])
     # The statuses in which the response has been given: each machine (models.machines) names its own.
     responded: ClassVar[frozenset[Status]] = frozenset()
 
@@ -210,6 +293,33 @@ class RightsRequest(FSMModelMixin, models.Model):
         return RightKind(self.kind)
 
     @property
+    def clarification_stops_clock(self) -> bool:
+        """Only an access request's clock stops while the requester clarifies (UK GDPR Art 12A)."""
+        return clarification_stops_clock(self.right)
+
+    def _arrived_on(self, event: str) -> dt.date | None:
+        """The day the clock event says the evidence arrived (reads the prefetched clock events on the page)."""
+        days = [e.date for e in self.clock_events.all() if e.event == event] if self.pk else []
+        return min(days) if days else None
+
+    @property
+    def identity_arrived_on(self) -> dt.date | None:
+        """When the identity evidence arrived (the clock's start, UK GDPR Art 12A), not when it was recorded."""
+        return self._arrived_on("identity_received")
+
+    @property
+    def authority_arrived_on(self) -> dt.date | None:
+        """When the representative's authority arrived (UK GDPR Art 12A), not when it was recorded."""
+        return self._arrived_on("authority_received")
+
+    @property
+    def status_label(self) -> str:
+        """The status as the request's page shows it: a non-access request waiting for an answer is still running."""
+        if self.status == Status.AWAITING_CLARIFICATION and not self.clarification_stops_clock:
+            return "Awaiting clarification (clock running)"
+        return str(Status(self.status).label)
+
+    @property
     def role(self) -> RepresentativeRole:
         return RepresentativeRole(self.representative_role)
 
@@ -225,8 +335,6 @@ class RightsRequest(FSMModelMixin, models.Model):
     @property
     def has_responded(self) -> bool:
         """The response has been given, so the statutory clock is satisfied (UK GDPR Art 12(3))."""
-        from requests_app.models.machines import RESPONDED_STATUSES  # the machines are built on this model
-
         return self.status in RESPONDED_STATUSES
 
     @property
@@ -234,8 +342,34 @@ class RightsRequest(FSMModelMixin, models.Model):
         """Open, not waiting on the requester, and not yet answered: the request can fall due."""
         return self.is_open and self.status not in WAITING_ON_REQUESTER and not self.has_responded
 
+    @property
+    def format_need_list(self) -> list[str]:
+        """The format needs, as their labels (unknown codes are shown as they are)."""
+        labels = dict(FormatNeed.choices)
+        return [labels.get(code.strip(), code.strip()) for code in self.format_needs.split(",") if code.strip()]
+
+    def has_format_need(self, need: str) -> bool:
+        return need in {code.strip() for code in self.format_needs.split(",")}
+
+    def get_portal_code_channel_display(self) -> str:
+        return str(CodeChannel(self.portal_code_channel).label)
+
+    @property
+    def portal_code_channel(self) -> str:
+        """Where the pack's one-time code goes: as chosen, else by email for an email reply, else by phone."""
+        if self.code_by:
+            return self.code_by
+        return CodeChannel.EMAIL if self.reply_by == ReplyMethod.EMAIL else CodeChannel.PHONE
+
     def is_overdue(self, today: dt.date) -> bool:
         return self.clock_running and self.due_date < today
+
+    def set_search_key(self) -> None:
+        """Fold the subject's and requester's names (and earlier names) into the list's search key."""
+        names = person_names(self.subject.full_name, self.subject.previous_names)
+        if self.requester is not None:
+            names += person_names(self.requester.full_name, self.requester.previous_names)
+        self.search_key = search_key_for(names)
 
 
 class EvidenceKind(models.TextChoices):
@@ -298,7 +432,7 @@ class Letter(models.Model):
         ordering = ["date", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_direction_display()} {self.date}: {self.summary[:40]}"
+        return f"{self.get_direction_display()} {day_text(self.date)}: {shorten(self.summary, 40)}"
 
 
 class ClockEventKind(models.TextChoices):
@@ -394,4 +528,4 @@ class ExtraBankHoliday(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{self.date:%d %B %Y}: {self.name}"
+        return f"{day_text(self.date)}: {self.name}"

@@ -21,7 +21,7 @@ from django_fsm import RETURN_VALUE, transition
 
 from requests_app import guards
 from requests_app.guards import MANAGER, WORKER, Allowed, Guard, guard
-from requests_app.models.core import ClockEventKind, RefusalGround, RightsRequest, Status
+from requests_app.models.core import RESPONDED_STATUSES, ClockEventKind, RefusalGround, RightsRequest, Status
 from rights import RIGHTS, RightKind
 
 S = Status
@@ -32,12 +32,17 @@ NEEDS_VOCABULARY = (
     "decision_reasons",
     "supplementary_statement",
     "clarification_question",
+    "clarification_reason",  # why it is needed: never on a blanket basis (ICO); usually a large amount of data
     "extension_reason",
     "method",
     "received_on",  # the day what the requester sent arrived (ISO date): the clock counts from it, not the click
     "incoming_letter",  # the incoming letter (its pk) that brought it
     "erasure_method",  # destroy or anonymise (rights.ErasureMethod)
     "restriction_basis",  # the Art 18(1) condition that applies (rights.RestrictionBasis, (a) to (d))
+    "fee_basis",  # the ground for a fee (rights.FeeBasis: Art 12(5)(a) or Art 15(3))
+    "fee_amount",  # the fee in pounds and pence ("25.00")
+    "fee_reason",  # why a fee, and how it is worked out from the administrative costs; it goes in the letter
+    "paid_on",  # the day the fee arrived (ISO date): the month runs from it (Art 12A)
 )
 
 ACTING_GUARDS = (
@@ -149,15 +154,20 @@ def start_work_step(target: Status) -> Any:
     return start_work
 
 
-def ask_clarification_step(sources: Sequence[Status]) -> Any:
+def ask_clarification_step(sources: Sequence[Status], *, stops_clock: bool) -> Any:
+    """Access requests only stop the clock (UK GDPR Art 12A; DPA 2018 s.54(3C)); any kind may ask, with a reason."""
+
     @step(
         source=sources,
         target=S.AWAITING_CLARIFICATION,
         label="Ask for clarification",
-        description="Ask the requester to clarify what they want. The clock stops until they answer.",
+        description="Ask the requester to clarify what they want. The clock stops until they answer."
+        if stops_clock
+        else "Ask the requester to clarify what they want. The clock keeps running: the law stops it only for "
+        "an access request (UK GDPR Article 12A).",
         allowed=WORKER,
-        needs=("clarification_question", "method"),
-        required=("clarification_question",),
+        needs=("clarification_question", "clarification_reason", "method"),
+        required=("clarification_question", "clarification_reason"),
         letter="clarification_request",
         clock=ClockEventKind.CLARIFICATION_ASKED,
     )
@@ -189,6 +199,73 @@ def clarification_answered_step(returns_to: Sequence[Status]) -> Any:
     return clarification_answered
 
 
+def ask_fee_step(sources: Sequence[Status]) -> Any:
+    """A reasonable fee instead of refusing (UK GDPR Art 12(5)(a)), or for further copies (Art 15(3))."""
+
+    @step(
+        source=sources,
+        target=S.AWAITING_FEE,
+        label="Ask for a fee",
+        description="Instead of refusing a manifestly unfounded or excessive request, or for further copies, ask for "
+        "a reasonable fee. The clock waits: the month starts on the day the fee is paid (UK GDPR Article 12A).",
+        allowed=MANAGER,
+        needs=("fee_basis", "fee_amount", "fee_reason", "method"),
+        required=("fee_basis", "fee_amount", "fee_reason"),
+        letter="fee_request",
+    )
+    def ask_fee(self: RightsRequest) -> None:
+        """Work waits for the fee (UK GDPR Art 12A: the relevant time is when it is paid); it resumes where it paused."""
+        self.paused_from = self.status
+
+    return ask_fee
+
+
+def fee_paid_step(returns_to: Sequence[Status]) -> Any:
+    @step(
+        source=[S.AWAITING_FEE],
+        target=RETURN_VALUE(*returns_to),
+        label="Record the fee paid",
+        description="The fee has arrived: the month runs from the day it did, and work resumes where it paused.",
+        allowed=WORKER,
+        conditions=[guard(guards.paused_from_one_of(*returns_to))],
+        needs=("paid_on", "incoming_letter", "reason"),
+        required=("paid_on",),
+        clock=ClockEventKind.FEE_RECEIVED,
+    )
+    def fee_paid(self: RightsRequest) -> str:
+        """UK GDPR Art 12A: the relevant time is when the fee is paid; the clock event moves the due date."""
+        resume = self.paused_from
+        self.paused_from = ""
+        return resume
+
+    return fee_paid
+
+
+def waive_fee_step(returns_to: Sequence[Status]) -> Any:
+    @step(
+        source=[S.AWAITING_FEE],
+        target=RETURN_VALUE(*returns_to),
+        label="Waive the fee",
+        description="No fee after all: work resumes where it paused, and the clock runs as if no fee had been asked "
+        "for (UK GDPR Article 12A).",
+        allowed=MANAGER,
+        conditions=[guard(guards.paused_from_one_of(*returns_to))],
+        needs=("reason",),
+        required=("reason",),
+    )
+    def waive_fee(self: RightsRequest) -> str:
+        """No fee is paid, so none is part of the relevant time (UK GDPR Art 12A)."""
+        resume = self.paused_from
+        self.paused_from = ""
+        return resume
+
+    return waive_fee
+
+
+def fee_steps(sources: Sequence[Status]) -> tuple[Any, Any, Any]:
+    return ask_fee_step(sources), fee_paid_step(sources), waive_fee_step(sources)
+
+
 def extend_step(sources: Sequence[Status]) -> Any:
     @step(
         source=sources,
@@ -196,7 +273,11 @@ def extend_step(sources: Sequence[Status]) -> Any:
         label="Extend by two months",
         description="The request is complex or one of numerous requests: extend the deadline and tell the requester why.",
         allowed=MANAGER,
-        conditions=[guard(guards.not_yet_extended), guard(guards.inside_first_month)],
+        conditions=[
+            guard(guards.extension_ground_recorded),
+            guard(guards.not_yet_extended),
+            guard(guards.inside_first_month),
+        ],
         needs=("extension_reason", "method"),
         required=("extension_reason",),
         letter="extension_notice",
@@ -443,15 +524,19 @@ class AccessRequest(RightsRequest):
     def reopen_review(self) -> None:
         """Sign-off withdrawn before anything was sent: no pack of it can be released until it is signed off again."""
 
-    ask_clarification = ask_clarification_step([S.IN_PROGRESS, S.GATHERING_RECORDS])
+    ask_clarification = ask_clarification_step([S.IN_PROGRESS, S.GATHERING_RECORDS], stops_clock=True)
     clarification_answered = clarification_answered_step([S.IN_PROGRESS, S.GATHERING_RECORDS])
     extend = extend_step(
         [S.IN_PROGRESS, S.GATHERING_RECORDS, S.IN_REVIEW, S.AWAITING_SIGN_OFF, S.AWAITING_CLARIFICATION]
     )
     refuse = refuse_step([*BEFORE_WORK, S.IN_PROGRESS, S.GATHERING_RECORDS, S.IN_REVIEW, S.AWAITING_SIGN_OFF])
+    ask_fee, fee_paid, waive_fee = fee_steps(
+        [*BEFORE_WORK, S.IN_PROGRESS, S.GATHERING_RECORDS, S.IN_REVIEW, S.AWAITING_SIGN_OFF]
+    )
     withdraw = withdraw_step(
         [
             *BEFORE_WORK,
+            S.AWAITING_FEE,
             S.AWAITING_CLARIFICATION,
             S.IN_PROGRESS,
             S.GATHERING_RECORDS,
@@ -514,11 +599,12 @@ class RectificationRequest(RightsRequest):
         """Where correction is refused, the person may add a supplementary statement (UK GDPR Art 16)."""
 
     notify_recipients = notify_recipients_step(S.RECTIFIED, S.RECIPIENTS_NOTIFIED)
-    ask_clarification = ask_clarification_step([S.ASSESSING])
+    ask_clarification = ask_clarification_step([S.ASSESSING], stops_clock=False)
     clarification_answered = clarification_answered_step([S.ASSESSING])
     extend = extend_step([S.ASSESSING, S.AWAITING_CLARIFICATION])
     refuse = refuse_step([*BEFORE_WORK, S.ASSESSING])
-    withdraw = withdraw_step([*BEFORE_WORK, S.ASSESSING, S.AWAITING_CLARIFICATION])
+    ask_fee, fee_paid, waive_fee = fee_steps([*BEFORE_WORK, S.ASSESSING])
+    withdraw = withdraw_step([*BEFORE_WORK, S.ASSESSING, S.AWAITING_CLARIFICATION, S.AWAITING_FEE])
     close = close_step([S.RECIPIENTS_NOTIFIED, S.REFUSED])
 
 
@@ -557,11 +643,12 @@ class ErasureRequest(RightsRequest):
         letter="outcome_erasure",
     )
     notify_recipients = notify_recipients_step(S.ERASED, S.RECIPIENTS_NOTIFIED)
-    ask_clarification = ask_clarification_step([S.ASSESSING])
+    ask_clarification = ask_clarification_step([S.ASSESSING], stops_clock=False)
     clarification_answered = clarification_answered_step([S.ASSESSING])
     extend = extend_step([S.ASSESSING, S.AWAITING_CLARIFICATION])
     refuse = refuse_step([*BEFORE_WORK, S.ASSESSING])
-    withdraw = withdraw_step([*BEFORE_WORK, S.ASSESSING, S.AWAITING_CLARIFICATION])
+    ask_fee, fee_paid, waive_fee = fee_steps([*BEFORE_WORK, S.ASSESSING])
+    withdraw = withdraw_step([*BEFORE_WORK, S.ASSESSING, S.AWAITING_CLARIFICATION, S.AWAITING_FEE])
     close = close_step([S.RECIPIENTS_NOTIFIED, S.REFUSED])
 
 
@@ -630,11 +717,12 @@ class RestrictionRequest(RightsRequest):
         """Only after the lift notice has gone (UK GDPR Art 18(3)); reviews.request_restriction_lift records its date."""
         self.processing_restricted = False
 
-    ask_clarification = ask_clarification_step([S.ASSESSING])
+    ask_clarification = ask_clarification_step([S.ASSESSING], stops_clock=False)
     clarification_answered = clarification_answered_step([S.ASSESSING])
     extend = extend_step([S.ASSESSING, S.AWAITING_CLARIFICATION])
     refuse = refuse_step([*BEFORE_WORK, S.ASSESSING])
-    withdraw = withdraw_step([*BEFORE_WORK, S.ASSESSING, S.AWAITING_CLARIFICATION])
+    ask_fee, fee_paid, waive_fee = fee_steps([*BEFORE_WORK, S.ASSESSING])
+    withdraw = withdraw_step([*BEFORE_WORK, S.ASSESSING, S.AWAITING_CLARIFICATION, S.AWAITING_FEE])
     close = close_step([S.LIFTED, S.REFUSED])
 
 
@@ -685,11 +773,12 @@ class ObjectionRequest(RightsRequest):
         """Processing goes on (UK GDPR Art 21(1)); a restriction held while checking ends, and the letter says so."""
         self.processing_restricted = False
 
-    ask_clarification = ask_clarification_step([S.ASSESSING])
+    ask_clarification = ask_clarification_step([S.ASSESSING], stops_clock=False)
     clarification_answered = clarification_answered_step([S.ASSESSING])
     extend = extend_step([S.ASSESSING, S.AWAITING_CLARIFICATION])
     refuse = refuse_step([*BEFORE_WORK, S.ASSESSING])
-    withdraw = withdraw_step([*BEFORE_WORK, S.ASSESSING, S.AWAITING_CLARIFICATION])
+    ask_fee, fee_paid, waive_fee = fee_steps([*BEFORE_WORK, S.ASSESSING])
+    withdraw = withdraw_step([*BEFORE_WORK, S.ASSESSING, S.AWAITING_CLARIFICATION, S.AWAITING_FEE])
     close = close_step([S.UPHELD, S.REJECTED, S.REFUSED])
 
 
@@ -705,12 +794,13 @@ class PortabilityRequest(RightsRequest):
     start_work = start_work_step(S.IN_PROGRESS)
     answer = answer_step(RightKind.PORTABILITY, "outcome_portability")
     refuse = refuse_step([*BEFORE_WORK, S.IN_PROGRESS])
-    withdraw = withdraw_step([*BEFORE_WORK, S.IN_PROGRESS])
+    ask_fee, fee_paid, waive_fee = fee_steps([*BEFORE_WORK, S.IN_PROGRESS])
+    withdraw = withdraw_step([*BEFORE_WORK, S.IN_PROGRESS, S.AWAITING_FEE])
     close = close_step([S.ANSWERED, S.REFUSED])
 
 
 class AutomatedDecisionRequest(RightsRequest):
-    """Automated decision-making (UK GDPR Art 22, 22A-D): the partnership makes none; the answer says so."""
+    """Automated decision-making (UK GDPR Art 22A-22D, which replaced Art 22): the partnership makes none; the answer says so."""
 
     class Meta:
         proxy = True
@@ -721,7 +811,8 @@ class AutomatedDecisionRequest(RightsRequest):
     start_work = start_work_step(S.IN_PROGRESS)
     answer = answer_step(RightKind.AUTOMATED_DECISION_MAKING, "outcome_automated_decision")
     refuse = refuse_step([*BEFORE_WORK, S.IN_PROGRESS])
-    withdraw = withdraw_step([*BEFORE_WORK, S.IN_PROGRESS])
+    ask_fee, fee_paid, waive_fee = fee_steps([*BEFORE_WORK, S.IN_PROGRESS])
+    withdraw = withdraw_step([*BEFORE_WORK, S.IN_PROGRESS, S.AWAITING_FEE])
     close = close_step([S.ANSWERED, S.REFUSED])
 
 
@@ -737,7 +828,8 @@ class InformRequest(RightsRequest):
     start_work = start_work_step(S.IN_PROGRESS)
     answer = answer_step(RightKind.INFORM, "outcome_inform")
     refuse = refuse_step([*BEFORE_WORK, S.IN_PROGRESS])
-    withdraw = withdraw_step([*BEFORE_WORK, S.IN_PROGRESS])
+    ask_fee, fee_paid, waive_fee = fee_steps([*BEFORE_WORK, S.IN_PROGRESS])
+    withdraw = withdraw_step([*BEFORE_WORK, S.IN_PROGRESS, S.AWAITING_FEE])
     close = close_step([S.ANSWERED, S.REFUSED])
 
 
@@ -767,18 +859,21 @@ def machine_states(machine: type[RightsRequest]) -> frozenset[str]:
     return frozenset(states)
 
 
-def _responded_statuses() -> frozenset[str]:
-    """Every machine's responded statuses; a status means the same in every machine that has it, so one set serves."""
+def _check_responded_statuses() -> None:
+    """Every machine's responded statuses are together exactly RESPONDED_STATUSES, and a status means the same in
+    every machine that has it, so one set serves."""
     union = frozenset(str(s) for machine in MACHINES.values() for s in machine.responded)
+    if union != RESPONDED_STATUSES:
+        raise ValueError(
+            f"the machines answer in {sorted(union)}, RESPONDED_STATUSES says {sorted(RESPONDED_STATUSES)}"
+        )
     for kind, machine in MACHINES.items():
         clash = (union - {str(s) for s in machine.responded}) & machine_states(machine)
         if clash:
             raise ValueError(f"{kind}: {sorted(clash)} answered in another machine but not in this one")
-    return union
 
 
-# UK GDPR Art 12(3): once the response has been given, the request is neither due nor overdue.
-RESPONDED_STATUSES: frozenset[str] = _responded_statuses()
+_check_responded_statuses()
 
 
 def machine_for(request: RightsRequest) -> RightsRequest:

@@ -1,6 +1,6 @@
 """Retention of closed rights requests: what is due, the certificate of what was destroyed, and what is left.
 
-UK GDPR Art 5(1)(e) and issue 7: closed requests are kept for REQUEST_RETENTION_DAYS, then destroyed
+UK GDPR Art 5(1)(e): closed requests are kept for REQUEST_RETENTION_DAYS, then destroyed
 on a Manager's confirmation, leaving only anonymous statistics (RequestStatistic), which the reports
 count so that a year's figures do not change when its requests are destroyed.
 """
@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.models import DestructionCertificateBase, RetentionDue
 from requests_app.models.core import KIND_CHOICES, ROLE_CHOICES, Channel, RefusalGround, RightsRequest, Status
 
 
-class RequestRetentionDue(models.Model):
+class RequestRetentionDue(RetentionDue):
     """A closed request at the end of its retention, as the daily task last listed it (and what blocks it)."""
 
     request = models.OneToOneField(RightsRequest, on_delete=models.PROTECT, related_name="retention_due")
-    due_on = models.DateField()
-    listed_on = models.DateField()
-    blocked_reason = models.TextField(blank=True, help_text="Why it cannot be destroyed yet, as of the last listing.")
     history = HistoricalRecords()
 
     class Meta:
@@ -34,34 +31,25 @@ class RequestRetentionDue(models.Model):
         return f"{self.request_id} due {self.due_on}"
 
 
-class RequestDestructionCertificate(models.Model):
+class RequestDestructionCertificate(DestructionCertificateBase):
     """What was destroyed, when, by whom and how: the request's reference and counts only, never a name."""
+
+    reference_prefix = "RDC"
 
     request_reference = models.CharField(max_length=20, db_index=True)
     kind = models.CharField(max_length=40, choices=KIND_CHOICES)
     closed_on = models.DateField()
     due_on = models.DateField()
     what = models.TextField(help_text="The reference and counts of what was destroyed; never a name.")
-    how = models.TextField()
     counts = models.JSONField(default=dict, help_text="Rows and files destroyed, by what they were.")
     people_destroyed = models.PositiveIntegerField(default=0)
     people_kept = models.PositiveIntegerField(default=0, help_text="People still referenced by another request.")
     files_deleted = models.PositiveIntegerField(default=0)
     history_rows_deleted = models.PositiveIntegerField(default=0)
-    destroyed_at = models.DateTimeField()
-    destroyed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    destroyed_by_name = models.CharField(max_length=150, help_text="The username, kept if the account is renamed.")
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-destroyed_at", "-pk"]
-
-    def __str__(self) -> str:
-        return self.reference
-
-    @property
-    def reference(self) -> str:
-        return f"RDC-{self.destroyed_at:%Y}-{self.pk:05d}" if self.pk else "RDC-(new)"
 
 
 class RequestStatistic(models.Model):

@@ -14,13 +14,14 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from requests_app.pdf import render_pdf
+from core.pdf import render_pdf
 from requests_app.reporting.figures import Report
 from requests_app.reporting.tables import (
     LATE_COLOUR,
     ON_TIME_COLOUR,
     PALETTE,
     SHORT_KIND_LABELS,
+    TABLE_NAMES,
     Column,
     Table,
     Value,
@@ -172,6 +173,7 @@ def board_report_html(report: Report) -> str:
                 tables["open_by_status"],
                 tables["extensions_by_kind"],
                 tables["refusals_by_reason"],
+                *(table for name, table in tables.items() if name not in TABLE_NAMES),  # settings.REPORT_SECTIONS
             ],
             "in_progress": report.period.end >= report.today,
         },

@@ -62,8 +62,9 @@ class Period:
 
 
 def last_12_months(today: dt.date) -> Period:
-    """This month so far and the eleven whole months before it: twelve bars on a monthly chart."""
-    return Period(_add_months(today.replace(day=1), -11), today, "Last 12 months")
+    """This month so far and the eleven whole months before it: twelve bars on a monthly chart. Named for what
+    it is (on 5 December it starts on 1 January): twelve calendar months, the last one to date."""
+    return Period(_add_months(today.replace(day=1), -11), today, "12 calendar months to date")
 
 
 def quarter(year: int, number: int) -> Period:
@@ -128,7 +129,8 @@ def quick_periods(today: dt.date) -> list[Period]:
     latest = last_quarter(today)
     return [
         last_12_months(today),
-        Period(latest.start, latest.end, f"Last quarter ({latest.start:%B} to {latest.end:%B %Y})"),
+        # The page puts each period's dates in brackets after its name: the name carries none of its own.
+        Period(latest.start, latest.end, f"Last quarter, {latest.start:%B} to {latest.end:%B %Y}"),
         this_financial_year(today),
         last_financial_year(today),
     ]

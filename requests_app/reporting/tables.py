@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.conf import settings
+from django.utils.module_loading import import_string
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
@@ -121,6 +123,21 @@ def report_tables(report: Report) -> list[Table]:
     """The six tables, in page order; `name` is what `?table=` picks for a CSV export."""
     kinds = [kind for kind, _ in report.kinds]
     answered_columns = (Column("Answered"), Column("On time"), Column("Late"), Column("On time (%)", "percent"))
+    return [*_request_tables(report, kinds, answered_columns), *section_tables(report)]
+
+
+def section_tables(report: Report) -> list[Table]:
+    """Tables other apps add to the report, named in settings.REPORT_SECTIONS (callables of period and today).
+
+    The settings name them so this lower layer never imports the apps above it (casework: complaints, breaches).
+    """
+    tables: list[Table] = []
+    for path in getattr(settings, "REPORT_SECTIONS", ()):
+        tables.extend(import_string(path)(report.period, report.today))
+    return tables
+
+
+def _request_tables(report: Report, kinds: list[str], answered_columns: tuple[Column, ...]) -> list[Table]:
     return [
         Table(
             "received_by_month",

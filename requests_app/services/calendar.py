@@ -17,12 +17,13 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from requests_app import roles
+from core import roles
+from core.roles import require_role
+from core.text import day_text
 from requests_app.models import FINISHED_STATUSES, ClockEvent, ExtraBankHoliday, RightsRequest
 from requests_app.selectors import working_calendar
 from requests_app.services.clock import deadline_for
-from requests_app.services.notices import day_text, notices_clear_obsolete
-from requests_app.services.requests import require_role
+from requests_app.services.notices import notices_clear_obsolete
 from rights import ApplicationError, DeadlineError, WorkingCalendar
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,15 @@ from django.utils import timezone
 
 from requests_app.models import CLOCK_STARTERS_VALUES, ClockEvent, ClockEventKind, Letter, RightsRequest
 from requests_app.selectors import working_calendar
-from rights import ApplicationError, Clarification, Deadline, DeadlineError, WorkingCalendar, due_date
+from rights import (
+    ApplicationError,
+    Clarification,
+    Deadline,
+    DeadlineError,
+    WorkingCalendar,
+    clarification_stops_clock,
+    due_date,
+)
 
 
 def clarifications_of(events: list[ClockEvent], today: dt.date) -> list[Clarification]:
@@ -47,6 +55,7 @@ def deadline_for(
         extended=extension is not None,
         extension_notified=extension.date if extension else None,
         calendar=calendar or working_calendar(),
+        clock_stops_for_clarification=clarification_stops_clock(request.right),
     )
 
 

@@ -19,9 +19,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from requests_app import held
 from requests_app.guards import lift_notice_date
 from requests_app.models import RightsRequest, Status
+from requests_app.selectors import subject_holdings as held
 from rights import ApplicationError, RightKind
 from rights.effects import ErasureMethod, RestrictionBasis
 
@@ -172,11 +172,9 @@ def effect_after_letter(
 
 
 def _locked_for(request_id: int, by: User | None) -> RightsRequest:
-    from requests_app.services.transitions import _lock, refuse_unless_visible
+    from requests_app.services.locking import request_lock
 
-    locked = _lock(request_id)
-    refuse_unless_visible(locked, by)
-    return locked
+    return request_lock(request_id, by=by)
 
 
 def request_correction_record(
@@ -251,3 +249,85 @@ def request_recipient_not_required(*, request_id: int, by: User | None, notifica
         locked = _locked_for(request_id, by)
         notification = _notification_for(locked, notification_id)
         notification_mark_not_required(notification=notification, by=_worker(by), reason=reason)
+
+
+RECIPIENT_NOTICE_PURPOSE = "recipient_notice"
+
+
+def _recipient_notice_spec() -> Any:
+    from requests_app.letters import LetterTemplate
+
+    return LetterTemplate(
+        "recipient_notice",
+        "A change to data we shared with you",
+        (
+            "whose data and which record, the kind of change (never the values)",
+            "what the recipient should do (UK GDPR Art 19)",
+        ),
+    )
+
+
+def request_recipient_notice_send(
+    *,
+    request_id: int,
+    by: User | None,
+    notification_id: int,
+    by_email: bool,
+    address: str = "",
+    today: dt.date | None = None,
+) -> Any:
+    """Generate the Art 19 notice to a recipient agency and send it: emailed by the service (the notice counts as
+    told once the email has gone), or drawn to PDF to post (recorded as told when the caseworker posts it)."""
+    from requests_app.services.outside_letters import OutsideAddressee, outside_letter_send
+    from reviews.models import NotificationStatus
+
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = _locked_for(request_id, by)
+        notification = _notification_for(locked, notification_id)
+        if notification.status != NotificationStatus.PENDING:
+            raise ApplicationError("That notification has already been dealt with.")
+        agency = notification.agency
+        if by_email and not agency.contact_email:
+            raise ApplicationError(f"{agency.name} has no email address recorded: send the notice by post.")
+        if not by_email and not address.strip():
+            raise ApplicationError("Enter the agency's postal address.", field="address")
+        sent = outside_letter_send(
+            spec=_recipient_notice_spec(),
+            request=locked,
+            to=OutsideAddressee(
+                name=agency.data_owner or "The data owner",
+                organisation=agency.name,
+                email=agency.contact_email,
+                address=address,
+            ),
+            by_email=by_email,
+            today=today,
+            context={
+                "effect": notification.get_effect_display(),
+                "detail": notification.detail,
+                "record_reference": notification.record.reference,
+                "subject_name": locked.subject.full_name,
+                "role": notification.get_role_display().lower(),
+            },
+            summary=f"Art 19 notice to {agency.name}: {notification.get_effect_display().lower()} of record "
+            f"{notification.record.reference}.",
+            by=by,
+            purpose=f"{RECIPIENT_NOTICE_PURPOSE}:{notification.pk}",
+        )
+    return sent
+
+
+def recipient_notice_email_sent(message: Any) -> None:
+    """Once the notice's email has gone, the recipient counts as told on that day, by email (Art 19)."""
+    from reviews.models import NotificationMethod, NotificationStatus, RecipientNotification
+    from reviews.services import notification_mark_sent
+
+    notification_id = int(message.purpose.split(":", 1)[1])
+    notification = RecipientNotification.objects.filter(pk=notification_id).first()
+    if notification is None or notification.status != NotificationStatus.PENDING or message.created_by is None:
+        return
+    day = timezone.localdate(message.sent_at or timezone.now())
+    notification_mark_sent(
+        notification=notification, by=message.created_by, sent_on=day, method=NotificationMethod.EMAIL, today=day
+    )

@@ -16,7 +16,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from requests_app import roles
+from core import roles
+from core.roles import require_role
+from core.text import day_text
 from requests_app.models import (
     CLOCK_STARTERS_VALUES,
     FINISHED_STATUSES,
@@ -29,26 +31,21 @@ from requests_app.models import (
     RightsRequest,
 )
 from requests_app.services.clock import clock_event_add
+from requests_app.services.locking import request_lock
 from requests_app.services.notices import notices_clear_obsolete
-from requests_app.services.requests import require_role
-from requests_app.services.transitions import check_version, refuse_unless_visible
+from requests_app.uploads import UploadKind, check_scan
 from rights import ApplicationError, Authority, Competence, RepresentativeRole
 from rights.people import ROLE_AUTHORITIES
 
 HISTORY_REASON_LENGTH = 100
+# The first bytes of each file type we accept (PDF 1.7 s7.5.2; PNG s5.2; JPEG/JFIF SOI marker).
+SCAN_SIGNATURES = (b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 # Evidence whose arrival starts the month (UK GDPR Art 12A): the day it arrived must be given.
 CLOCK_EVIDENCE = frozenset({EvidenceKind.IDENTITY, EvidenceKind.AUTHORITY})
 
-# The first bytes of each file type we accept (PDF 1.7 s7.5.2; PNG s5.2; JPEG/JFIF SOI marker).
-SCAN_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "pdf"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpg"),
-)
-
 
 def scan_extension(scan: UploadedFile) -> str:
-    """The scan's real type from its first bytes ('pdf', 'png' or 'jpg'); refuses anything else or too large."""
+    """The scan's real type from its content ('pdf', 'png' or 'jpg'); refuses anything else or too large."""
     limit = settings.MAX_UPLOAD_BYTES
     if scan.size is None or scan.size == 0:
         raise ApplicationError("The scan is empty.", field="scan")
@@ -58,21 +55,17 @@ def scan_extension(scan: UploadedFile) -> str:
             field="scan",
         )
     scan.seek(0)
-    head = scan.read(16)
+    data = scan.read(limit + 1)
     scan.seek(0)
-    for signature, extension in SCAN_SIGNATURES:
-        if head.startswith(signature):
-            return extension
-    raise ApplicationError("The scan must be a PDF, PNG or JPEG file.", field="scan")
+    if not data.startswith(SCAN_SIGNATURES):
+        raise ApplicationError("The scan must be a PDF, PNG or JPEG file.", field="scan")
+    # The same content checks as a document upload: a damaged file, or a PDF that is also a web page, is refused.
+    checked = check_scan(data, name=scan.name or "", max_bytes=limit, field="scan")
+    return {UploadKind.PDF: "pdf", UploadKind.PNG: "png", UploadKind.JPEG: "jpg"}[checked.kind]
 
 
 def _lock_open(request_id: int, user: User | None, expected_version: int | None) -> RightsRequest:
-    try:
-        locked = RightsRequest.objects.select_for_update().get(pk=request_id)
-    except RightsRequest.DoesNotExist:
-        raise ApplicationError("There is no such request.") from None
-    refuse_unless_visible(locked, user)  # first: a stale page must not tell a stranger who changed it
-    check_version(locked, expected_version)
+    locked = request_lock(request_id, by=user, expected_version=expected_version)
     if user is not None and locked.status in FINISHED_STATUSES:
         raise ApplicationError("This request is finished: nothing more can be recorded on it.")
     return locked
@@ -105,7 +98,7 @@ def _check_dates(request: RightsRequest, *, seen_on: dt.date, received_on: dt.da
         raise ApplicationError("The date the evidence arrived cannot be in the future.", field="received_on")
     if received_on < request.received:
         raise ApplicationError(
-            f"The evidence cannot have arrived before the request did ({request.received:%d %B %Y}).",
+            f"The evidence cannot have arrived before the request did ({day_text(request.received)}).",
             field="received_on",
         )
     if received_on > seen_on:
@@ -159,7 +152,7 @@ def evidence_record(
             # UK GDPR Art 12A: the month runs from the day it arrived; the day it was looked at is not that day.
             raise ApplicationError(
                 "Enter the date the evidence arrived: if it came with the request, the date the request arrived "
-                f"({request.received:%d %B %Y}).",
+                f"({day_text(request.received)}).",
                 field="received_on",
             )
         arrived = received_on or seen_on
@@ -211,7 +204,7 @@ def evidence_record(
             request.child_competence = competence.value  # Gillick: a professional's judgement overrides the policy age
             change = f"Competence recorded: {'able' if competence is Competence.COMPETENT else 'not able'} to decide"
         _save_request(request, by, change)
-        notices_clear_obsolete(request=request, by=by)  # issue 6: in the same transaction as the clock it moved
+        notices_clear_obsolete(request=request, by=by)  # in the same transaction as the clock it moved
         evidence = Evidence(request=request, kind=kind, description=description, seen_by=by, seen_on=seen_on)
         if scan is not None and extension is not None:
             evidence.scan.save(f"{kind}-{uuid.uuid4().hex}.{extension}", scan, save=False)
@@ -251,14 +244,14 @@ def clock_event_record(
         request = _lock_open(request_id, by, expected_version)
         if date < request.received:
             raise ApplicationError(
-                f"The date cannot be before the request was received ({request.received:%d %B %Y}).", field="date"
+                f"The date cannot be before the request was received ({day_text(request.received)}).", field="date"
             )
         _check_letter(request, letter, by=by)
         clock_event = clock_event_add(
             request=request, event=event, date=date, by=by, reason=reason.strip(), letter=letter, today=today
         )
-        _save_request(request, by, f"{ClockEventKind(event).label} on {date:%d %B %Y}")
-        notices_clear_obsolete(request=request, by=by)  # issue 6: in the same transaction as the clock it moved
+        _save_request(request, by, f"{ClockEventKind(event).label} on {day_text(date)}")
+        notices_clear_obsolete(request=request, by=by)  # in the same transaction as the clock it moved
     return clock_event
 
 

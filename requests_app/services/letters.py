@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Mapping
+from html import unescape
 from typing import Any
 
 from django.conf import settings
@@ -17,24 +19,43 @@ from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import strip_tags
 
+from core import roles
+from core.pdf import pdf_sha256, render_pdf
+from core.roles import require_role
+from core.text import address_lines, day_text
+from requests_app import guards
 from requests_app import letters as catalogue
-from requests_app import roles
 from requests_app.letters import LetterTemplate, letter_template
 from requests_app.models import (
     ClockEvent,
     ClockEventKind,
+    FormatNeed,
     Letter,
     LetterDirection,
     LetterMethod,
     RefusalGround,
+    ReplyMethod,
     RightsRequest,
     Status,
 )
-from requests_app.pdf import pdf_sha256, render_pdf
 from requests_app.services.clock import deadline_for
-from requests_app.services.requests import require_role
-from rights import RIGHTS, ApplicationError, Authority, Competence, Deadline, DeadlineError, RightKind, age_on
+from requests_app.services.messages import message_send
+from requests_app.uploads import UploadKind, check_scan
+from rights import (
+    RIGHTS,
+    ApplicationError,
+    Authority,
+    Competence,
+    Deadline,
+    DeadlineError,
+    FeeBasis,
+    RightKind,
+    age_on,
+    clarification_stops_clock,
+    extension_ground_statement,
+)
 from rights.people import ADULT_AGE
 
 logger = logging.getLogger(__name__)
@@ -143,12 +164,12 @@ def _date(context: Mapping[str, Any], key: str, label: str) -> dt.date | None:
         raise ApplicationError(f"The {label} {value!r} is not a date like 2026-03-31.", field=key) from None
 
 
-def _address_lines(address: str) -> list[str]:
-    """An address as envelope lines: one per line as typed, else split at the commas."""
-    lines = [line.strip() for line in address.splitlines() if line.strip()]
-    if len(lines) == 1:
-        lines = [part.strip() for part in lines[0].split(",") if part.strip()]
-    return lines
+def _acting_outstanding(request: RightsRequest) -> bool:
+    """Identity, a representative's authority or a child's consent is still to arrive (the month waits for it)."""
+    if not request.is_open or request.has_responded:
+        return False
+    checks = (guards.identity_verified, guards.authority_verified, guards.child_consent_given)
+    return any(check(request) for check in checks)
 
 
 def _deadline(request: RightsRequest, *, today: dt.date) -> Deadline:
@@ -187,7 +208,7 @@ def _ground(context: Mapping[str, Any], request: RightsRequest, *, required: boo
 def _needs_child_agreement(request: RightsRequest) -> bool:
     """A child of the consent age or over agrees to someone else seeing their records (the seed notice's policy).
 
-    Issue 3 and the guards: the child's age on the date of the request, not on the date of the letter.
+    As in the guards: the child's age on the date of the request, not on the date of the letter.
     """
     dob = request.subject.date_of_birth
     on = request.received
@@ -238,7 +259,7 @@ def letter_context(
         "kind_article": right.article,
         "public_task_explanation": right.public_task_explanation,
         "addressee_name": addressee.full_name,
-        "addressee_lines": _address_lines(addressee.address),
+        "addressee_lines": address_lines(addressee.address),
         "subject_name": request.subject.full_name,
         "on_behalf": request.requester_id is not None,
         "request_summary": request.summary,
@@ -259,12 +280,18 @@ def letter_context(
         values.update(
             due_date=deadline.due,
             deadline_reasons=deadline.reasons,
-            awaiting_identity=request.status == Status.AWAITING_IDENTITY,
+            # UK GDPR Art 12A: while identity, authority or consent is outstanding the month has not started,
+            # so the letter promises no date (whatever the status: it may still be "received").
+            awaiting_identity=request.status == Status.AWAITING_IDENTITY or _acting_outstanding(request),
             what_happens_next=WHAT_HAPPENS_NEXT[request.right],
         )
     elif name == "identity_request":
         values.update(_identity_needs(request, context))
     elif name == "clarification_request":
+        # UK GDPR Art 12A: only an access request's clock stops; another kind's letter gives the date that still holds.
+        values["clock_stops"] = clarification_stops_clock(request.right)
+        if not values["clock_stops"]:
+            values["due_date"] = _deadline(request, today=today).due
         values.update(
             clarification_question=_text(context, catalogue.CLARIFICATION_QUESTION),
             clarification_reason=_text(
@@ -276,6 +303,17 @@ def letter_context(
         )
     elif name == "extension_notice":
         values.update(_extension(request, context, today))
+    elif name == "fee_request":
+        basis = _text(context, catalogue.FEE_BASIS)
+        if basis not in {b.value for b in FeeBasis}:
+            raise ApplicationError(f"{basis!r} is not a ground for a fee.", field=catalogue.FEE_BASIS)
+        values.update(
+            fee_statement=FeeBasis(basis).statement,
+            fee_amount=_text(context, catalogue.FEE_AMOUNT),
+            fee_reason=_text(context, catalogue.FEE_REASON),
+            # UK GDPR Art 12A: the relevant time is the latest of receipt, identity or authority, and the fee paid.
+            acting_outstanding=_acting_outstanding(request),
+        )
     elif name == "refusal":
         ground = _ground(context, request, required=True)
         withheld = _flag(context, catalogue.REASONS_WITHHELD)
@@ -339,11 +377,21 @@ def _extension(request: RightsRequest, context: Mapping[str, Any], today: dt.dat
     new_due = _date(context, catalogue.NEW_DUE_DATE, "new due date") or extended.due
     if new_due > extended.due:
         raise ApplicationError(
-            f"The new due date cannot be later than {extended.due:%d %B %Y}, three months from the start.",
+            f"The new due date cannot be later than {day_text(extended.due)}, three months from the start.",
             field=catalogue.NEW_DUE_DATE,
         )
     return {
         "extension_reason": _text(context, catalogue.EXTENSION_REASON),
+        # UK GDPR Art 12A: the notice states the reasons for the delay: the recorded ground, then the words.
+        "extension_ground": request.extension_ground,
+        "extension_ground_statement": extension_ground_statement(
+            ground=request.extension_ground,
+            reason=request.complex_reason,
+            numerous_with=[other.reference for other in request.numerous_with.all()] if request.pk else [],
+        )
+        if request.extension_ground
+        else "",
+        "complex_reason": request.complex_reason,
         "original_due_date": original.due,
         "due_date": new_due,
     }
@@ -377,6 +425,21 @@ def _discard_file(letter: Letter) -> None:
             logger.exception("Could not remove the file of an unsaved letter")
 
 
+# Letters with an easy-read version (UK GDPR Art 12(1): clear and plain language, in particular for a child).
+EASY_READ_TEMPLATES = frozenset({"acknowledgement", "identity_request", "extension_notice", "refusal"})
+
+
+def wants_easy_read(request: RightsRequest, *, today: dt.date) -> bool:
+    """Easy read where it was asked for, or where the letter goes to a child of the consent age (13) or over."""
+    if request.has_format_need(FormatNeed.EASY_READ):
+        return True
+    dob = request.subject.date_of_birth
+    if request.requester_id is not None or dob is None or dob > today:
+        return False
+    consent_age: int = settings.CHILD_CONSENT_AGE
+    return consent_age <= age_on(dob, today) < ADULT_AGE
+
+
 def letter_generate(
     *,
     request: RightsRequest,
@@ -386,7 +449,10 @@ def letter_generate(
     context: dict[str, Any] | None = None,
     today: dt.date | None = None,
 ) -> Letter:
-    """Render an outgoing letter to PDF from its template and file it in the register."""
+    """Render an outgoing letter to PDF from its template and file it in the register.
+
+    Where the requester chose to be answered by email, the service also sends it (message_send), once this commits.
+    """
     spec = letter_template(template)
     require_role(by, roles.MANAGER, roles.CASEWORKER, action="send letters")
     if method not in LetterMethod.values:
@@ -395,9 +461,22 @@ def letter_generate(
         kinds = ", ".join(sorted(RIGHTS[kind].title.lower() for kind in spec.kinds))
         raise ApplicationError(f"A {spec.title.lower()} letter is only for: {kinds}.", field="template")
     today = today or timezone.localdate()
+    email_to = request.addressee.email.strip()
+    # The requester chose email: the service sends the letter itself (unless it goes by recorded delivery or hand).
+    sends = request.reply_by == ReplyMethod.EMAIL and method in {LetterMethod.POST, LetterMethod.EMAIL}
+    if sends:
+        method = LetterMethod.EMAIL
+    if sends and not email_to:
+        raise ApplicationError(
+            f"{request.addressee.full_name} has no email address recorded: add it, or send the letter by post.",
+            field="method",
+        )
     values = letter_context(request=request, spec=spec, context=context or {}, today=today)
+    values["large_print"] = request.has_format_need(FormatNeed.LARGE_PRINT)
     summary = spec.title + (f" ({values['outcome']})" if values.get("outcome") else "")
-    html = render_to_string(spec.template_path, values)  # autoescaped: nothing here is marked safe
+    values["easy_read"] = spec.name in EASY_READ_TEMPLATES and wants_easy_read(request, today=today)
+    path = f"letters/easy_read/{spec.name}.html" if values["easy_read"] else spec.template_path
+    html = render_to_string(path, values)  # autoescaped: nothing here is marked safe
     pdf = render_pdf(html, title=f"{spec.title} - {request.reference}", document_date=today)
 
     letter = Letter(
@@ -417,10 +496,37 @@ def letter_generate(
             letter._change_reason = f"Generated: {spec.title}"  # type: ignore[attr-defined]
             letter._history_user = by  # type: ignore[attr-defined]
             letter.save()
+            if sends:
+                # The service sends it itself, to the address the requester gave; sent once this commits.
+                message_send(
+                    to=email_to,
+                    template="letter",
+                    context={
+                        "reference": request.reference,
+                        "letter_title": spec.title,
+                        "letter_text": letter_text(html),
+                    },
+                    letter=letter,
+                    request=request,
+                    by=by,
+                )
     except BaseException:
         _discard_file(letter)
         raise
     return letter
+
+
+_BLOCK_END = re.compile(r"</(p|h1|h2|h3|li|dd|div|address|span)>|<br\s*/?>", re.I)
+
+
+def letter_text(html: str) -> str:
+    """A rendered letter's words as plain text for an email: its main part, a paragraph to a line."""
+    main = re.search(r"<main>(.*)</main>", html, re.S | re.I)
+    body = main.group(1) if main else html
+    body = re.sub(r"<li[^>]*>", "- ", body, flags=re.I)
+    text = unescape(strip_tags(_BLOCK_END.sub("\n", body)))
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 # Content, not the name the file came with, decides what a scan is.
@@ -444,14 +550,15 @@ def _checked_scan(file: File[Any]) -> tuple[bytes, str]:
         raise ApplicationError(f"The file is larger than the limit of {limit // (1024 * 1024)} MB.", field="file")
     if not data:
         raise ApplicationError("The file is empty.", field="file")
-    for magic, extension in SCAN_TYPES:
-        if data.startswith(magic):
-            return data, extension
-    raise ApplicationError(
-        "The file is not a PDF, PNG or JPEG. Scan the letter to one of those; other formats, such as "
-        "spreadsheets or word-processor files, can hide content and are not accepted.",
-        field="file",
-    )
+    if not data.startswith(tuple(magic for magic, _ in SCAN_TYPES)):
+        raise ApplicationError(
+            "The file is not a PDF, PNG or JPEG. Scan the letter to one of those; other formats, such as "
+            "spreadsheets or word-processor files, can hide content and are not accepted.",
+            field="file",
+        )
+    # The same content checks as a document upload: a damaged file, or a PDF that is also a web page, is refused.
+    checked = check_scan(data, name=getattr(file, "name", "") or "", max_bytes=limit, field="file")
+    return data, {UploadKind.PDF: ".pdf", UploadKind.PNG: ".png", UploadKind.JPEG: ".jpg"}[checked.kind]
 
 
 def letter_log(

@@ -12,7 +12,6 @@ simple-history's bulk helpers (never queryset.update()).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import smtplib
 import uuid
@@ -30,6 +29,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from core.tasks import task_send_on_commit
+from core.text import day_text
 from requests_app.models import (
     CLOCK_KINDS,
     DUE_DATE_KINDS,
@@ -40,7 +41,7 @@ from requests_app.models import (
     NoticeKind,
     RightsRequest,
 )
-from requests_app.selectors_notices import current_notices_q
+from requests_app.selectors.notices import current_notices_q
 from rights import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -65,12 +66,6 @@ class NoticeDraft(NamedTuple):
     due_date: dt.date
     about: str
     message: str
-
-
-@functools.lru_cache(maxsize=4096)
-def day_text(day: dt.date) -> str:
-    """A date as staff read it: 6 March 2026 (cached: a sweep prints the same few hundred dates many times)."""
-    return f"{day.day} {day:%B %Y}"
 
 
 class WrittenNotice(NamedTuple):
@@ -341,9 +336,7 @@ def notices_email(
 
 def notices_email_queue(*, run: uuid.UUID | None = None) -> None:
     """Email the run's notices (run=None: every pending notice) once the transaction that wrote them has committed."""
-    from requests_app.tasks import notices_email_task  # tasks import the services: import here, not at the top
-
     if run is None:
-        transaction.on_commit(lambda: notices_email_task.delay(pending=True))
+        task_send_on_commit("requests_app.tasks.notices_email_task", pending=True)
     else:
-        transaction.on_commit(lambda: notices_email_task.delay(run=str(run)))  # Task.delay_on_commit, typed
+        task_send_on_commit("requests_app.tasks.notices_email_task", run=str(run))

@@ -4,25 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from requests_app import roles
+from core import roles
+from core.locking import lock_and_check
+from core.roles import require_role
+from core.text import day_text
+from requests_app.access import NO_SUCH_REQUEST
 from requests_app.models import (
+    CodeChannel,
+    FormatNeed,
     Letter,
     LetterDirection,
     LetterMethod,
     Person,
     ReferenceCounter,
+    ReplyMethod,
     RightsRequest,
     Status,
     TransitionEvent,
 )
 from requests_app.services.clock import request_refresh_due_date
-from rights import ApplicationError, Authority, RepresentativeRole, RightKind
+from rights import ApplicationError, Authority, ExtensionGround, RepresentativeRole, RightKind
 from rights.people import ROLE_AUTHORITIES
 
 REFERENCE_PATTERN = re.compile(r"^RR-(\d{4})-(\d{4,6})$")
@@ -46,14 +55,6 @@ class IncomingLetter:
     date: dt.date
     method: str = LetterMethod.POST
     summary: str = ""
-
-
-def require_role(user: User | None, *allowed: str, action: str) -> None:
-    """Refuse, in plain words, an action the user's roles do not allow; None is the command line."""
-    if user is None:
-        return
-    if not roles.roles_of(user) & set(allowed):
-        raise ApplicationError(f"Only a {' or '.join(a.lower() for a in allowed)} can {action}.")
 
 
 def person_create(*, details: PersonDetails) -> Person:
@@ -107,6 +108,27 @@ def validate_representation(
         )
 
 
+def _check_contact_choices(
+    *, addressee: PersonDetails, reply_by: str, code_by: str, format_needs: Sequence[str]
+) -> None:
+    """How they want replies and the pack's code must be possible with the contact details they gave."""
+    if reply_by not in ReplyMethod.values:
+        raise ApplicationError("Choose how they want us to reply.", field="reply_by")
+    if code_by and code_by not in CodeChannel.values:
+        raise ApplicationError("Choose how the one-time code should reach them.", field="code_by")
+    unknown = sorted(set(format_needs) - set(FormatNeed.values))
+    if unknown:
+        raise ApplicationError(f"{', '.join(unknown)} is not a format we offer.", field="format_needs")
+    email_needed = reply_by == ReplyMethod.EMAIL or code_by == CodeChannel.EMAIL
+    if email_needed and not addressee.email.strip():
+        raise ApplicationError(
+            "Replies or codes by email need the email address of the person we reply to.",
+            field="reply_by" if reply_by == ReplyMethod.EMAIL else "code_by",
+        )
+    if code_by == CodeChannel.SMS and not addressee.phone.strip():
+        raise ApplicationError("A code by text message needs their mobile phone number.", field="code_by")
+
+
 def request_create(
     *,
     by: User | None,
@@ -123,10 +145,17 @@ def request_create(
     reference: str | None = None,
     acknowledge: bool = False,
     today: dt.date | None = None,
+    reply_by: str = "post",
+    code_by: str = "",
+    format_needs: Sequence[str] = (),
+    format_needs_detail: str = "",
 ) -> RightsRequest:
     """Log a new request: people, reference, due date, the incoming letter, and the first event."""
     require_role(by, roles.MANAGER, action="log a new request")
     today = today or timezone.localdate()
+    _check_contact_choices(
+        addressee=requester or subject, reply_by=reply_by, code_by=code_by, format_needs=format_needs
+    )
     if received > today:
         raise ApplicationError("The date received cannot be in the future.", field="received")
     validate_representation(role=role, requester=requester, authority=authority)
@@ -151,8 +180,13 @@ def request_create(
             authority=authority.value if authority else "",
             assigned_to=assigned_to,
             due_date=received,
+            reply_by=reply_by,
+            code_by=code_by,
+            format_needs=",".join(format_needs),
+            format_needs_detail=format_needs_detail.strip(),
         )
         request_refresh_due_date(request=request, today=today)
+        request.set_search_key()
         request.full_clean()
         request._change_reason = "Logged from the incoming letter"  # type: ignore[attr-defined]
         request.save()
@@ -173,19 +207,13 @@ def request_create(
             to_status=Status.RECEIVED,
             by=by,
             at=timezone.now(),
-            reason=f"{kind.label} request received on {received:%d %B %Y} by {channel}.",
+            reason=f"{kind.label} request received on {day_text(received)} by {channel}.",
         )
         if acknowledge:
             from requests_app.services.letters import letter_generate
 
             letter_generate(request=request, template="acknowledgement", by=by, today=today)
     return request
-
-
-def _check_version(locked: RightsRequest, expected_version: int | None) -> None:
-    from requests_app.services.transitions import check_version  # imported late: transitions imports this module
-
-    check_version(locked, expected_version)
 
 
 def request_assign(
@@ -196,8 +224,9 @@ def request_assign(
     if assignee is not None and not (roles.is_caseworker(assignee) or roles.is_manager(assignee)):
         raise ApplicationError("Requests can only be assigned to a caseworker or the Manager.", field="assigned_to")
     with transaction.atomic():
-        locked = RightsRequest.objects.select_for_update().get(pk=request.pk)
-        _check_version(locked, expected_version)
+        locked = lock_and_check(
+            RightsRequest.objects.all(), request.pk, expected_version=expected_version, missing=NO_SUCH_REQUEST
+        )
         locked.assigned_to = assignee
         locked.version += 1
         locked._change_reason = f"Assigned to {assignee.get_username() if assignee else 'nobody'}"  # type: ignore[attr-defined]
@@ -219,8 +248,9 @@ def request_set_restricted(
     if restricted and not reason.strip():
         raise ApplicationError("Say why the request is restricted.", field="restricted_reason")
     with transaction.atomic():
-        locked = RightsRequest.objects.select_for_update().get(pk=request.pk)
-        _check_version(locked, expected_version)
+        locked = lock_and_check(
+            RightsRequest.objects.all(), request.pk, expected_version=expected_version, missing=NO_SUCH_REQUEST
+        )
         locked.is_restricted = restricted
         locked.restricted_reason = reason.strip() if restricted else ""
         locked.version += 1
@@ -237,14 +267,18 @@ def request_set_complex(
     is_complex: bool,
     reason: str,
     expected_version: int | None = None,
+    ground: str | None = None,
+    numerous_with: Sequence[int] = (),
 ) -> RightsRequest:
-    """Mark a request complex, or one of numerous requests (UK GDPR Art 12A), or not: a caseworker or the Manager.
+    """Record the Art 12A ground (complex, or one of numerous requests, and which), or that there is none.
 
-    Only a complex request gets the sweep's prompt to decide on an extension; the reason is kept
-    with the request and its history. Prompts that no longer apply go in the same transaction.
+    Only a request with a recorded ground may be extended (UK GDPR Art 12A) and gets the sweep's prompt
+    to decide on an extension; the reason is kept with the request and its history. `ground` defaults to
+    "complex" when `is_complex`; for "numerous", `numerous_with` names the same person's other requests.
+    Prompts that no longer apply go in the same transaction.
     """
+    from requests_app.services.locking import request_lock
     from requests_app.services.notices import notices_clear_obsolete  # notices import nothing of this module
-    from requests_app.services.transitions import check_version, refuse_unless_visible
 
     require_role(by, roles.MANAGER, roles.CASEWORKER, action="say whether a request is complex")
     reason = reason.strip()
@@ -253,26 +287,77 @@ def request_set_complex(
             "Say why it is complex, or one of numerous requests." if is_complex else "Say why it is no longer complex.",
             field="complex_reason",
         )
+    chosen = (ground or ExtensionGround.COMPLEX.value) if is_complex else ""
+    if chosen and chosen not in {g.value for g in ExtensionGround}:
+        raise ApplicationError(f"{chosen!r} is not a ground the law allows (UK GDPR Article 12A).", field="is_complex")
     with transaction.atomic():
-        try:
-            locked = RightsRequest.objects.select_for_update().get(pk=request_id)
-        except RightsRequest.DoesNotExist:
-            raise ApplicationError("There is no such request.") from None
-        refuse_unless_visible(locked, by)
-        check_version(locked, expected_version)
+        locked = request_lock(request_id, by=by, expected_version=expected_version)
         if by is not None and not locked.is_open:
             raise ApplicationError("This request is finished: nothing more can be recorded on it.")
-        if locked.is_complex == is_complex:
+        others = _numerous_with(locked, numerous_with) if chosen == ExtensionGround.NUMEROUS else []
+        if chosen == ExtensionGround.NUMEROUS and not others:
+            raise ApplicationError(
+                "Choose the other requests from the same person that make this one of numerous requests.",
+                field="numerous_with",
+            )
+        current_others = sorted(locked.numerous_with.values_list("pk", flat=True))
+        if (
+            locked.extension_ground == chosen
+            and locked.is_complex == is_complex
+            and (current_others == sorted(o.pk for o in others))
+        ):
             raise ApplicationError(
                 "It is already marked complex." if is_complex else "It is not marked complex.", field="is_complex"
             )
         locked.is_complex = is_complex
+        locked.extension_ground = chosen
         locked.complex_reason = reason if is_complex else ""
         locked.full_clean()
         locked.version += 1
-        change = f"Marked complex: {reason}" if is_complex else f"No longer complex: {reason}"
+        if not is_complex:
+            change = f"No longer complex: {reason}"
+        elif chosen == ExtensionGround.NUMEROUS:
+            change = f"One of numerous requests ({', '.join(o.reference for o in others)}): {reason}"
+        else:
+            change = f"Marked complex: {reason}"
         locked._change_reason = change[:100]  # type: ignore[attr-defined]
         locked._history_user = by  # type: ignore[attr-defined]
         locked.save()
+        locked.numerous_with.set(others)
         notices_clear_obsolete(request=locked, by=by)
     return locked
+
+
+def numerous_candidates(request: RightsRequest) -> list[RightsRequest]:
+    """The same person's other requests, which may make this one of numerous requests (UK GDPR Art 12A).
+
+    The person is whoever made the request: the requester, or the data subject asking for themselves;
+    "the same" is the same person on record, or one with the same name and date of birth (or, with no
+    date of birth, the same name and address) logged again as a new person.
+    """
+    asker: Person = request.requester if request.requester is not None else request.subject
+    same_person = Q(requester_id=asker.pk) | Q(requester__isnull=True, subject_id=asker.pk)
+    if asker.date_of_birth is not None:
+        same_person |= Q(requester__full_name__iexact=asker.full_name, requester__date_of_birth=asker.date_of_birth)
+        same_person |= Q(
+            requester__isnull=True,
+            subject__full_name__iexact=asker.full_name,
+            subject__date_of_birth=asker.date_of_birth,
+        )
+    elif asker.address.strip():
+        same_person |= Q(requester__full_name__iexact=asker.full_name, requester__address__iexact=asker.address)
+        same_person |= Q(
+            requester__isnull=True, subject__full_name__iexact=asker.full_name, subject__address__iexact=asker.address
+        )
+    return list(RightsRequest.objects.filter(same_person).exclude(pk=request.pk).order_by("received", "pk"))
+
+
+def _numerous_with(request: RightsRequest, ids: Sequence[int]) -> list[RightsRequest]:
+    allowed = {candidate.pk: candidate for candidate in numerous_candidates(request)}
+    wanted = {int(pk) for pk in ids}
+    strangers = wanted - allowed.keys()
+    if strangers:
+        raise ApplicationError(
+            "Only requests made by the same person can make this one of numerous requests.", field="numerous_with"
+        )
+    return [allowed[pk] for pk in sorted(wanted)]

@@ -3,7 +3,7 @@
 A closed request is kept for REQUEST_RETENTION_DAYS after it closed, then destroyed on a Manager's
 confirmation: the request, its letters, evidence, clock, steps, views, notices and people (unless
 another request still names them), every history row of them, the higher layers' records through
-requests_app.retention_parts, and the request's subject searches. One anonymous RequestStatistic row
+requests_app.retention_registry, and the request's subject searches. One anonymous RequestStatistic row
 is left, and a certificate of what went, when, by whom and how. Files go only after the commit.
 """
 
@@ -14,7 +14,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
@@ -23,24 +22,30 @@ from django.db import transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
-from requests_app import roles
+from core import roles
+from core.retention import due_list_refresh, retention_days_setting
+from core.roles import require_role
+from core.text import day_text
 from requests_app.models import (
     FINISHED_STATUSES,
     ClockEvent,
     ClockEventKind,
     Evidence,
     Letter,
+    Message,
     Notice,
+    OneTimeCode,
     Person,
     RequestDestructionCertificate,
     RequestRetentionDue,
     RequestStatistic,
     RequestView,
     RightsRequest,
+    StatusLink,
+    StatusPageEvent,
     TransitionEvent,
 )
-from requests_app.retention_parts import delete_with_history, retention_parts, stored_files
-from requests_app.services.requests import require_role
+from requests_app.retention_registry import delete_with_history, retention_parts, stored_files
 from rights import ApplicationError, RightKind
 from rights.retention import answered_on_time, request_destruction_due, request_is_due
 
@@ -55,7 +60,7 @@ def request_set_legal_hold(
 
     UK GDPR Art 17(3)(e) and Art 5(1)(e): kept for as long as a complaint, claim or inquiry needs it.
     """
-    from requests_app.services.transitions import check_version, refuse_unless_visible
+    from requests_app.services.locking import request_lock
 
     require_role(by, roles.MANAGER, action="place or lift a legal hold")
     reason = reason.strip()
@@ -65,12 +70,7 @@ def request_set_legal_hold(
             field="legal_hold_reason",
         )
     with transaction.atomic():
-        try:
-            locked = RightsRequest.objects.select_for_update().get(pk=request_id)
-        except RightsRequest.DoesNotExist:
-            raise ApplicationError("There is no such request.") from None
-        refuse_unless_visible(locked, by)
-        check_version(locked, expected_version)
+        locked = request_lock(request_id, by=by, expected_version=expected_version)
         if locked.legal_hold == hold:
             raise ApplicationError(
                 "The request is already on legal hold." if hold else "The request is not on legal hold."
@@ -92,16 +92,9 @@ def _manager(by: User | None, *, action: str) -> User:
     return by
 
 
-def _fmt(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def retention_days() -> int:
     """The REQUEST_RETENTION_DAYS setting: days a closed request is kept after it closed."""
-    days = getattr(settings, "REQUEST_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
-    if not isinstance(days, int) or isinstance(days, bool) or days < 0:
-        raise ApplicationError(f"REQUEST_RETENTION_DAYS must be a whole number of days, 0 or more (it is {days!r}).")
-    return days
+    return retention_days_setting("REQUEST_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
 
 
 def closed_on(request: RightsRequest) -> dt.date | None:
@@ -163,20 +156,13 @@ def requests_due(*, today: dt.date) -> list[DueRequest]:
 
 def request_retention_refresh(*, today: dt.date) -> list[RequestRetentionDue]:
     """The daily list: a RequestRetentionDue for each closed request now due, with what blocks it as of today."""
-    listed: list[RequestRetentionDue] = []
-    with transaction.atomic():
-        for item in requests_due(today=today):
-            blocked = "; ".join(item.blocked)
-            row, created = RequestRetentionDue.objects.select_for_update().get_or_create(
-                request=item.request, defaults={"due_on": item.due_on, "listed_on": today, "blocked_reason": blocked}
-            )
-            if not created and (row.blocked_reason != blocked or row.due_on != item.due_on):
-                row.blocked_reason = blocked
-                row.due_on = item.due_on
-                row._change_reason = "Daily retention listing"  # type: ignore[attr-defined]
-                row.save()
-            listed.append(row)
-    return listed
+    return due_list_refresh(
+        RequestRetentionDue,
+        owner="request",
+        items=[(item.request, item.due_on, "; ".join(item.blocked)) for item in requests_due(today=today)],
+        today=today,
+        reason="Daily retention listing",
+    )
 
 
 # Destruction ------------------------------------------------------------------------------------------------
@@ -273,7 +259,7 @@ def request_destroy(*, request_id: int, by: User | None, today: dt.date | None =
             raise ApplicationError(f"{locked.reference} is still open: only a closed request is destroyed.")
         due_on = request_destruction_due(closed, retention_days())
         if due_on > today:
-            raise ApplicationError(f"{locked.reference} is not due for destruction until {_fmt(due_on)}.")
+            raise ApplicationError(f"{locked.reference} is not due for destruction until {day_text(due_on)}.")
         if locked.legal_hold:
             raise ApplicationError(
                 f"Not destroyed: {locked.reference} is on legal hold ({locked.legal_hold_reason}). Lift the hold first."
@@ -300,6 +286,13 @@ def request_destroy(*, request_id: int, by: User | None, today: dt.date | None =
         tally.add("steps", delete_with_history(TransitionEvent.objects.filter(request=locked)))
         tally.add("clock events", delete_with_history(ClockEvent.objects.filter(request=locked)))
         tally.add("evidence", delete_with_history(Evidence.objects.filter(request=locked)))
+        tally.add("status page events", delete_with_history(StatusPageEvent.objects.filter(link__request=locked)))
+        tally.add(
+            "one-time codes",
+            delete_with_history(OneTimeCode.objects.filter(Q(status_link__request=locked) | Q(request=locked))),
+        )
+        tally.add("status links", delete_with_history(StatusLink.objects.filter(request=locked)))
+        tally.add("messages", delete_with_history(Message.objects.filter(request=locked)))
         tally.add("letters", delete_with_history(Letter.objects.filter(request=locked)))
         people = sorted({pk for pk in (locked.subject_id, locked.requester_id) if pk is not None})
         tally.add("requests", delete_with_history(RightsRequest.objects.filter(pk=locked.pk)))
@@ -330,7 +323,7 @@ def request_destroy(*, request_id: int, by: User | None, today: dt.date | None =
             kind=kind,
             closed_on=closed,
             due_on=due_on,
-            what=f"Closed request {reference} ({RightKind(kind).label}, closed {_fmt(closed)}): {what}.",
+            what=f"Closed request {reference} ({RightKind(kind).label}, closed {day_text(closed)}): {what}.",
             how=(
                 "Rows deleted from the database with every earlier version in their change history "
                 f"({tally.history_rows} history rows); {len(files)} stored files deleted once the deletion was "

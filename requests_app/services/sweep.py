@@ -26,7 +26,8 @@ from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from requests_app import roles
+from core import roles
+from core.text import day_text
 from requests_app.models import (
     FINISHED_STATUSES,
     MACHINES,
@@ -38,8 +39,8 @@ from requests_app.models import (
     Status,
     TransitionEvent,
 )
-from requests_app.services.notices import NoticeDraft, WrittenNotice, day_text, notices_email_queue, notices_insert
-from requests_app.sweep_parts import SweepContext, sweep_parts
+from requests_app.services.notices import NoticeDraft, WrittenNotice, notices_email_queue, notices_insert
+from requests_app.sweep_registry import SweepContext, sweep_parts
 
 # The printed lines, in order (docs/sweep.md): things found this run, not notices (one per recipient).
 COUNT_LINES = ("reminders", "escalations", "extension prompts", "chasers", "closure flags")
@@ -59,6 +60,7 @@ ADVISORY_LOCK_KEY = 0x52445357  # "RDSW": one sweep at a time on PostgreSQL
 WAITING_WHAT = {
     Status.AWAITING_IDENTITY.value: "proof of identity or authority",
     Status.AWAITING_CLARIFICATION.value: "clarification",
+    Status.AWAITING_FEE.value: "fee",
 }
 
 
@@ -95,7 +97,7 @@ class SweepResult:
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
+        return sum(self.counts[name] for name in COUNT_LINES)
 
     def lines(self) -> list[str]:
         """What the command prints: a stable `name: value` per line (docs/sweep.md)."""
@@ -108,6 +110,8 @@ class SweepResult:
             *(f"{name}: {self.counts[name]}" for name in COUNT_LINES),
             f"total: {self.total}",
             f"notices: {self.notices}",
+            # Lines a registered part adds (e.g. "agency escalations"), after the fixed ones: never in `total`.
+            *(f"{name}: {count}" for name, count in self.counts.items() if name not in COUNT_LINES),
         ]
 
     def as_dict(self) -> dict[str, Any]:
@@ -309,7 +313,7 @@ def _running_drafts(
         )
     start: dt.date = row["clock_started"] or row["received"]
     if (
-        row["is_complex"]  # issue 6: only a complex request (or one of numerous) may be extended (Art 12A)
+        row["is_complex"]  # only a complex request (or one of numerous) may be extended (Art 12A)
         and not row["extended"]
         and row["status"] in extendable.get(row["kind"], frozenset())
         and extension_prompt_due(
@@ -415,6 +419,9 @@ def sweep_run(*, today: dt.date | None = None, batch_size: int | None = None, em
         _sweep_running(result, policy=policy, staff=staff)
         _sweep_waiting(result, policy=policy, staff=staff)
         context = SweepContext(today=today, run=result.run, batch_size=policy.batch_size)
+        for part in sweep_parts():
+            for name in part.counts:
+                result.counts.setdefault(name, 0)  # a part's own line is printed even when it found nothing
         for part in sweep_parts():
             for name, count in part.run(context).items():
                 result.counts[name] = result.counts.get(name, 0) + count

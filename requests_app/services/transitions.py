@@ -18,7 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import Transition
 
-from requests_app import roles
+from core import roles
+from core.roles import AnyUser
+from core.text import day_text
 from requests_app.access import request_is_visible_to
 from requests_app.guards import Allowed, Guard
 from requests_app.models import (
@@ -34,11 +36,11 @@ from requests_app.models import (
     machine_for,
 )
 from requests_app.models.machines import StepInfo
-from requests_app.roles import AnyUser
-from requests_app.services import effects, letters
+from requests_app.services import effects, fees, letters
 from requests_app.services.clock import clock_event_add, request_refresh_due_date
+from requests_app.services.locking import RESTRICTED_MESSAGE, request_lock
 from requests_app.services.notices import notices_clear_obsolete
-from rights import ApplicationError, RightKind
+from rights import ApplicationError, FeeBasis, RightKind
 from rights.effects import ErasureMethod, RestrictionBasis
 
 HISTORY_REASON_LENGTH = 100  # simple_history's change-reason column
@@ -56,12 +58,18 @@ MISSING_INPUT = {
     "decision_reasons": "Give the reasons for the decision: they go in the letter to the requester.",
     "supplementary_statement": "Enter the requester's supplementary statement.",
     "clarification_question": "Say exactly what needs clarifying, and why: it goes in the letter to the requester.",
+    "clarification_reason": "Say why clarification is needed (never as a matter of routine): it goes in the letter.",
     "extension_reason": "Give the reasons for the extension: they go in the letter to the requester.",
     "method": "Choose how the letter is sent.",
     "received_on": "Enter the date the requester's answer arrived: the clock restarts from that day.",
     "incoming_letter": "Choose the letter it came in.",
     "erasure_method": "Choose how the data is erased: destroyed or anonymised.",
     "restriction_basis": "Choose the Article 18(1) condition that applies.",
+    "fee_basis": "Choose the ground for the fee: manifestly unfounded or excessive (Art 12(5)(a)), or further copies "
+    "(Art 15(3)).",
+    "fee_amount": "Enter the fee, in pounds and pence.",
+    "fee_reason": "Say why a fee is charged and how it is worked out from the administrative costs: it goes in the letter.",
+    "paid_on": "Enter the date the fee arrived: the month runs from that day.",
 }
 
 
@@ -259,83 +267,57 @@ def _clock_facts(
     (R5; UK GDPR Art 12A): a day's delay in recording it must not add a day.
     """
     letter = incoming_letter_for(machine, inputs.get("incoming_letter"))
-    raw = inputs.get("received_on")
+    raw = inputs.get("received_on") or inputs.get("paid_on")
     if raw is None:
         return today, letter
+    field = "received_on" if "received_on" in inputs else "paid_on"
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:
-        raise ApplicationError(f"{raw!r} is not a date like 2026-03-16.", field="received_on") from None
+        raise ApplicationError(f"{raw!r} is not a date like 2026-03-16.", field=field) from None
     if day > today:
-        raise ApplicationError(
-            "The answer cannot have arrived in the future: enter the day it arrived.", field="received_on"
-        )
+        raise ApplicationError("The answer cannot have arrived in the future: enter the day it arrived.", field=field)
     if info.clock == ClockEventKind.CLARIFICATION_ANSWERED:
         asked = machine.clock_events.filter(event=ClockEventKind.CLARIFICATION_ASKED).order_by("-date", "-pk").first()
         if asked is not None and day < asked.date:
             raise ApplicationError(
-                f"The answer cannot have arrived before the question was asked, on {asked.date:%d %B %Y}.",
-                field="received_on",
+                f"The answer cannot have arrived before the question was asked, on {day_text(asked.date)}.",
+                field=field,
             )
     if day < machine.received:
         raise ApplicationError(
-            f"The answer cannot have arrived before the request did ({machine.received:%d %B %Y}).",
-            field="received_on",
+            f"The answer cannot have arrived before the request did ({day_text(machine.received)}).",
+            field=field,
         )
     if letter is not None and letter.date != day:
         raise ApplicationError(
-            f"The letter chosen arrived on {letter.date:%d %B %Y}, not {day:%d %B %Y}: choose the letter the "
+            f"The letter chosen arrived on {day_text(letter.date)}, not {day_text(day)}: choose the letter the "
             "answer came in, or correct the date.",
             field="incoming_letter",
         )
     return day, letter
 
 
-def _lock(request_id: int) -> RightsRequest:
-    try:
-        return RightsRequest.objects.select_for_update().get(pk=request_id)
-    except RightsRequest.DoesNotExist:
-        raise ApplicationError("There is no such request.") from None
-
-
-RESTRICTED_MESSAGE = "This request is restricted: only the Manager and the assigned caseworker can act on it."
-
-
-def refuse_unless_visible(locked: RightsRequest, user: AnyUser | None) -> None:
-    """Refuse anyone who may not open the request before telling them anything about it (its version, its status)."""
-    if user is None or request_is_visible_to(locked, user):
-        return
-    if not roles.is_team_member(user):
-        raise ApplicationError("Only the Manager or a caseworker can act on requests.")
-    raise ApplicationError(RESTRICTED_MESSAGE)
-
-
-def check_version(locked: RightsRequest, expected_version: int | None) -> None:
-    """Optimistic locking: refuse to act on a page that was loaded before someone else's change."""
-    if expected_version is None or expected_version == locked.version:
-        return
-    last = locked.history.first()
-    who = "the system"
-    when = ""
-    if last is not None:
-        if last.history_user is not None:
-            who = last.history_user.get_full_name() or last.history_user.get_username()
-        when = f" at {timezone.localtime(last.history_date):%H:%M on %d %B %Y}"
-    raise ApplicationError(
-        f"Someone else changed this request while you were working on it: {who}{when}; it is now "
-        f"{Status(locked.status).label.lower()}. Reload the page to see their change; nothing you entered was saved."
-    )
-
-
-def _event_reason(info: StepInfo, inputs: dict[str, str], machine: RightsRequest) -> str:
-    """The "why" on the event row: what the person taking the step wrote."""
+def _event_reason(info: StepInfo, inputs: dict[str, str], machine: RightsRequest, *, with_why: bool = True) -> str:
+    """The "why" on the event row: what the person taking the step wrote (the clock event keeps the question only)."""
     parts: list[str] = []
     if "refusal_ground" in inputs:
         parts.append(RefusalGround(inputs["refusal_ground"]).label + ".")
-    for name in ("reason", "clarification_question", "extension_reason", "decision_reasons", "supplementary_statement"):
+    if "fee_basis" in inputs:
+        parts.append(f"{FeeBasis(inputs['fee_basis']).label}: {inputs.get('fee_amount', '')}.")
+    for name in (
+        "reason",
+        "clarification_question",
+        "extension_reason",
+        "fee_reason",
+        "decision_reasons",
+        "supplementary_statement",
+    ):
         if name in info.needs and inputs.get(name):
             parts.append(inputs[name])
             break
+    if with_why and "clarification_reason" in info.needs and inputs.get("clarification_reason"):
+        parts.append(f"Why: {inputs['clarification_reason']}")  # the ICO: never asked for on a blanket basis
     return " ".join(parts)
 
 
@@ -366,17 +348,20 @@ def request_transition(
     data: dict[str, str] | None = None,
     today: dt.date | None = None,
     record_only: bool = False,
+    at: dt.datetime | None = None,
 ) -> RightsRequest:
     """Take one step of the request's state machine, with its letter, clock event and event row, or refuse and save nothing.
 
     record_only: the step is a record of the past (importing a case file, which brings its own
     letters and clock), so no letter is generated and no clock event written.
+    at: with record_only, when the step was taken in the past (an imported register's dates): the
+    event row, the history row and a closure are stamped then, so the reports count the step then.
     """
     today = today or timezone.localdate()
+    if at is not None and not record_only:
+        raise ValueError("a step can be dated in the past only as a record (record_only)")
     with transaction.atomic():
-        machine = machine_for(_lock(request_id))
-        refuse_unless_visible(machine, user)  # first: a stale page must not tell a stranger who changed it
-        check_version(machine, expected_version)
+        machine = machine_for(request_lock(request_id, by=user, expected_version=expected_version))
         _set_today(machine, today)
         machine._record_only = record_only  # type: ignore[attr-defined]  # read by the held-data guards
         fsm_transition = _find_step(machine, transition)
@@ -389,6 +374,7 @@ def request_transition(
             if name in info.needs:
                 setattr(machine, name, inputs.get(name, ""))  # the step's record is exactly what was entered
         clock_date, clock_letter = _clock_facts(machine, info, inputs, today)
+        fees.fee_inputs_check(request=machine, transition=transition, inputs=inputs)
         if machine.status == Status.AWAITING_CLARIFICATION:
             request_refresh_due_date(request=machine, today=today)
         blockers = _blockers(machine, fsm_transition, with_inputs=True)
@@ -397,7 +383,10 @@ def request_transition(
 
         from_status = machine.status
         was_restricted = machine.processing_restricted
+        closed_before = machine.closed_at
         getattr(machine, transition)()
+        if at is not None and machine.closed_at != closed_before:
+            machine.closed_at = at  # the day the register says it closed: retention counts from it
         by = user if isinstance(user, User) else None
         # The step's effect on held data (Art 16-18, 21), in this transaction: a refusal from reviews undoes the step.
         done = (
@@ -415,7 +404,9 @@ def request_transition(
                 event=info.clock,
                 date=clock_date,
                 by=by,
-                reason=reason,
+                reason=reason
+                if "clarification_reason" not in info.needs
+                else _event_reason(info, inputs, machine, with_why=False),
                 letter=clock_letter,
                 today=today,
             )
@@ -424,9 +415,12 @@ def request_transition(
         change = f"{info.label}: {reason}" if reason else info.label
         machine._change_reason = change[:HISTORY_REASON_LENGTH]  # type: ignore[attr-defined]
         machine._history_user = by  # type: ignore[attr-defined]
+        if at is not None:
+            machine._history_date = at  # type: ignore[attr-defined]  # read by simple_history
         machine.__class__ = RightsRequest  # simple_history listens to the concrete model's post_save, not the proxy's
         machine.save()
         told_on = today
+        letter: Letter | None = None
         if info.letter is not None and not record_only:
             letter = letters.letter_generate(
                 request=machine,
@@ -440,6 +434,15 @@ def request_transition(
             if clock_event is not None:
                 clock_event.letter = letter  # the letter that caused the clock to move (R5, R6)
                 clock_event.save()
+        if transition in fees.FEE_STEPS:
+            fees.fee_step_record(
+                request=machine,
+                transition=transition,
+                inputs=inputs,
+                letter=letter,
+                day=clock_date if transition == "fee_paid" else today,
+                by=by,
+            )
         if not record_only:
             # UK GDPR Art 18(3): a restriction this step ends is lifted only now the letter has told the requester.
             lifted = effects.effect_after_letter(
@@ -452,16 +455,19 @@ def request_transition(
                 today=today,
             )
             reason = " ".join(part for part in (reason, lifted) if part)
-        TransitionEvent.objects.create(
+        event = TransitionEvent(
             request=machine,
             transition=transition,
             from_status=from_status,
             to_status=machine.status,
             by=by,
-            at=timezone.now(),
+            at=at or timezone.now(),
             reason=reason,
         )
-        # Issue 6: reminders that no longer apply (a moved due date, an answer given, the end) go in the same transaction.
+        if at is not None:
+            event._history_date = at  # type: ignore[attr-defined]
+        event.save()
+        # Reminders that no longer apply (a moved due date, an answer given, the end) go in the same transaction.
         notices_clear_obsolete(request=machine, by=by)
     return machine
 

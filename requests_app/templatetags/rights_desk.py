@@ -5,16 +5,27 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.conf import settings
 
+from requests_app.context_processors import LazyCalendar
 from requests_app.models import Status
 from rights import age_on as rights_age_on
+from rights import internal_target as rights_internal_target
 
 register = template.Library()
+
+
+@register.filter
+def revealing(form: object, name: str) -> object:
+    """A radio question's radios with the questions each reveals (core.forms.GovukForm.revealing)."""
+    return form.revealing(name)  # type: ignore[attr-defined]
+
 
 _TAG_COLOURS = {
     Status.RECEIVED: "govuk-tag--teal",
     Status.AWAITING_IDENTITY: "govuk-tag--yellow",
     Status.AWAITING_CLARIFICATION: "govuk-tag--yellow",
+    Status.AWAITING_FEE: "govuk-tag--yellow",
     Status.IN_PROGRESS: "",
     Status.GATHERING_RECORDS: "",
     Status.ASSESSING: "",
@@ -43,6 +54,14 @@ def status_tag_class(status: str) -> str:
 
 
 @register.filter
+def gov_date(value: dt.date | None) -> str:
+    """'4 January 2027': the one date format of the service (GOV.UK style: no leading zero, month in full)."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+@register.filter
 def long_date(value: dt.date | None) -> str:
     """'Friday 27 March 2026', the GOV.UK style for dates."""
     if value is None:
@@ -52,10 +71,8 @@ def long_date(value: dt.date | None) -> str:
 
 @register.filter
 def short_date(value: dt.date | None) -> str:
-    """'27 Mar 2026', for tables."""
-    if value is None:
-        return ""
-    return f"{value.day} {value:%b %Y}"
+    """Tables use the service's one date format too ('27 March 2026'): see gov_date."""
+    return gov_date(value)
 
 
 @register.filter
@@ -87,3 +104,15 @@ def age_on(date_of_birth: dt.date | None, today: dt.date) -> int | str:
     if date_of_birth is None or today < date_of_birth:
         return ""
     return rights_age_on(date_of_birth, today)
+
+
+@register.filter
+def internal_target(due: dt.date | None, calendar: LazyCalendar | None) -> dt.date | None:
+    """The team's target date before the statutory due date (rights.internal_target); None when the setting is 0.
+
+    `calendar` is the page's `target_calendar`, read at most once a page and only when a target is shown.
+    """
+    days: int = settings.INTERNAL_TARGET_WORKING_DAYS
+    if due is None or days <= 0 or not isinstance(calendar, LazyCalendar):
+        return None
+    return rights_internal_target(due, days, calendar.get())

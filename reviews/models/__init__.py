@@ -19,6 +19,7 @@ from reviews.models.holdings import (
     AgencyKind,
     AgencySubmission,
     Category,
+    DataSubject,
     DataSubjectRecord,
     HeldCategory,
     NameKey,
@@ -31,6 +32,7 @@ from reviews.models.holdings import (
     SourceAgency,
     SubmissionType,
 )
+from reviews.models.imports import HoldingsImport, ImportStatus
 from reviews.models.retention import (
     ERASURE_METHOD_CHOICES,
     CertificateKind,
@@ -43,6 +45,7 @@ from reviews.models.search import (
     SubjectSearchHit,
     SubjectSearchRun,
 )
+from reviews.models.views_log import HoldingView
 
 __all__ = [
     "EFFECT_CHOICES",
@@ -54,12 +57,16 @@ __all__ = [
     "CertificateKind",
     "Correction",
     "DataShare",
+    "DataSubject",
     "DataSubjectRecord",
     "DestructionCertificate",
     "DestructionDue",
     "DueStatus",
     "HeldCategory",
     "HitDecision",
+    "HoldingView",
+    "HoldingsImport",
+    "ImportStatus",
     "NameKey",
     "NotificationMethod",
     "NotificationStatus",

@@ -152,10 +152,47 @@ class RecordStatus(models.TextChoices):
     DESTROYED = "destroyed", "Destroyed"
 
 
+class DataSubject(models.Model):
+    """One person the partnership holds records about, across agencies and reviews.
+
+    Records are linked to a person when they are entered or imported and the name and date of birth
+    match one already held (reviews.matching); a doubtful match gets a new person, never a guess.
+    No names are kept here: they stay on the records, which erasure empties.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "data subject"
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"DS-{self.pk:06d}" if self.pk else "DS-(new)"
+
+
 class DataSubjectRecord(models.Model):
     """A person an agency submission is about. Erased records stay as empty tombstones so audit rows can point at them."""
 
     submission = models.ForeignKey(AgencySubmission, on_delete=models.PROTECT, related_name="subjects")
+    subject = models.ForeignKey(
+        DataSubject, on_delete=models.PROTECT, null=True, blank=True, related_name="records", verbose_name="person"
+    )
+    agency_reference = models.CharField(
+        max_length=100, blank=True, help_text="The agency's own reference for the record, unique within the agency."
+    )
+    title = models.CharField(max_length=200, blank=True, help_text="What the record is, in the agency's words.")
+    record_date = models.DateField(null=True, blank=True)
+    ncnd = models.BooleanField(
+        "neither confirm nor deny",
+        default=False,
+        help_text="Set by a Manager: never shown in a letter, a pack, an Art 15 page or a count shown outside.",
+    )
+    ncnd_reason = models.TextField(blank=True)
     full_name = models.CharField(max_length=200)
     previous_names = models.TextField(blank=True, help_text="One name per line.")
     date_of_birth = models.DateField(null=True, blank=True)
@@ -172,6 +209,7 @@ class DataSubjectRecord(models.Model):
             models.Index(fields=["date_of_birth"]),
             models.Index(fields=["postcode"]),
             models.Index(fields=["status"]),
+            models.Index(fields=["agency_reference"]),
         ]
 
     def __str__(self) -> str:
@@ -218,6 +256,7 @@ class HeldCategory(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name_plural = "held categories"
         ordering = ["record", "category"]
         constraints = [models.UniqueConstraint(fields=["record", "category"], name="reviews_heldcategory_unique")]
         indexes = [models.Index(fields=["category"])]

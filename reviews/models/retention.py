@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.models import DestructionCertificateBase, RetentionDue
 from reviews.models.holdings import DataSubjectRecord, Review
 from rights.effects import ErasureMethod
 
@@ -18,13 +18,12 @@ class CertificateKind(models.TextChoices):
 ERASURE_METHOD_CHOICES = [(ErasureMethod.DESTROY.value, "Destroyed"), (ErasureMethod.ANONYMISE.value, "Anonymised")]
 
 
-class DestructionCertificate(models.Model):
+class DestructionCertificate(DestructionCertificateBase):
     """What was destroyed, when, by whom and how: references and counts only, no personal data."""
 
     kind = models.CharField(max_length=20, choices=CertificateKind.choices)
     method = models.CharField(max_length=20, choices=ERASURE_METHOD_CHOICES, default=ErasureMethod.DESTROY.value)
     what = models.TextField(help_text="References and counts, never names.")
-    how = models.TextField()
     review = models.ForeignKey(Review, on_delete=models.PROTECT, null=True, blank=True, related_name="certificates")
     record = models.ForeignKey(
         DataSubjectRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="certificates"
@@ -34,20 +33,10 @@ class DestructionCertificate(models.Model):
     records = models.PositiveIntegerField(default=0)
     category_entries = models.PositiveIntegerField(default=0)
     history_rows_cleared = models.PositiveIntegerField(default=0)
-    destroyed_at = models.DateTimeField()
-    destroyed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    destroyed_by_name = models.CharField(max_length=150, help_text="The username, kept if the account is renamed.")
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-destroyed_at", "-pk"]
-
-    def __str__(self) -> str:
-        return self.reference
-
-    @property
-    def reference(self) -> str:
-        return f"DC-{self.destroyed_at:%Y}-{self.pk:05d}" if self.pk else "DC-(new)"
 
 
 class DueStatus(models.TextChoices):
@@ -55,14 +44,11 @@ class DueStatus(models.TextChoices):
     DESTROYED = "destroyed", "Destroyed"
 
 
-class DestructionDue(models.Model):
+class DestructionDue(RetentionDue):
     """A review whose agency data has reached the end of its retention, listed by the daily sweep."""
 
     review = models.OneToOneField(Review, on_delete=models.PROTECT, related_name="destruction_due")
-    due_on = models.DateField()
-    listed_on = models.DateField()
     status = models.CharField(max_length=20, choices=DueStatus.choices, default=DueStatus.DUE)
-    blocked_reason = models.TextField(blank=True, help_text="Why it cannot be destroyed yet, as of the last sweep.")
     certificate = models.OneToOneField(
         DestructionCertificate, on_delete=models.PROTECT, null=True, blank=True, related_name="due"
     )

@@ -25,6 +25,18 @@ class SubjectSearchRun(models.Model):
     candidates_capped = models.BooleanField(
         default=False, help_text="More records shared a key than one search compares: only the strongest were scored."
     )
+    # The search's scope (UK GDPR Art 15(1A)): recorded after the run, and what an access request's sign-off reads.
+    holdings_and_agencies = models.TextField(
+        blank=True, help_text="Which holdings and partner agencies the search covered."
+    )
+    date_from = models.DateField(null=True, blank=True, help_text="Earliest date searched; empty for no limit.")
+    date_to = models.DateField(null=True, blank=True, help_text="Latest date searched; empty for no limit.")
+    exclusions = models.TextField(blank=True, help_text="What was left out of the search, and why.")
+    cap_reason = models.TextField(blank=True, help_text="Why the cap on the number of hits shown was enough.")
+    scope_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    scope_recorded_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -36,6 +48,10 @@ class SubjectSearchRun(models.Model):
     @property
     def previous_name_list(self) -> list[str]:
         return [line.strip() for line in self.previous_names.splitlines() if line.strip()]
+
+    @property
+    def scope_recorded(self) -> bool:
+        return self.scope_recorded_at is not None
 
 
 class HitDecision(models.TextChoices):

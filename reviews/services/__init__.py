@@ -27,12 +27,16 @@ from reviews.services.erasure import (
 from reviews.services.holdings import (
     agency_create,
     assert_usable,
+    holding_view_record,
+    record_set_ncnd,
     review_conclude,
     review_create,
     review_set_legal_hold,
+    review_update,
     subject_add_to_review,
     subject_export,
     subject_record_create,
+    subject_record_update,
     submission_create,
 )
 from reviews.services.request_effects import (
@@ -42,7 +46,13 @@ from reviews.services.request_effects import (
     request_restrict,
     request_restriction_lift,
 )
-from reviews.services.searches import search_hit_decide, search_run_create, search_runs_purge
+from reviews.services.searches import (
+    SearchScope,
+    search_hit_decide,
+    search_run_create,
+    search_run_record_scope,
+    search_runs_purge,
+)
 
 __all__ = [
     "ERASED_HIT_REASON",
@@ -51,11 +61,14 @@ __all__ = [
     "ErasureCounts",
     "Rectified",
     "Restricted",
+    "SearchScope",
     "agency_create",
     "assert_usable",
+    "holding_view_record",
     "holds_blocking",
     "notification_mark_not_required",
     "notification_mark_sent",
+    "record_set_ncnd",
     "record_wipe",
     "request_erase",
     "request_objection_uphold",
@@ -66,14 +79,17 @@ __all__ = [
     "review_conclude",
     "review_create",
     "review_set_legal_hold",
+    "review_update",
     "search_hit_decide",
     "search_run_create",
+    "search_run_record_scope",
     "search_runs_purge",
     "subject_add_to_review",
     "subject_erase",
     "subject_export",
     "subject_objection_uphold",
     "subject_record_create",
+    "subject_record_update",
     "subject_rectify",
     "subject_restrict",
     "submission_create",

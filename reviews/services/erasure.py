@@ -76,14 +76,32 @@ def record_wipe(record: DataSubjectRecord, *, method: ErasureMethod, reason: str
     record.date_of_birth = None
     record.address = ""
     record.postcode = ""
+    record.title = ""  # free text; the agency's reference stays, so a re-import cannot bring the record back
+    record.ncnd_reason = ""
     record.status = RecordStatus.DESTROYED if method is ErasureMethod.DESTROY else RecordStatus.ANONYMISED
     record.erased_at = now
     _reason(record, reason)
     record.save()
     cleared += (
         DataSubjectRecord.history.model.objects.filter(id=record.pk)
-        .exclude(full_name=placeholder, previous_names="", date_of_birth=None, address="", postcode="")
-        .update(full_name=placeholder, previous_names="", date_of_birth=None, address="", postcode="")
+        .exclude(
+            full_name=placeholder,
+            previous_names="",
+            date_of_birth=None,
+            address="",
+            postcode="",
+            title="",
+            ncnd_reason="",
+        )
+        .update(
+            full_name=placeholder,
+            previous_names="",
+            date_of_birth=None,
+            address="",
+            postcode="",
+            title="",
+            ncnd_reason="",
+        )
     )
     for correction in Correction.objects.filter(record=record):
         correction.old_value = correction.new_value = ""

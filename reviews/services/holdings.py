@@ -11,13 +11,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from reviews.access import require_manager, require_worker
+from reviews.matching import SubjectIndex
 from reviews.models import (
     AgencyKind,
     AgencySubmission,
     Category,
     DataShare,
+    DataSubject,
     DataSubjectRecord,
     HeldCategory,
+    HoldingView,
     NameKey,
     RecordStatus,
     Review,
@@ -27,7 +30,7 @@ from reviews.models import (
     SubmissionType,
 )
 from reviews.search import name_keys, postcode_of
-from reviews.services.common import _fmt, _reason
+from reviews.services.common import _fmt, _lock_held, _reason
 from reviews.subjects import PersonRestriction, person_restrictions
 from rights import ApplicationError
 
@@ -166,8 +169,18 @@ def subject_record_create(
         categories.setdefault(Category.ADDRESS, "")
     with transaction.atomic():
         _refuse_restricted_person(full_name.strip(), [full_name, *previous_names], date_of_birth)
+        match = SubjectIndex.around([full_name, *previous_names], date_of_birth).match(
+            [full_name, *previous_names], date_of_birth
+        )
+        if match.subject is None:  # a doubtful match gets a new person too: never a guess
+            subject = DataSubject()
+            _reason(subject, "Recorded from an agency submission")
+            subject.save()
+        else:
+            subject = DataSubject.objects.get(pk=match.subject)
         record = DataSubjectRecord(
             submission=submission,
+            subject=subject,
             full_name=full_name.strip(),
             previous_names="\n".join(n.strip() for n in previous_names if n.strip()),
             date_of_birth=date_of_birth,
@@ -293,3 +306,101 @@ def subject_add_to_review(*, record: DataSubjectRecord, submission: AgencySubmis
         address=record.address,
         categories=held,
     )
+
+
+def record_set_ncnd(*, record: DataSubjectRecord, by: User, ncnd: bool, reason: str) -> DataSubjectRecord:
+    """A Manager flags a record neither-confirm-nor-deny, or lifts the flag, saying why.
+
+    While flagged, the record is found by staff searches (marked [NCND]) but never appears in a letter,
+    a pack, its Art 15 section, or a count shown outside (reviews.selectors leaves it out).
+    """
+    require_manager(by, action="flag a record neither-confirm-nor-deny")
+    if not reason.strip():
+        raise ApplicationError("Say why.", field="ncnd_reason")
+    with transaction.atomic():
+        locked = DataSubjectRecord.objects.select_for_update().get(pk=record.pk)
+        if locked.ncnd == ncnd:
+            raise ApplicationError(
+                f"{locked.reference} is {'already' if ncnd else 'not'} flagged neither-confirm-nor-deny."
+            )
+        locked.ncnd = ncnd
+        locked.ncnd_reason = reason.strip() if ncnd else ""
+        _reason(locked, f"{'Flagged' if ncnd else 'Flag lifted'}: neither confirm nor deny ({reason.strip()})")
+        locked.save()
+    return locked
+
+
+# Editing what was entered (data entry; a data subject's rectification goes through subject_rectify) --------
+
+
+def review_update(*, review: Review, by: User, title: str, started: dt.date, reason: str) -> Review:
+    """Change a review's title or start date, saying why (history keeps the old values)."""
+    require_manager(by, action="change a review")
+    if not reason.strip():
+        raise ApplicationError("Say why the review is changed.", field="reason")
+    if started > timezone.localdate():
+        raise ApplicationError("A review cannot start in the future.", field="started")
+    with transaction.atomic():
+        locked = Review.objects.select_for_update().get(pk=review.pk)
+        if locked.concluded and started > locked.concluded:
+            raise ApplicationError("A review cannot start after it concluded.", field="started")
+        locked.title = title.strip()
+        locked.started = started
+        locked.full_clean()
+        _reason(locked, f"Changed: {reason.strip()}")
+        locked.save()
+    return locked
+
+
+def subject_record_update(
+    *,
+    record: DataSubjectRecord,
+    by: User,
+    full_name: str,
+    previous_names: Sequence[str],
+    date_of_birth: dt.date | None,
+    address: str,
+    categories: Sequence[str],
+    reason: str,
+    agency_reference: str = "",
+    title: str = "",
+    record_date: dt.date | None = None,
+) -> DataSubjectRecord:
+    """Correct what was entered about a person in a submission, saying why; history keeps the old values."""
+    require_worker(by, action="change a record")
+    if not reason.strip():
+        raise ApplicationError("Say why the record is changed.", field="reason")
+    unknown = sorted(set(categories) - set(Category.values))
+    if unknown:
+        raise ApplicationError(f"Unknown categories: {', '.join(unknown)}.", field="categories")
+    with transaction.atomic():
+        locked = _lock_held(record)
+        locked.full_name = full_name.strip()
+        locked.previous_names = "\n".join(n.strip() for n in previous_names if n.strip())
+        locked.date_of_birth = date_of_birth
+        locked.address = address.strip()
+        locked.postcode = postcode_of(address)
+        locked.agency_reference = agency_reference.strip()
+        locked.title = title.strip()
+        locked.record_date = record_date
+        locked.full_clean()
+        _reason(locked, f"Changed: {reason.strip()}")
+        locked.save()
+        held = {h.category: h for h in locked.categories.all()}
+        wanted = set(categories) | {Category.NAME.value}
+        for key, entry in held.items():
+            if key not in wanted:
+                _reason(entry, f"Removed: {reason.strip()}")
+                entry.delete()
+        for key in Category.values:
+            if key in wanted and key not in held:
+                entry = HeldCategory(record=locked, category=key, value="")
+                _reason(entry, f"Added: {reason.strip()}")
+                entry.save()
+        _reindex(locked)
+    return locked
+
+
+def holding_view_record(*, user: User, review: Review | None = None, record: DataSubjectRecord | None = None) -> None:
+    """Write one HoldingView row (append-only; the caller has already checked access)."""
+    HoldingView.objects.create(user=user, review=review, record=record)

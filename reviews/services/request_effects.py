@@ -66,7 +66,7 @@ def _subject_records(*, request_reference: str, by: User) -> list[DataSubjectRec
     """The request's confirmed records, after the visibility and search checks; refused when there are none."""
     require_reference_visible(by, request_reference.strip())
     _require_completed_search(request_reference)
-    records = confirmed_sources(request_reference.strip())
+    records = confirmed_sources(request_reference.strip(), include_ncnd=True)  # the right applies to them too
     if not records:
         raise ApplicationError(
             f"Nothing held was confirmed as the data subject's for request {request_reference.strip()}: "

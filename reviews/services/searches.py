@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -77,6 +80,49 @@ def search_hit_decide(*, hit: SubjectSearchHit, by: User, decision: str, note: s
         locked.decided_at = timezone.now()
         locked.decision_note = note.strip()
         _reason(locked, f"Hit {decision}")
+        locked.save()
+    return locked
+
+
+@dataclass(frozen=True)
+class SearchScope:
+    """What a kept search covered (UK GDPR Art 15(1A)): the record an access request's sign-off relies on."""
+
+    holdings_and_agencies: str
+    exclusions: str
+    cap_reason: str
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def search_run_record_scope(*, run: SubjectSearchRun, by: User, scope: SearchScope) -> SubjectSearchRun:
+    """Record (or correct) the scope of a kept search: which holdings and agencies, the dates, what was left out
+    and why, and why the cap on hits was enough (Art 15(1A): a reasonable and proportionate search, recorded)."""
+    require_worker(by, action="record a search's scope")
+    require_reference_visible(by, run.request_reference)
+    if not run.request_reference:
+        raise ApplicationError("Only a search made for a request has a scope to record: search from the request.")
+    fields = {
+        "holdings_and_agencies": ("Say which holdings and agencies the search covered.", scope.holdings_and_agencies),
+        "exclusions": ("Say what was left out of the search and why, or that nothing was.", scope.exclusions),
+        "cap_reason": (f"Say why showing at most {run.hit_limit} hits was enough.", scope.cap_reason),
+    }
+    for field, (message, value) in fields.items():
+        if not value.strip():
+            raise ApplicationError(message, field=field)
+    if scope.date_from and scope.date_to and scope.date_from > scope.date_to:
+        raise ApplicationError("The date range must end on or after the day it starts.", field="date_to")
+    with transaction.atomic():
+        locked = SubjectSearchRun.objects.select_for_update().get(pk=run.pk)
+        locked.holdings_and_agencies = scope.holdings_and_agencies.strip()
+        locked.exclusions = scope.exclusions.strip()
+        locked.cap_reason = scope.cap_reason.strip()
+        locked.date_from = scope.date_from
+        locked.date_to = scope.date_to
+        locked.scope_recorded_by = by
+        locked.scope_recorded_at = timezone.now()
+        locked.full_clean()
+        _reason(locked, "Scope recorded")
         locked.save()
     return locked
 

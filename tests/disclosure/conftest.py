@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import zipfile
 
@@ -11,15 +12,10 @@ from django.contrib.auth.models import User
 from PIL import Image
 
 from requests_app.models import RightsRequest
-from tests.factories import caseworker, make_request, manager, reviewer
+from tests.factories import make_request
 
 RECEIVED = dt.date(2026, 3, 2)  # a Monday
 TODAY = dt.date(2026, 3, 16)
-
-
-@pytest.fixture
-def staff(db: None) -> dict[str, User]:
-    return {"manager": manager(), "caseworker": caseworker(), "reviewer": reviewer()}
 
 
 @pytest.fixture
@@ -27,8 +23,9 @@ def access_request(staff: dict[str, User]) -> RightsRequest:
     return make_request(received=RECEIVED, today=RECEIVED, assigned_to=staff["caseworker"])
 
 
+@functools.cache
 def pdf_from_html(html: str) -> bytes:
-    """A real PDF with a text layer, written by WeasyPrint."""
+    """A real PDF with a text layer, written by WeasyPrint (once per test process for each html: bytes do not change)."""
     import weasyprint
 
     return weasyprint.HTML(string=f"<html><body style='font-size:12pt'>{html}</body></html>").write_pdf()

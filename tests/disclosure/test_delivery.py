@@ -35,6 +35,7 @@ from disclosure.services.delivery import (
     dispatch_send,
     portal_download,
     portal_link_create,
+    portal_link_record_posted,
     portal_link_revoke,
     portal_unlock,
     token_hash,
@@ -45,7 +46,15 @@ from disclosure.services.redaction import redaction_add_span
 from disclosure.services.review import OpinionDetails, serious_harm_opinion_record
 from requests_app.models import Letter, LetterDirection, Person, RightsRequest, Status, TransitionEvent
 from rights import ApplicationError
-from tests.factories import PACK_SUBJECT_DOB, caseworker, celery_eager, pack_case, take_steps
+from tests.factories import (
+    PACK_SUBJECT_DOB,
+    caseworker,
+    celery_eager,
+    pack_case,
+    sent_portal_link,
+    sign_in,
+    take_steps,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -81,8 +90,20 @@ def test_a_portal_link_releases_the_pack_discloses_the_request_and_files_the_cov
     assert len(token) >= 43  # secrets.token_urlsafe(32)
     assert link.token_hash == hashlib.sha256(token.encode()).hexdigest() and token not in link.token_hash
     assert not PortalLink.objects.filter(token_hash=token).exists()
+    # Made is not sent: the pack stays with us, and the link does not work yet.
     pack.refresh_from_db()
-    assert pack.status == PackStatus.RELEASED and pack.released_by == staff["caseworker"]
+    assert pack.status == PackStatus.VERIFIED and link.state(timezone.now()) == "unsent"
+    assert RightsRequest.objects.get(pk=pack.request_id).status == Status.APPROVED
+    assert (
+        portal_unlock(
+            token=token, reference=pack.request.reference, date_of_birth=PACK_SUBJECT_DOB, visitor=VISITOR
+        ).state
+        == "unsent"
+    )
+    posted = portal_link_record_posted(link=link, by=staff["manager"], today=TODAY)
+    assert posted.sent_how == "post" and posted.sent_by == staff["manager"] and posted.sent_at is not None
+    pack.refresh_from_db()
+    assert pack.status == PackStatus.RELEASED and pack.released_by == staff["manager"]
     request = RightsRequest.objects.get(pk=pack.request_id)
     assert request.status == Status.DISCLOSED
     assert TransitionEvent.objects.filter(request=request, transition="disclose").exists()
@@ -99,10 +120,10 @@ def test_a_link_expires_after_28_days_by_default_and_the_setting_changes_it(
     staff: dict[str, User], pack: Pack, settings
 ) -> None:  # type: ignore[no-untyped-def]
     now = timezone.now()
-    link, _ = portal_link_create(pack=pack, by=staff["caseworker"], now=now, today=TODAY)
+    link, _ = sent_portal_link(pack=pack, by=staff["caseworker"], now=now, today=TODAY)
     assert link.expires_at == now + dt.timedelta(days=28)
     settings.PORTAL_LINK_DAYS = 7
-    second, _ = portal_link_create(pack=pack, by=staff["manager"], now=now, today=TODAY)
+    second, _ = sent_portal_link(pack=pack, by=staff["manager"], now=now, today=TODAY)
     assert second.expires_at == now + dt.timedelta(days=7)
     assert (
         Letter.objects.filter(
@@ -115,7 +136,7 @@ def test_a_link_expires_after_28_days_by_default_and_the_setting_changes_it(
 def test_the_right_reference_and_date_of_birth_unlock_and_every_try_is_logged(
     staff: dict[str, User], pack: Pack
 ) -> None:
-    link, token = portal_link_create(pack=pack, by=staff["caseworker"], today=TODAY)
+    link, token = sent_portal_link(pack=pack, by=staff["caseworker"], today=TODAY)
     wrong = portal_unlock(
         token=token, reference=pack.request.reference, date_of_birth=dt.date(2000, 1, 1), visitor=VISITOR
     )
@@ -132,7 +153,7 @@ def test_the_right_reference_and_date_of_birth_unlock_and_every_try_is_logged(
 
 
 def test_five_wrong_tries_lock_the_link_for_good(staff: dict[str, User], pack: Pack) -> None:
-    link, token = portal_link_create(pack=pack, by=staff["caseworker"], today=TODAY)
+    link, token = sent_portal_link(pack=pack, by=staff["caseworker"], today=TODAY)
     reference = pack.request.reference
     outcomes = [
         portal_unlock(token=token, reference=reference, date_of_birth=dt.date(2001, 1, n), visitor=VISITOR).state
@@ -148,7 +169,7 @@ def test_five_wrong_tries_lock_the_link_for_good(staff: dict[str, User], pack: P
 
 
 def test_a_wrong_reference_with_the_right_date_of_birth_counts_as_wrong(staff: dict[str, User], pack: Pack) -> None:
-    _, token = portal_link_create(pack=pack, by=staff["caseworker"], today=TODAY)
+    _, token = sent_portal_link(pack=pack, by=staff["caseworker"], today=TODAY)
     assert (
         portal_unlock(token=token, reference="RR-2026-9999", date_of_birth=PACK_SUBJECT_DOB, visitor=VISITOR).state
         == "wrong"
@@ -157,7 +178,7 @@ def test_a_wrong_reference_with_the_right_date_of_birth_counts_as_wrong(staff: d
 
 def test_an_expired_link_refuses(staff: dict[str, User], pack: Pack) -> None:
     now = timezone.now()
-    _, token = portal_link_create(pack=pack, by=staff["caseworker"], now=now, today=TODAY)
+    _, token = sent_portal_link(pack=pack, by=staff["caseworker"], now=now, today=TODAY)
     later = now + dt.timedelta(days=28, seconds=1)
     outcome = portal_unlock(
         token=token, reference=pack.request.reference, date_of_birth=PACK_SUBJECT_DOB, visitor=VISITOR, now=later
@@ -170,7 +191,7 @@ def test_an_expired_link_refuses(staff: dict[str, User], pack: Pack) -> None:
 
 
 def test_a_revoked_link_refuses_and_downloads_stop(staff: dict[str, User], pack: Pack) -> None:
-    link, token = portal_link_create(pack=pack, by=staff["caseworker"], today=TODAY)
+    link, token = sent_portal_link(pack=pack, by=staff["caseworker"], today=TODAY)
     assert portal_download(link_id=link.pk, visitor=VISITOR).ok
     with pytest.raises(ApplicationError, match="Say why"):
         portal_link_revoke(link=link, by=staff["manager"], reason=" ")
@@ -369,7 +390,7 @@ def test_the_checker_is_shown_the_evidence_and_not_the_packs_address(staff: dict
 
     dispatch = dispatch_prepare(pack=pack, by=staff["manager"], method="post")
     client = Client()
-    client.force_login(caseworker("caseworker2"))
+    sign_in(client, caseworker("caseworker2"))
     url = reverse("disclosure:pack", args=[pack.request_id, pack.pk])
     page = client.get(url).content.decode()
     assert "Identity: Passport ending 123" in page and "Authority to act: Birth certificate naming the parent" in page
@@ -459,7 +480,7 @@ def test_a_pack_approved_on_a_five_month_old_opinion_is_not_sent_once_it_has_exp
         serious_harm_opinion_record(
             by=staff["reviewer"], request=harm_pack.request, details=_opinion(dt.date(2026, 5, 18))
         )
-        portal_link_create(pack=harm_pack, by=staff["caseworker"])
+        sent_portal_link(pack=harm_pack, by=staff["caseworker"])
     assert Pack.objects.get(pk=harm_pack.pk).status == PackStatus.RELEASED
     assert RightsRequest.objects.get(pk=harm_pack.request_id).status == Status.DISCLOSED
 
@@ -484,7 +505,7 @@ def test_the_pack_page_says_before_sending_that_the_opinion_has_expired(
     from django.urls import reverse
 
     client = Client()
-    client.force_login(staff["caseworker"])
+    sign_in(client, staff["caseworker"])
     url = reverse("disclosure:pack", args=[harm_pack.request_id, harm_pack.pk])
     with time_machine.travel(dt.datetime(2026, 3, 17, 10, 0, tzinfo=LONDON), tick=False):
         assert "cannot be sent today" not in client.get(url).content.decode()

@@ -14,7 +14,7 @@ from disclosure.services.documents import DocumentDetails, document_add_text
 from disclosure.services.redaction import redaction_add_span
 from requests_app.models import RightsRequest
 from tests.disclosure.conftest import TODAY
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_admin_shows_review_records_read_only(staff: dict[str, User], doc: Docum
     redaction_add_span(by=staff["caseworker"], document=doc, start=0, end=4, exemption="third_party")
     root = UserFactory(username="root", is_superuser=True, is_staff=True)
     client = Client()
-    client.force_login(root)
+    sign_in(client, root)
     for name in (
         "agency",
         "agencyrequest",

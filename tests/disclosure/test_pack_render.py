@@ -426,7 +426,7 @@ def _png_text(value: str) -> object:
 
 
 def test_markup_in_a_title_prints_as_text_and_loads_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from requests_app import pdf as pdf_module
+    from core import pdf as pdf_module
 
     asked: list[str] = []
     original = pdf_module.SafeURLFetcher.fetch
@@ -690,7 +690,7 @@ def test_a_stand_in_that_is_not_found_stops_the_chunk() -> None:
         c for c in chunks.plan(inputs, chunk_pages=2) if any(inputs.documents[p.document].is_paged for p in c.pieces)
     )
     html, resources, images = render.chunk_html(inputs, chunk)
-    from requests_app.pdf import render_pdf
+    from core.pdf import render_pdf
 
     data = render_pdf(html, title=inputs.title, resources=resources)
     with pikepdf.open(io.BytesIO(data)) as pdf, pytest.raises(RuntimeError, match="stand-in"):

@@ -20,7 +20,7 @@ from disclosure.services.delivery import portal_link_create, portal_link_revoke
 from disclosure.services.packs import pack_request
 from requests_app.models import RightsRequest, Status
 from requests_app.services.requests import request_set_restricted
-from tests.factories import UserFactory, caseworker, celery_eager, pack_case
+from tests.factories import UserFactory, caseworker, celery_eager, pack_case, refer, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def _frozen() -> Iterator[None]:
 
 def client_for(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -63,9 +63,10 @@ def test_making_a_preview_from_the_page(
     client = client_for(staff["caseworker"])
     listing = client.get(reverse("disclosure:packs", args=[approved.pk]))
     assert listing.status_code == 200 and "Make it" in text(listing)
+    before = set(Pack.objects.values_list("pk", flat=True))  # approval needed a verified preview already
     with celery_eager(), django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("disclosure:pack_new", args=[approved.pk]), {"kind": "preview"})
-    pack = Pack.objects.get()
+    pack = Pack.objects.exclude(pk__in=before).get()
     assert response.status_code == 302 and response["Location"] == reverse(
         "disclosure:pack", args=[approved.pk, pack.pk]
     )
@@ -119,6 +120,32 @@ def test_a_portal_link_is_shown_once(staff: dict[str, User], verified: Pack) -> 
     link = PortalLink.objects.get()
     assert link.token_hash != urls[0] and len(urls[0]) >= 43
     assert urls[0] not in client.get(status_url).content.decode()  # shown once only
+    # Made is not sent: disclosed only once the letter with the link is recorded as posted, with who posted it.
+    assert RightsRequest.objects.get(pk=verified.request_id).status == Status.APPROVED
+    client.post(reverse("disclosure:portal_link_posted", args=[verified.request_id, verified.pk, link.pk]))
+    link.refresh_from_db()
+    assert link.sent_how == "post" and link.sent_by == staff["caseworker"]
+    assert RightsRequest.objects.get(pk=verified.request_id).status == Status.DISCLOSED
+
+
+def test_a_portal_link_emailed_by_the_service_discloses_once_the_email_has_gone(
+    staff: dict[str, User], verified: Pack, smtp_server, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    RightsRequest.objects.filter(pk=verified.request_id).update(reply_by="email", code_by="email")  # test set-up
+    request = RightsRequest.objects.select_related("requester", "subject").get(pk=verified.request_id)
+    assert request.requester is not None
+    request.requester.email = "sam@example.org"  # not printed in the pack: the verified pack stays current
+    request.requester.save()
+    client = client_for(staff["caseworker"])
+    page = text(client.get(reverse("disclosure:pack", args=[verified.request_id, verified.pk])))
+    assert "email it to sam@example.org" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("disclosure:portal_link_new", args=[verified.request_id, verified.pk]), {"send": "email"})
+    link = PortalLink.objects.get()
+    assert link.sent_how == "email" and link.message is not None and link.message.status == "sent"
+    (body,) = smtp_server.bodies_to("sam@example.org")
+    assert "/disclosure/portal/" in body and request.reference in body
+    assert request.subject.full_name not in body  # a reference and a link: nothing from the pack
     assert RightsRequest.objects.get(pk=verified.request_id).status == Status.DISCLOSED
 
 
@@ -181,13 +208,18 @@ def test_pages_are_404_for_anyone_who_may_not_open_the_request(staff: dict[str, 
     assert client_for(staff["manager"]).get(wrong_parent).status_code == 404
 
 
-def test_a_reviewer_sees_packs_but_cannot_make_or_send_them(staff: dict[str, User], verified: Pack) -> None:
+def test_a_reviewer_never_reaches_packs_even_when_the_request_is_referred(
+    staff: dict[str, User], verified: Pack
+) -> None:
+    """A pack holds every document: a reviewer asked for an opinion sees only the documents it is asked on."""
+    refer(verified.request, staff["reviewer"])
     client = client_for(staff["reviewer"])
-    assert "Make it" not in text(client.get(reverse("disclosure:packs", args=[verified.request_id])))
-    page = text(client.get(reverse("disclosure:pack", args=[verified.request_id, verified.pk])))
-    assert "Create a portal link" not in page and "Prepare for the post" not in page
-    refused = client.post(reverse("disclosure:portal_link_new", args=[verified.request_id, verified.pk]), follow=True)
-    assert "send a disclosure pack" in text(refused)
+    assert client.get(reverse("request_detail", args=[verified.request_id])).status_code == 200
+    for name in ("disclosure:pack", "disclosure:pack_progress", "disclosure:pack_download"):
+        assert client.get(reverse(name, args=[verified.request_id, verified.pk])).status_code == 404, name
+    assert client.get(reverse("disclosure:packs", args=[verified.request_id])).status_code == 404
+    refused = client.post(reverse("disclosure:portal_link_new", args=[verified.request_id, verified.pk]))
+    assert refused.status_code == 404
     assert not PortalLink.objects.exists()
 
 

@@ -14,9 +14,9 @@ from django.test import Client
 from django.urls import reverse
 
 from disclosure.models import Pack, PackStatus, PortalAccess, PortalEvent, PortalLink
-from disclosure.services.delivery import portal_link_create, portal_link_revoke
+from disclosure.services.delivery import portal_code_issue_by_phone, portal_link_revoke
 from disclosure.services.packs import pack_request
-from tests.factories import PACK_SUBJECT_DOB, celery_eager, pack_case
+from tests.factories import PACK_SUBJECT_DOB, caseworker, celery_eager, pack_case, sent_portal_link
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def issued(staff: dict[str, User], django_capture_on_commit_callbacks) -> tuple[
         pack = pack_request(request=request, by=staff["caseworker"], today=TODAY)
     pack.refresh_from_db()
     assert pack.status == PackStatus.VERIFIED, pack.failure_reason
-    link, token = portal_link_create(pack=pack, by=staff["caseworker"], today=TODAY)
+    link, token = sent_portal_link(pack=pack, by=staff["caseworker"], today=TODAY)
     pack.refresh_from_db()
     return pack, link, token
 
@@ -56,6 +56,19 @@ def answer(client: Client, token: str, reference: str, dob: dt.date) -> object:
             "date_of_birth_month": str(dob.month),
             "date_of_birth_year": str(dob.year),
         },
+        HTTP_USER_AGENT=PHONE,
+        REMOTE_ADDR="198.51.100.23",
+    )
+
+
+def unlock(client: Client, link: PortalLink, token: str, reference: str) -> object:
+    """The whole unlock: reference and date of birth, then the one-time code (here read out by phone)."""
+    answered = answer(client, token, reference, PACK_SUBJECT_DOB)
+    assert answered["Location"] == reverse("disclosure:portal_code", args=[token])  # type: ignore[index]
+    _, code = portal_code_issue_by_phone(link=link, by=caseworker("phone-desk"), identity_check="Security questions")
+    return client.post(
+        reverse("disclosure:portal_code", args=[token]),
+        {"code": code},
         HTTP_USER_AGENT=PHONE,
         REMOTE_ADDR="198.51.100.23",
     )
@@ -79,7 +92,7 @@ def test_the_portal_opens_without_a_login_and_shows_no_staff_pages(issued: tuple
 def test_the_right_answer_opens_the_download_and_each_download_is_logged(issued: tuple[Pack, PortalLink, str]) -> None:
     pack, link, token = issued
     client = Client()
-    response = answer(client, token, pack.request.reference, PACK_SUBJECT_DOB)
+    response = unlock(client, link, token, pack.request.reference)
     assert response.status_code == 302 and response["Location"] == reverse("disclosure:portal", args=[token])  # type: ignore[attr-defined]
     page = client.get(reverse("disclosure:portal", args=[token]))
     assert "Download the PDF" in text(page)
@@ -107,9 +120,10 @@ def test_another_browser_must_answer_for_itself(issued: tuple[Pack, PortalLink, 
 
 
 def test_the_answer_lasts_half_an_hour(issued: tuple[Pack, PortalLink, str], _frozen: time_machine.Coordinates) -> None:
-    pack, _, token = issued
+    pack, link, token = issued
     client = Client()
-    answer(client, token, pack.request.reference, PACK_SUBJECT_DOB)
+    unlock(client, link, token, pack.request.reference)
+    assert client.get(reverse("disclosure:portal_download", args=[token])).status_code == 200
     _frozen.shift(dt.timedelta(minutes=31))
     assert client.get(reverse("disclosure:portal_download", args=[token])).status_code == 302
 
@@ -157,7 +171,7 @@ def test_expired_revoked_and_unknown_links(
     assert expired.status_code == 403 and "This link has expired" in text(expired)
     _frozen.shift(-dt.timedelta(days=28, minutes=1))
     client = Client()
-    answer(client, token, pack.request.reference, PACK_SUBJECT_DOB)
+    unlock(client, link, token, pack.request.reference)
     portal_link_revoke(link=link, by=staff["manager"], reason="Wrong email address")
     revoked = client.get(reverse("disclosure:portal_download", args=[token]))
     assert revoked.status_code == 403 and "no longer works" in text(revoked)
@@ -170,7 +184,7 @@ def test_opening_the_unlocked_download_page_is_logged(issued: tuple[Pack, Portal
     url = reverse("disclosure:portal", args=[token])
     client.get(url, HTTP_USER_AGENT=PHONE, REMOTE_ADDR="198.51.100.23")  # the question, not the download page
     assert not PortalAccess.objects.filter(link=link, event=PortalEvent.OPENED).exists()
-    answer(client, token, pack.request.reference, PACK_SUBJECT_DOB)
+    unlock(client, link, token, pack.request.reference)
     page = client.get(url, HTTP_USER_AGENT=PHONE, REMOTE_ADDR="198.51.100.23")
     assert "Download the PDF" in text(page)
     client.get(url, HTTP_USER_AGENT=PHONE, REMOTE_ADDR="198.51.100.24")
@@ -180,6 +194,26 @@ def test_opening_the_unlocked_download_page_is_logged(issued: tuple[Pack, Portal
     assert opened == [(NOON, "198.51.100.23", PHONE), (NOON, "198.51.100.24", PHONE)]
     assert list(PortalAccess.objects.filter(link=link).values_list("event", flat=True)) == [
         PortalEvent.UNLOCKED,
+        PortalEvent.CODE_ACCEPTED,
         PortalEvent.OPENED,
         PortalEvent.OPENED,
     ]
+
+
+def test_asking_for_a_new_code_too_soon_is_refused_with_a_message_not_an_error(
+    issued: tuple[Pack, PortalLink, str],
+) -> None:
+    pack, link, token = issued
+    requester = pack.request.requester
+    requester.email = "sam@example.org"
+    requester.save()
+    type(pack.request).objects.filter(pk=pack.request_id).update(code_by="email")  # test set-up: the chosen channel
+    client = Client()
+    answer(client, token, pack.request.reference, PACK_SUBJECT_DOB)  # the right answer sends the first code
+    assert link.codes.count() == 1
+    code_page = reverse("disclosure:portal_code", args=[token])
+    again = client.post(code_page, {"resend": "1"})
+    assert again.status_code == 429
+    assert "There is a problem" in text(again) and "Wait a minute before asking again" in text(again)
+    assert "Error: Enter your code" in text(again)
+    assert link.codes.count() == 1

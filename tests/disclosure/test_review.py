@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from django.contrib.auth.models import User
@@ -258,8 +259,33 @@ def test_opinion_must_cover_the_right_kind_of_data(staff: dict[str, User], acces
     assert approval_blockers(access_request, today=TODAY) == []
 
 
-def test_no_opinion_needed_without_a_harm_concern(staff: dict[str, User], access_request: RightsRequest) -> None:
+def test_health_data_needs_an_opinion_or_already_known_even_without_a_harm_concern(
+    staff: dict[str, User], access_request: RightsRequest
+) -> None:
+    """DPA 2018 Sch 3 Pt 2 para 6: health data goes only with a current "not likely" opinion, or already known."""
     doc = add(staff, access_request, "GP letter", holds_health_data=True)
+    document_mark_reviewed(by=staff["reviewer"], document=doc)
+    [reason] = approval_blockers(access_request, today=TODAY)
+    assert "“GP letter” holds health data that cannot be disclosed yet" in reason
+    assert "already seen or knows" in reason and "Sch 3 Pt 2 para 6" in reason
+    # An opinion that serious harm IS likely for all of it covers nothing that goes.
+    withhold_all = replace(opinion(TODAY), conclusion=OpinionConclusion.WITHHOLD)
+    serious_harm_opinion_record(by=staff["reviewer"], request=access_request, details=withhold_all, today=TODAY)
+    assert approval_blockers(access_request, today=TODAY) == [reason]
+    disclose = replace(opinion(dt.date(2025, 9, 1)), conclusion=OpinionConclusion.DISCLOSE)
+    serious_harm_opinion_record(by=staff["reviewer"], request=access_request, details=disclose, today=TODAY)
+    [stale] = approval_blockers(access_request, today=TODAY)
+    assert "more than six months old" in stale
+    serious_harm_opinion_record(
+        by=staff["reviewer"], request=access_request, details=replace(disclose, opinion_date=TODAY), today=TODAY
+    )
+    assert approval_blockers(access_request, today=TODAY) == []
+
+
+def test_health_data_the_subject_already_knows_needs_no_opinion(
+    staff: dict[str, User], access_request: RightsRequest
+) -> None:
+    doc = add(staff, access_request, "My own letter to the GP", holds_health_data=True, subject_already_knows=True)
     document_mark_reviewed(by=staff["reviewer"], document=doc)
     assert approval_blockers(access_request, today=TODAY) == []
 
@@ -429,3 +455,128 @@ def test_guard_uses_the_day_the_step_is_taken_for_the_six_month_rule(
     take_steps(in_review, "submit_for_sign_off", user=staff["caseworker"], today=TODAY)
     with pytest.raises(ApplicationError, match="must be renewed"):
         take_steps(in_review, "approve", user=staff["manager"], today=dt.date(2026, 3, 17))
+
+
+# Professionals acting in their role (DPA 2018 Sch 2 Pt 3 para 17)
+
+
+def _professional(staff: dict[str, User], rr: RightsRequest, name: str = "Pat Lee") -> object:
+    return third_party_add(
+        by=staff["caseworker"],
+        request=rr,
+        details=ThirdPartyDetails(
+            name=name, other_spellings="P. Lee", is_professional_in_role=True, consent_reason="In their role"
+        ),
+        today=TODAY,
+    )
+
+
+def test_redacting_a_professional_in_role_needs_a_reason(staff: dict[str, User], access_request: RightsRequest) -> None:
+    doc = add(staff, access_request, "Visit note", text="The duty social worker, Pat Lee, visited. Jane Doe rang.")
+    _professional(staff, access_request)
+    with pytest.raises(ApplicationError, match="paragraph 17") as caught:
+        redact_phrase(by=staff["caseworker"], document=doc, phrase="Pat Lee", exemption="third_party")
+    assert caught.value.field == "reason"
+    assert not Redaction.objects.filter(document=doc).exists()  # nothing changed
+    with pytest.raises(ApplicationError, match="without the name"):
+        redact_phrase(
+            by=staff["caseworker"], document=doc, phrase="pat lee", exemption="third_party", reason="Pat Lee asked"
+        )
+    start = doc.text.index("Pat Lee")
+    with pytest.raises(ApplicationError, match="paragraph 17"):
+        redaction_add_span(by=staff["caseworker"], document=doc, start=start, end=start + 7, exemption="third_party")
+    kept = redaction_add_span(
+        by=staff["caseworker"],
+        document=doc,
+        start=start,
+        end=start + 7,
+        exemption="serious_harm_social_work",
+        reason="Threats against the worker: serious harm opinion recorded",
+    )
+    assert kept.reason == "Threats against the worker: serious harm opinion recorded"
+    # Someone who is not a professional in role needs no reason.
+    assert redact_phrase(by=staff["caseworker"], document=doc, phrase="Jane Doe", exemption="third_party")
+
+
+def test_a_professional_recorded_after_the_redaction_blocks_sign_off_until_a_reason_is_given(
+    staff: dict[str, User], access_request: RightsRequest
+) -> None:
+    doc = add(staff, access_request, "Visit note", text="The duty social worker, P. Lee, visited.")
+    (redaction,) = redact_phrase(by=staff["caseworker"], document=doc, phrase="P. Lee", exemption="third_party")
+    party = _professional(staff, access_request)
+    third_party_decide(by=staff["caseworker"], third_party=party, reasonable_to_disclose=True, reasons="In role")
+    document_mark_reviewed(by=staff["caseworker"], document=doc)
+    [reason] = approval_blockers(access_request, today=TODAY)
+    assert "Pat Lee is recorded as a health, social work or education professional" in reason
+    assert "“Visit note”" in reason and "paragraph 17" in reason
+    redaction_remove(by=staff["caseworker"], redaction=redaction, reason="Redacted again with the reason")
+    redact_phrase(
+        by=staff["caseworker"],
+        document=doc,
+        phrase="P. Lee",
+        exemption="crime",
+        reason="The police asked that the worker is not named while they investigate threats",
+    )
+    document_mark_reviewed(by=staff["caseworker"], document=doc)
+    assert approval_blockers(access_request, today=TODAY) == []
+
+
+def test_the_schedule_prints_why_a_professional_is_withheld(
+    staff: dict[str, User], access_request: RightsRequest
+) -> None:
+    from disclosure.pack.build import build_inputs
+    from disclosure.pack.render import front_context
+
+    doc = add(staff, access_request, "Visit note", text="The duty social worker, Pat Lee, visited. Jane Doe rang.")
+    _professional(staff, access_request)
+    redact_phrase(
+        by=staff["caseworker"],
+        document=doc,
+        phrase="Pat Lee",
+        exemption="serious_harm_social_work",
+        reason="The worker has been threatened",
+    )
+    redact_phrase(by=staff["caseworker"], document=doc, phrase="Jane Doe", exemption="third_party")
+    inputs = build_inputs(access_request, preview=True, letter_date=TODAY)
+    (document,) = inputs.documents
+    assert document.professional_reasons == (("S3 P3 para11", "The worker has been threatened"),)
+    (row,) = front_context(inputs, {}, pages_total=None)["schedule"]
+    assert row["professional_reasons"] == [("S3 P3 para11", "The worker has been threatened")]
+
+
+# The search record behind sign-off and the Art 15 page (UK GDPR Art 15(1A))
+
+
+def test_sign_off_is_refused_without_a_search_record_and_the_page_is_written_from_it(
+    staff: dict[str, User], access_request: RightsRequest
+) -> None:
+    from disclosure.pack.build import build_inputs
+    from disclosure.selectors import search_record_blockers
+    from requests_app.services.transitions import request_transition
+    from tests.factories import keep_subject_search
+
+    rr = verify_identity(access_request, by=staff["caseworker"], on=RECEIVED)
+    rr = take_steps(rr, "start_work", "gather_records", "begin_review", user=staff["caseworker"], today=TODAY)
+    doc = add(staff, rr, "Police referral")
+    document_mark_reviewed(by=staff["caseworker"], document=doc)
+    [reason] = search_record_blockers(rr)
+    assert reason.startswith("No subject search is kept for this request")
+    with pytest.raises(ApplicationError, match="No subject search is kept"):
+        request_transition(
+            request_id=rr.pk,
+            user=staff["caseworker"],
+            transition="submit_for_sign_off",
+            expected_version=RightsRequest.objects.get(pk=rr.pk).version,
+            data={},
+            today=TODAY,
+        )
+    keep_subject_search(rr, by=staff["caseworker"], scope=False)
+    [reason] = search_record_blockers(rr)
+    assert "scope is not recorded" in reason
+    keep_subject_search(rr, by=staff["caseworker"])
+    assert search_record_blockers(rr) == []
+    inputs = build_inputs(rr, preview=True, letter_date=TODAY)
+    assert inputs.held.search is not None and "name" in inputs.held.search.terms
+    assert inputs.held.enclosed_from == ()  # the document has no agency recorded
+    rr = take_steps(rr, "submit_for_sign_off", user=staff["caseworker"], today=TODAY)
+    assert rr.status == Status.AWAITING_SIGN_OFF

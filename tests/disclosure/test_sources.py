@@ -1,4 +1,4 @@
-"""Issue 7: subject-search hits a caseworker confirmed become sources for the disclosure, each with a pre-filled
+"""Subject-search hits a caseworker confirmed become sources for the disclosure, each with a pre-filled
 agency return to ask its agency for the records."""
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from reviews.services import (
     submission_create,
 )
 from tests.disclosure.conftest import TODAY
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +97,7 @@ def test_the_overview_lists_the_confirmed_sources_with_review_agency_and_submiss
         (f"DSR-{searched['school']:06d}", "CSPR-2025-02", "Hillside Primary"),
     ]
     client = Client()
-    client.force_login(staff["caseworker"])
+    sign_in(client, staff["caseworker"])
     page = text_of(client.get(reverse("disclosure:request", args=[access_request.pk])))
     assert "Sources confirmed by the subject search" in page
     assert "CSPR-2025-01: Child 1" in page and "Individual management review" in page
@@ -113,7 +114,7 @@ def test_asking_a_sources_agency_is_pre_filled_and_makes_the_agency_return(
     [police_source, school_source] = disclosure_overview(access_request, today=TODAY).sources
     assert police_source.agency == police and school_source.agency is None  # matched by name, any case
     client = Client()
-    client.force_login(staff["caseworker"])
+    sign_in(client, staff["caseworker"])
 
     form = text_of(client.get(police_source.ask_url))
     assert f'<option value="{police.pk}" selected>' in form
@@ -139,14 +140,14 @@ def test_asking_a_sources_agency_is_pre_filled_and_makes_the_agency_return(
     sources = disclosure_overview(access_request, today=TODAY).sources
     assert [s.asked_on for s in sources] == [None, TODAY]
     page = text_of(client.get(reverse("disclosure:request", args=[access_request.pk])))
-    assert "Ask Hillside Primary for its records" not in page and "Asked on 16 Mar 2026" in page
+    assert "Ask Hillside Primary for its records" not in page and "Asked on 16 March 2026" in page
 
 
 def test_a_new_agency_named_without_its_owner_is_marked_not_yet_named(
     staff: dict[str, User], access_request: RightsRequest
 ) -> None:
     client = Client()
-    client.force_login(staff["caseworker"])
+    sign_in(client, staff["caseworker"])
     client.post(
         reverse("disclosure:agency_ask", args=[access_request.pk]),
         {"new_agency": "Youth Service", "new_agency_kind": "other", "notes": ""},
@@ -156,7 +157,7 @@ def test_a_new_agency_named_without_its_owner_is_marked_not_yet_named(
 
 def test_the_overview_queries_do_not_grow_with_sources(staff: dict[str, User], access_request: RightsRequest) -> None:
     client = Client()
-    client.force_login(staff["caseworker"])
+    sign_in(client, staff["caseworker"])
     url = reverse("disclosure:request", args=[access_request.pk])
 
     def confirm(numbers: range) -> int:

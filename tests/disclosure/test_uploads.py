@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from disclosure.uploads import ACCEPTED, UploadKind, check_upload
+from requests_app.uploads import ACCEPTED, UploadKind, check_upload
 from rights import ApplicationError
 from tests.disclosure.conftest import (
     docx_bytes,

@@ -35,7 +35,7 @@ from disclosure.services.review import ThirdPartyDetails, ncnd_flag_document, nc
 from requests_app.models import RequestView, RightsRequest
 from requests_app.services.requests import request_set_restricted
 from tests.disclosure.conftest import RECEIVED, TODAY, pdf_from_html, xlsx_bytes
-from tests.factories import UserFactory, caseworker
+from tests.factories import UserFactory, caseworker, refer, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def _frozen_today() -> Iterator[None]:
 
 def client_for(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -148,10 +148,12 @@ def test_every_page_is_404_for_a_user_who_cannot_open_the_request(
 
 def test_every_page_works_for_the_assigned_caseworker(staff: dict[str, User], world: dict[str, object]) -> None:
     client = client_for(staff["caseworker"])
+    opinion_form = reverse("disclosure:opinion_add", args=[world["rr"].pk])  # type: ignore[attr-defined]
     for method, url in every_url(world):
         if method == "get":
             response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
+            # The serious-harm opinion is not a caseworker's to record: refused before the form, not after it.
+            assert response.status_code == (403 if url == opinion_form else 200), (url, response.status_code)
 
 
 def test_anonymous_users_are_sent_to_sign_in(world: dict[str, object]) -> None:
@@ -335,6 +337,8 @@ def test_ncnd_document_flag_from_the_review_page(staff: dict[str, User], world: 
 
 def test_third_party_decision_and_opinion_pages(staff: dict[str, User], world: dict[str, object]) -> None:
     rr, party = world["rr"], world["party"]
+    refer(rr, staff["reviewer"])  # type: ignore[arg-type]
+    Document.objects.filter(pk=party.document_id).update(harm_concern=True)  # type: ignore[attr-defined]
     client = client_for(staff["reviewer"])
     url = reverse("disclosure:third_party", args=[rr.pk, party.pk])  # type: ignore[attr-defined]
     missing = client.post(url, {"form": "decision", "decision-reasonable_to_disclose": "no"})
@@ -380,9 +384,11 @@ def test_caseworker_cannot_record_an_opinion(staff: dict[str, User], world: dict
             "conclusion": "disclose",
         },
     )
-    assert response.status_code == 400
-    assert "Only a professional reviewer or manager" in text_of(response)
+    assert response.status_code == 403  # refused at once: the form is never offered to a caseworker
     assert not SeriousHarmOpinion.objects.exists()
+    overview = text_of(client_for(staff["caseworker"]).get(reverse("disclosure:request", args=[rr.pk])))  # type: ignore[attr-defined]
+    assert "Record a serious-harm opinion" not in overview
+    assert "A professional reviewer or the Manager records serious-harm opinions" in overview
 
 
 def test_ask_an_agency_and_record_its_return(staff: dict[str, User], access_request: RightsRequest) -> None:

@@ -1,4 +1,4 @@
-"""The whole journey of an access request in a real browser (issue 8).
+"""The whole journey of an access request in a real browser.
 
 The Manager logs the letter; the caseworker verifies identity, starts work, asks an agency, adds a document
 naming a third party, redacts the third party and marks the document reviewed; a professional reviewer records
@@ -23,7 +23,7 @@ from pypdf import PdfReader
 
 from requests_app.models import RightsRequest
 from tests import factories
-from tests.e2e.conftest import TIMEOUT_MS, Checker, login
+from tests.e2e.conftest import TIMEOUT_MS, Checker, login, no_errors, take_step
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -71,28 +71,6 @@ def _submit(page: Any, field: str) -> None:
     page.wait_for_load_state()
 
 
-def _no_errors(page: Any, what: str) -> None:
-    summary = page.locator(".govuk-error-summary")
-    assert summary.count() == 0, f"{what} was refused: {summary.first.inner_text()}"
-
-
-def _take_step(page: Any, pk: int, name: str) -> None:
-    """Press the request page's button for one step of the state machine (a form, or a link to the step's form)."""
-    page.goto(re.sub(r"^(https?://[^/]+).*$", r"\1", page.url) + f"/requests/{pk}/")
-    button = page.locator(f"form[action$='/steps/{name}/'] button[type=submit]")
-    if button.count():
-        button.first.click()
-    else:
-        link = page.locator(f"a[href$='/steps/{name}/']")
-        assert link.count(), f"The request page offers no '{name}' step: {page.inner_text('main')[:2000]}"
-        link.first.click()
-        page.wait_for_load_state()
-        page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state()
-    _no_errors(page, f"The step '{name}'")
-    assert re.search(rf"/requests/{pk}/$", page.url), f"After '{name}' the browser is at {page.url}"
-
-
 def test_letter_to_download_in_the_browser(browser: Any, live_server: Any, artifacts: Path, tmp_path: Path) -> None:
     base = live_server.url
     factories.manager("e2e-manager")
@@ -119,11 +97,11 @@ def test_letter_to_download_in_the_browser(browser: Any, live_server: Any, artif
     page.fill("[name=subject_name]", "Robin Carter")
     _fill_date(page, "subject_date_of_birth", *SUBJECT_DOB)
     page.fill("[name=subject_address]", "4 Mill Lane, Stockport SK1 2AB")
-    page.check("input[name=representative_role][value=self]")
+    page.check("input[name=asker][value=self]")
     page.select_option("[name=assigned_to]", str(worker.pk))
     shot(page, "new-request-form")
     _submit(page, "subject_name")
-    _no_errors(page, "Logging the request")
+    no_errors(page, "Logging the request")
     match = re.search(r"/requests/(\d+)/$", page.url)
     assert match, f"Logging the request did not open its page: {page.url}"
     pk = int(match.group(1))
@@ -143,10 +121,10 @@ def test_letter_to_download_in_the_browser(browser: Any, live_server: Any, artif
     _fill_date(wpage, "seen_on", today.day, today.month, today.year)
     shot(wpage, "evidence-form")
     _submit(wpage, "description")
-    _no_errors(wpage, "Recording identity")
+    no_errors(wpage, "Recording identity")
     shot(wpage, "identity-verified")
-    _take_step(wpage, pk, "start_work")
-    _take_step(wpage, pk, "gather_records")
+    take_step(wpage, pk, "start_work")
+    take_step(wpage, pk, "gather_records")
     shot(wpage, "gathering-records")
 
     # Records: ask an agency, add a document naming a third party.
@@ -158,7 +136,7 @@ def test_letter_to_download_in_the_browser(browser: Any, live_server: Any, artif
     wpage.fill("[name=notes]", "All records about Robin Carter, 2004 to 2016.")
     shot(wpage, "agency-ask")
     _submit(wpage, "new_agency")
-    _no_errors(wpage, "Asking the agency")
+    no_errors(wpage, "Asking the agency")
     assert "Greater Manchester Police" in wpage.inner_text("main")
 
     wpage.goto(f"{base}/disclosure/{pk}/documents/add/")
@@ -167,7 +145,7 @@ def test_letter_to_download_in_the_browser(browser: Any, live_server: Any, artif
     wpage.fill("[name=text]", DOCUMENT_TEXT)
     shot(wpage, "document-add")
     _submit(wpage, "text")
-    _no_errors(wpage, "Adding the document")
+    no_errors(wpage, "Adding the document")
     upload = tmp_path / "health-visitor-notes.pdf"
     upload.write_bytes(_scan_with_text())
     wpage.goto(f"{base}/disclosure/{pk}/documents/add/")
@@ -176,8 +154,8 @@ def test_letter_to_download_in_the_browser(browser: Any, live_server: Any, artif
     wpage.set_input_files("[name=file]", str(upload))
     shot(wpage, "document-upload")
     _submit(wpage, "file")
-    _no_errors(wpage, "Uploading the document")
-    _take_step(wpage, pk, "begin_review")
+    no_errors(wpage, "Uploading the document")
+    take_step(wpage, pk, "begin_review")
 
     # Review: redact the third party in both documents (every occurrence at once), mark each reviewed.
     for title, phrases in (("Referral", SECRETS), ("Health visitor notes", SECRETS[:1])):
@@ -190,13 +168,21 @@ def test_letter_to_download_in_the_browser(browser: Any, live_server: Any, artif
             wpage.fill("[name=phrase-phrase]", secret)
             wpage.select_option("[name=phrase-exemption]", "third_party")
             _submit(wpage, "phrase-phrase")
-            _no_errors(wpage, f"Redacting {secret!r} in {title}")
+            no_errors(wpage, f"Redacting {secret!r} in {title}")
             wpage.goto(document_url)
         shot(wpage, f"document-redacted-{title.split()[0].lower()}")
         wpage.locator("form[action$='/reviewed/'] button[type=submit]").click()
         wpage.wait_for_load_state()
-        _no_errors(wpage, f"Marking {title} reviewed")
+        no_errors(wpage, f"Marking {title} reviewed")
     shot(wpage, "documents-reviewed")
+
+    # The caseworker refers the request to the professional reviewer (who sees nothing not referred to them).
+    wpage.goto(f"{base}/requests/{pk}/referrals/new/")
+    wpage.select_option("[name=reviewer]", index=1)  # the one professional reviewer
+    wpage.check("input[name=kind][value=serious_harm]")
+    wpage.fill("[name=question]", "Would disclosing the referral be likely to cause serious harm?")
+    _submit(wpage, "question")
+    no_errors(wpage, "Referring to the reviewer")
 
     # The professional reviewer records a serious-harm opinion.
     reviewer_context = browser.new_context()
@@ -211,15 +197,69 @@ def test_letter_to_download_in_the_browser(browser: Any, live_server: Any, artif
     rpage.check("input[name=conclusion][value=disclose]")
     shot(rpage, "opinion-form")
     _submit(rpage, "professional_name")
-    _no_errors(rpage, "Recording the opinion")
+    no_errors(rpage, "Recording the opinion")
     assert "Dr Priya Shah" in rpage.inner_text("main")
     shot(rpage, "opinion-recorded")
     reviewer_context.close()
 
-    # Sign-off: the caseworker submits, the Manager approves.
-    _take_step(wpage, pk, "submit_for_sign_off")
+    # The search record sign-off needs (UK GDPR Art 15(1A)): a search from the request, every hit decided, its scope.
+    wpage.goto(f"{base}/reviews/search/?request={reference}")
+    wpage.locator("form:has([name='name']) button[type=submit]").last.click()
+    wpage.wait_for_load_state()
+    no_errors(wpage, "Searching the holdings")
+    while wpage.locator("button[name=decision][value=confirmed]").count():
+        wpage.locator("button[name=decision][value=confirmed]").first.click()
+        wpage.wait_for_load_state()
+    wpage.fill("[name=holdings_and_agencies]", "Every review and audit the partnership holds.")
+    wpage.fill("[name=exclusions]", "Nothing was left out.")
+    wpage.fill("[name=cap_reason]", "Fewer hits came back than the cap.")
+    _submit(wpage, "cap_reason")
+    no_errors(wpage, "Recording the search's scope")
+    shot(wpage, "search-scope-recorded")
+
+    # Sign-off: the caseworker submits and asks the police's data owner to check its redactions; the data owner
+    # opens the link, enters the one-time code emailed to them, sees its records and agrees; the Manager approves.
+    take_step(wpage, pk, "submit_for_sign_off")
     shot(wpage, "submitted-for-sign-off")
-    _take_step(page, pk, "approve")
+    from django.core import mail
+
+    from disclosure.models import Agency
+
+    police = Agency.objects.get(name="Greater Manchester Police")
+    wpage.goto(f"{base}/disclosure/{pk}/agencies/{police.pk}/")
+    wpage.fill("[name=data_owner]", "Data Protection Officer")
+    wpage.fill("[name=contact_email]", "dpo@police.example")
+    _submit(wpage, "contact_email")
+    no_errors(wpage, "Saving the data owner's email")
+    wpage.goto(f"{base}/disclosure/{pk}/#owner-reviews")
+    wpage.locator(f"form[action$='/owner-reviews/{police.pk}/ask/'] button[type=submit]").click()
+    wpage.wait_for_load_state()
+    link = re.search(r"https?://\S+/owner-review/\S+/", mail.outbox[-1].body)
+    assert link is not None, mail.outbox[-1].body
+    owner_context = browser.new_context()
+    owner_context.set_default_timeout(TIMEOUT_MS)
+    opage = owner_context.new_page()
+    opage.goto(base + re.sub(r"^https?://[^/]+", "", link.group(0)))
+    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body)
+    assert code is not None
+    opage.fill("[name=code]", code.group(1))
+    _submit(opage, "code")
+    assert "Health visitor notes" in opage.inner_text("main")
+    shot(opage, "owner-review-records")
+    opage.check("input[name=answer][value=agree]")
+    opage.fill("[name=name]", "Dana Owner")
+    _submit(opage, "name")
+    assert "You agreed" in opage.inner_text("main")
+    owner_context.close()
+    # The Manager approves only once a verified preview exists: one is made (Celery in-process) and checked.
+    page.goto(f"{base}/disclosure/{pk}/packs/")
+    page.check("input[name=kind][value=preview]")
+    with factories.celery_eager():
+        _submit(page, "kind")
+    no_errors(page, "Making a preview")
+    page.goto(f"{base}/disclosure/{pk}/check/")
+    shot(page, "check-before-approval")
+    take_step(page, pk, "approve")
     shot(page, "approved")
     assert RightsRequest.objects.get(pk=pk).status == "approved"
 
@@ -229,7 +269,7 @@ def test_letter_to_download_in_the_browser(browser: Any, live_server: Any, artif
     page.check("input[name=kind][value=pack]")
     with factories.celery_eager():
         _submit(page, "kind")
-    _no_errors(page, "Making the pack")
+    no_errors(page, "Making the pack")
     for _ in range(30):  # the status page refreshes itself while rendering; eager Celery has usually finished
         if page.locator("a[href$='/download/']").count():
             break
@@ -245,6 +285,10 @@ def test_letter_to_download_in_the_browser(browser: Any, live_server: Any, artif
     shot(page, "portal-link-created")
     assert "/disclosure/portal/" in portal_url
     portal_url = base + portal_url[portal_url.index("/disclosure/portal/") :]  # the live server's address
+    # Made is not sent: the caseworker posts the letter with the link, and records who posted it.
+    page.locator("form[action$='/posted/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    no_errors(page, "Recording the link as posted")
 
     # The requester, in a fresh browser with no login, unlocks and downloads the pack.
     requester_context = browser.new_context(accept_downloads=True)
@@ -260,7 +304,18 @@ def test_letter_to_download_in_the_browser(browser: Any, live_server: Any, artif
     ppage.fill("[name=reference]", reference)
     _fill_date(ppage, "date_of_birth", *SUBJECT_DOB)
     _submit(ppage, "reference")
-    _no_errors(ppage, "Unlocking the portal")
+    no_errors(ppage, "Unlocking the portal")
+    # The second factor, by phone (the requester replied by post): the caseworker checks who is calling.
+    assert ppage.locator("[name=code]").count() == 1, ppage.inner_text("main")
+    shot(ppage, "portal-code")
+    page.fill("input[name=identity_check]", "Answered the security questions on the file")
+    page.locator("form[action$='/phone-code/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    code = re.search(r"\b(\d{6})\b", page.locator(".govuk-panel__title").first.inner_text())
+    assert code, page.inner_text("main")
+    ppage.fill("[name=code]", code.group(1))
+    _submit(ppage, "code")
+    no_errors(ppage, "Entering the code")
     shot(ppage, "portal-download")
     with ppage.expect_download() as download_info:
         ppage.locator("a[href$='/download/']").first.click()

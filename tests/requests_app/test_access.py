@@ -14,6 +14,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.files.base import ContentFile
 from django.http import Http404
 
+from core.roles import AnyUser
 from requests_app.access import (
     evidence_get_for_user,
     letter_get_for_user,
@@ -23,7 +24,6 @@ from requests_app.access import (
     requests_visible_to,
 )
 from requests_app.models import Evidence, EvidenceKind, Letter, RightsRequest
-from requests_app.roles import AnyUser
 from requests_app.services.evidence import evidence_record
 from requests_app.services.letters import letter_log
 from requests_app.services.requests import request_set_restricted
@@ -31,8 +31,8 @@ from rights import Authority, RepresentativeRole
 from tests import factories
 
 TODAY = dt.date(2026, 3, 16)
-PDF = b"%PDF-1.4\n% test scan\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF = factories.scan_bytes("pdf")
+PNG = factories.scan_bytes("png")
 
 
 @dataclass
@@ -41,6 +41,7 @@ class World:
     assigned: User
     other_caseworker: User
     reviewer: User
+    referred_reviewer: User
     no_role: User
     inactive: User
     superuser: User
@@ -58,6 +59,7 @@ def world(db: None) -> World:
     assigned = factories.caseworker("casey")
     other = factories.caseworker("other")
     reviewer = factories.reviewer()
+    referred_reviewer = factories.reviewer("referred")
     no_role = factories.UserFactory(username="norole")
     inactive = factories.caseworker("gone")
     inactive.is_active = False
@@ -105,11 +107,14 @@ def world(db: None) -> World:
         )
         for rr in (normal, restricted)
     }
+    for rr in (normal, restricted):  # a referral opens even a restricted request to the reviewer asked
+        factories.refer(rr, referred_reviewer, by=manager)
     return World(
         manager=manager,
         assigned=assigned,
         other_caseworker=other,
         reviewer=reviewer,
+        referred_reviewer=referred_reviewer,
         no_role=no_role,
         inactive=inactive,
         superuser=superuser,
@@ -128,7 +133,8 @@ MATRIX = [
     ("superuser", True, True),
     ("assigned", True, True),
     ("other_caseworker", True, False),
-    ("reviewer", True, False),
+    ("reviewer", False, False),  # a professional reviewer sees only what is referred to them
+    ("referred_reviewer", True, True),
     ("no_role", False, False),
     ("inactive", False, False),
     ("anonymous", False, False),
@@ -173,6 +179,8 @@ def test_request_get_for_user_by_pk_and_reference(world: World, name: str, norma
 @pytest.mark.parametrize(("name", "normal", "restricted"), MATRIX)
 def test_letter_get_for_user_follows_its_request(world: World, name: str, normal: bool, restricted: bool) -> None:
     user = who(world, name)
+    if name == "referred_reviewer":  # letters are not what an opinion is asked on
+        normal = restricted = False
     for letter, expected in ((world.normal_letter, normal), (world.restricted_letter, restricted)):
         if expected:
             assert letter_get_for_user(user=user, pk=letter.pk).pk == letter.pk
@@ -184,6 +192,8 @@ def test_letter_get_for_user_follows_its_request(world: World, name: str, normal
 @pytest.mark.parametrize(("name", "normal", "restricted"), MATRIX)
 def test_evidence_get_for_user_follows_its_request(world: World, name: str, normal: bool, restricted: bool) -> None:
     user = who(world, name)
+    if name == "referred_reviewer":  # identity papers are not what an opinion is asked on
+        normal = restricted = False
     for evidence, expected in ((world.normal_evidence, normal), (world.restricted_evidence, restricted)):
         if expected:
             assert evidence_get_for_user(user=user, pk=evidence.pk).pk == evidence.pk

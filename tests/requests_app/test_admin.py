@@ -26,6 +26,7 @@ from requests_app.models import (
 )
 from requests_app.services.requests import request_set_restricted
 from tests import factories
+from tests.factories import sign_in
 
 TODAY = dt.date(2026, 3, 16)
 CASE_RECORDS = [RightsRequest, Letter, Evidence, ClockEvent, TransitionEvent, RequestView]
@@ -43,7 +44,7 @@ def rr(db: None) -> RightsRequest:
 
 def admin_client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -51,7 +52,11 @@ def test_every_model_of_the_app_is_registered_with_its_history() -> None:
     concrete = [
         model
         for model in apps.get_app_config("requests_app").get_models()
-        if not model._meta.proxy and not model.__name__.startswith("Historical")
+        if not model._meta.proxy
+        and not model.__name__.startswith("Historical")
+        # The status page's links and one-time codes (hashes only) and its own event log: the machinery of a
+        # requester's access, written only by its services, never administered (their rows show nothing to change).
+        and model.__name__ not in {"StatusLink", "OneTimeCode", "StatusPageEvent"}
     ]
     assert concrete
     for model in concrete:

@@ -17,18 +17,13 @@ from requests_app.models import ExtraBankHoliday, Notice, NoticeKind, RightsRequ
 from requests_app.services.calendar import bank_holiday_add, bank_holiday_remove
 from requests_app.services.notices import NoticeDraft, notices_insert
 from rights import ApplicationError
-from tests.factories import caseworker, make_request, manager, take_steps
+from tests.factories import make_request, take_steps
 
 pytestmark = pytest.mark.django_db
 
 RECEIVED = dt.date(2026, 3, 2)
 DUE = dt.date(2026, 4, 2)  # a Thursday; 3 April is Good Friday and 6 April Easter Monday
 MOVED = dt.date(2026, 4, 7)
-
-
-@pytest.fixture
-def staff() -> dict[str, User]:
-    return {"manager": manager(), "caseworker": caseworker()}
 
 
 @pytest.fixture
@@ -160,7 +155,7 @@ def test_the_admin_form_refuses_a_known_holiday(staff: dict[str, User]) -> None:
 def test_a_holiday_added_then_removed_brings_the_reminder_back(
     open_request: RightsRequest, staff: dict[str, User]
 ) -> None:
-    from requests_app.selectors_notices import notices_for_user
+    from requests_app.selectors.notices import notices_for_user
 
     (written,) = notices_insert(
         drafts=[NoticeDraft(open_request.pk, NoticeKind.REMINDER, 5, staff["caseworker"].pk, DUE, "", "due in 5 days")],

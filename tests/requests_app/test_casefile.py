@@ -73,11 +73,6 @@ def model_counts() -> dict[str, int]:
     }
 
 
-@pytest.fixture
-def staff(db: None) -> dict[str, User]:
-    return {"manager": factories.manager(), "caseworker": factories.caseworker(), "reviewer": factories.reviewer()}
-
-
 # --- import ----------------------------------------------------------------------------------------------------------
 
 
@@ -152,7 +147,11 @@ def test_import_full_case_with_optional_keys(staff: dict[str, User]) -> None:
     ]
     assert request.letters.count() == 4
     assert request.clock_events.count() == 2
-    assert request.transitions.get(transition="ask_clarification").reason == "Which of three reviews holds the error"
+    # The step's event records the question and why it was asked (the file gave no "why": the import says so).
+    assert request.transitions.get(transition="ask_clarification").reason == (
+        "Which of three reviews holds the error Why: Recorded when the case was imported from a case file."
+    )
+    assert request.clock_events.get(event="clarification_asked").reason == "Which of three reviews holds the error"
 
 
 # --- round trip ------------------------------------------------------------------------------------------------------
@@ -823,10 +822,15 @@ def test_plan_pauses_for_clarification_where_the_file_says() -> None:
 
     steps = plan(
         "access",
-        Wanted(status="awaiting_clarification", paused_from="gathering_records", clarification_question="Which?"),
+        Wanted(
+            status="awaiting_clarification",
+            paused_from="gathering_records",
+            clarification_question="Which?",
+            clarification_reason="Six agencies' records",
+        ),
     )
     assert [step.name for step in steps] == ["start_work", "gather_records", "ask_clarification"]
-    assert steps[-1].data == {"clarification_question": "Which?"}
+    assert steps[-1].data == {"clarification_question": "Which?", "clarification_reason": "Six agencies' records"}
 
 
 @pytest.mark.django_db
@@ -904,3 +908,45 @@ def test_a_previous_address_is_one_line(tmp_path: Path) -> None:
         "subject.previous_addresses[0]: must be one address on one line (its parts separated by commas)",
         "subject.previous_addresses[1]: must be a string, not null",
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("staff")
+def test_the_extension_ground_round_trips_with_the_other_requests_named(tmp_path: Path) -> None:
+    first = case_import(data=self_request(status="assessing"), folder=tmp_path, today=TODAY)
+    ground = {"ground": "numerous", "reason": "Two requests in a week", "numerous_with": [first.reference]}
+    second = case_import(
+        data=self_request(reference="RR-2026-0101", status="assessing", complex=True, extension_ground=ground),
+        folder=tmp_path,
+        today=TODAY,
+    )
+    assert (second.extension_ground, [o.reference for o in second.numerous_with.all()]) == (
+        "numerous",
+        [first.reference],
+    )
+    exported = case_export(request=second)
+    assert exported["extension_ground"] == ground
+    assert list(exported)[-1] == "extension_ground"  # added after the first format's keys, which keep their order
+    exported["reference"] = "RR-2026-0102"
+    assert case_export(request=case_import(data=exported, folder=tmp_path, today=TODAY))["extension_ground"] == ground
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("staff")
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"extension_ground": {"ground": "complex"}}, 'needs "complex": true'),
+        ({"complex": True, "extension_ground": {"ground": "numerous"}}, "names the other requests"),
+        ({"complex": True, "extension_ground": {"ground": "busy"}}, "is not one of complex, numerous"),
+        (
+            {"complex": True, "extension_ground": {"ground": "numerous", "numerous_with": ["RR-2026-0999"]}},
+            "RR-2026-0999 not on record",
+        ),
+    ],
+)
+def test_a_bad_extension_ground_is_refused(tmp_path: Path, extra: dict[str, Any], message: str) -> None:
+    with pytest.raises(CaseFileError) as error:
+        case_import(data=self_request(status="assessing", **extra), folder=tmp_path, today=TODAY)
+    assert message in str(error.value)
+    assert not RightsRequest.objects.filter(reference="RR-2026-0100").exists()

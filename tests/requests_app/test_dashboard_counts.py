@@ -52,7 +52,7 @@ def test_the_desk_counts_match_each_requests_own_rules(
     assert desk.overdue_count == sum(r.is_overdue(TODAY) for r in everything)
     assert desk.due_soon_count == sum(r.clock_running and TODAY <= r.due_date <= soon for r in everything)
     assert desk.waiting_count == sum(
-        r.status in (Status.AWAITING_IDENTITY, Status.AWAITING_CLARIFICATION) for r in everything
+        r.status in (Status.AWAITING_IDENTITY, Status.AWAITING_CLARIFICATION, Status.AWAITING_FEE) for r in everything
     )
     shown = {row.status: row.count for row in desk.status_counts}
     assert shown == {s: n for s in Status if (n := sum(r.status == s for r in everything))}

@@ -151,7 +151,7 @@ def test_subprocess_happy_path(tmp_path: Path) -> None:
                 "--clarification",
                 "2025-09-05:2025-09-10",
                 "--clarification",
-                "2025-09-10:2025-09-12",
+                "2025-09-09:2025-09-12",
             ],
             "overlap",
             id="overlapping clarifications",
@@ -166,6 +166,9 @@ def test_subprocess_happy_path(tmp_path: Path) -> None:
             id="three parts",
         ),
         pytest.param(["--received", "20250903"], "--received", id="basic format"),
+        pytest.param(["--received", "2025-09-03", "--started", ""], "--started", id="empty start"),
+        pytest.param(["--received", "2025-09-03", "--bogus"], "unrecognized arguments", id="unknown option"),
+        pytest.param(["--received"], "expected one argument", id="option without its value"),
         pytest.param(["--received", "2025-W36-3"], "--received", id="week date"),
         pytest.param(["--received", "9999-12-01"], "too far in the future", id="end of the calendar"),
         pytest.param(["--received", "2025-09-03", "--started", "9999-12-15"], "too far", id="start at the end"),
@@ -185,3 +188,26 @@ def test_bad_facts_exit_2_with_one_line_on_stderr(tmp_path: Path, args: list[str
     assert lines[0].startswith("CommandError: ")
     assert fragment in lines[0]
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_a_clarification_asked_the_day_the_previous_was_answered_is_legitimate() -> None:
+    lines = run_deadline(
+        "--received",
+        "2025-09-03",
+        "--clarification",
+        "2025-09-05:2025-09-10",
+        "--clarification",
+        "2025-09-10:2025-09-12",
+    )
+    assert lines[-1] == "2025-10-13"  # 6 + 2 days, the shared 10 Sep counted once
+    assert any("counted with the previous one" in line for line in lines)
+
+
+def test_a_request_before_25_may_2018_warns_that_the_dpa_1998_applied(tmp_path: Path) -> None:
+    result = manage_deadline(tmp_path, "--received", "2018-05-24")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "2018-06-25"  # 24 Jun 2018 is a Sunday
+    [warning] = result.stderr.splitlines()
+    assert "Data Protection Act 1998" in warning
+    assert manage_deadline(tmp_path, "--received", "2018-05-25").stderr == ""

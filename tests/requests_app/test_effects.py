@@ -9,15 +9,17 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.core import mail
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pypdf import PdfReader
 
 from requests_app import guards
 from requests_app.letters import letter_template
-from requests_app.models import RightsRequest, Status, TransitionEvent
+from requests_app.models import Letter, Message, RightsRequest, Status, TransitionEvent
 from requests_app.services import letters
 from requests_app.services.letters import letter_context
 from requests_app.services.transitions import available_transitions, request_transition
@@ -30,11 +32,13 @@ from reviews.models import (
     RecipientNotification,
     RecordStatus,
     Restriction,
+    SourceAgency,
 )
 from reviews.services import review_set_legal_hold
 from rights import ApplicationError, RightKind
 from rights.effects import RestrictionBasis
 from tests import factories
+from tests.factories import sign_in
 from tests.reviews.conftest import Holdings
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +132,7 @@ def _option(request: RightsRequest, user: User, name: str) -> tuple[bool, tuple[
 
 def _mark_all_told(request: RightsRequest, user: User) -> None:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     for notice in RecipientNotification.objects.filter(request_reference=request.reference, status="pending"):
         response = client.post(
             reverse("request_recipient", args=[request.pk, notice.pk]),
@@ -250,14 +254,14 @@ def test_notify_recipients_waits_for_every_recipient_to_be_dealt_with(
     assert "Hillside School" in page and "Record that it was told" in page
     school = pending.get(agency__name="Hillside School")
     client = Client()
-    client.force_login(casey)
+    sign_in(client, casey)
     url = reverse("request_recipient", args=[request.pk, school.pk])
     assert client.post(url, {"action": "not_required", "reason": "The school has closed."}).status_code == 403
     future = {"action": "told", "sent_on_day": "5", "sent_on_month": "3", "sent_on_year": "2026", "method": "post"}
     assert client.post(url, future).status_code == 200  # refused: a day still to come
     assert RecipientNotification.objects.get(pk=school.pk).status == NotificationStatus.PENDING
     boss_client = Client()
-    boss_client.force_login(boss)
+    sign_in(boss_client, boss)
     response = boss_client.post(url, {"action": "not_required", "reason": "The school has closed."})
     assert response.status_code == 302
     school.refresh_from_db()
@@ -281,7 +285,7 @@ def test_a_recipient_of_another_request_cannot_be_marked_from_this_one(
     notice = RecipientNotification.objects.filter(request_reference=erased.reference).first()
     assert notice is not None
     client = Client()
-    client.force_login(boss)
+    sign_in(client, boss)
     assert client.get(reverse("request_recipient", args=[other.pk, notice.pk])).status_code == 404
 
 
@@ -298,7 +302,7 @@ def test_rectify_needs_the_corrections_recorded_from_the_page(
     assert blockers == ("Record each correction to the data first (Correct held data, on the request's page).",)
 
     client = Client()
-    client.force_login(casey)
+    sign_in(client, casey)
     url = reverse("request_correction_new", args=[request.pk])
     form_page = client.get(url).content.decode()
     assert police.reference in form_page and health.reference in form_page
@@ -326,7 +330,7 @@ def test_a_correction_refused_by_reviews_is_shown_on_the_form(
     police, health = _subject_records(holdings)
     request = _request(RightKind.RECTIFICATION, casey, confirm=(police, health))
     client = Client()
-    client.force_login(casey)
+    sign_in(client, casey)
     response = client.post(
         reverse("request_correction_new", args=[request.pk]),
         {"record": str(police.pk), "target": "date_of_birth", "new_value": "2012-05-01", "reason": "Checked."},
@@ -427,7 +431,7 @@ def test_a_caseworker_cannot_uphold_and_nothing_is_restricted(
 
 def _page(request: RightsRequest, user: User) -> str:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     response = client.get(reverse("request_detail", args=[request.pk]))
     assert response.status_code == 200
     return response.content.decode()
@@ -449,7 +453,7 @@ def test_the_page_links_to_the_search_and_costs_the_same_however_much_was_done(
     factories.keep_subject_search(much, by=casey)  # a second search, kept as evidence too
 
     client = Client()
-    client.force_login(boss)
+    sign_in(client, boss)
     counts = []
     for request in (little, much, little):
         url = reverse("request_detail", args=[request.pk])
@@ -458,3 +462,51 @@ def test_the_page_links_to_the_search_and_costs_the_same_however_much_was_done(
         counts.append(len(queries))
     assert "Destruction certificate" in _page(much, boss) and "Hillside School" in _page(much, boss)
     assert counts[1] == counts[2], counts
+
+
+# Art 19 notices sent by the service
+
+
+def test_notice_emailed_counts_as_told_once_sent_and_a_posted_one_is_a_letter(
+    holdings: Holdings, boss: User, casey: User, fake_letters: factories.FakeLetters, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    police, health = _subject_records(holdings)
+    request = _step(_request(RightKind.ERASURE, casey, confirm=(police, health)), "erase", boss)
+    pending = RecipientNotification.objects.filter(request_reference=request.reference, status="pending")
+    school = pending.get(agency__name="Hillside School")
+    SourceAgency.objects.filter(pk=school.agency_id).update(contact_email="dpo@hillside.example")
+    client = Client()
+    sign_in(client, casey)
+    url = reverse("request_recipient", args=[request.pk, school.pk])
+    page = client.get(url).content.decode()
+    assert "Email it to dpo@hillside.example" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"action": "send_email"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["dpo@hillside.example"]
+    body = mail.outbox[0].body
+    assert "Alex Example" in body and "Article 19" in body and request.reference in body
+    school.refresh_from_db()
+    assert school.status == NotificationStatus.SENT and school.sent_method == "email" and school.handled_by == casey
+    assert Message.objects.get(purpose=f"recipient_notice:{school.pk}").status == "sent"
+    letter = Letter.objects.get(template="recipient_notice")
+    assert "Hillside School" in letter.addressee and letter.file
+
+    health_notice = pending.get(agency__name="Stockport NHS Trust")
+    url = reverse("request_recipient", args=[request.pk, health_notice.pk])
+    refused = client.post(url, {"action": "send_post", "address": " "})
+    assert refused.status_code == 302 and Letter.objects.filter(template="recipient_notice").count() == 1
+    response = client.post(url, {"action": "send_post", "address": "Stepping Hill Hospital, Stockport SK2 7JE"})
+    assert response.status_code == 302
+    posted = Letter.objects.filter(template="recipient_notice").latest("pk")
+    assert posted.method == "post" and "To be printed and posted" in posted.summary
+    with posted.file.open("rb") as handle:
+        text = "".join(p.extract_text() for p in PdfReader(handle).pages)
+    assert "Stepping Hill Hospital" in text and "Article 19" in text
+    health_notice.refresh_from_db()
+    assert health_notice.status == NotificationStatus.PENDING  # told once it is posted and recorded
+    told = {"action": "told", "sent_on_day": "4", "sent_on_month": "3", "sent_on_year": "2026", "method": "post"}
+    assert client.post(url, told).status_code == 302
+    health_notice.refresh_from_db()
+    assert health_notice.status == NotificationStatus.SENT and health_notice.sent_method == "post"
+    assert dt.date(2026, 3, 4) == health_notice.sent_on

@@ -23,7 +23,8 @@ from requests_app.services.clock import deadline_for
 from requests_app.services.letters import letter_generate, letter_log
 from requests_app.services.requests import PersonDetails, request_create
 from rights import RIGHTS, ApplicationError, Authority, RepresentativeRole, RightKind
-from tests.factories import caseworker, make_request, manager, reviewer
+from tests import factories
+from tests.factories import caseworker, make_request, manager, reviewer, verify_identity
 
 RECEIVED = dt.date(2026, 3, 2)
 TODAY = dt.date(2026, 3, 4)
@@ -66,7 +67,12 @@ def make(kind: RightKind = RightKind.ACCESS, **kwargs: Any) -> RightsRequest:
 
 # For each template: the kind of request it is for, the caller's context, and sentences it must print.
 CASES: dict[str, tuple[RightKind, dict[str, Any], tuple[str, ...]]] = {
-    "acknowledgement": (RightKind.ACCESS, {}, ("We must respond by", "What happens next", "How to contact us")),
+    # Identity and authority not yet seen: no date is promised (UK GDPR Art 12A).
+    "acknowledgement": (
+        RightKind.ACCESS,
+        {},
+        ("does not start until the day we receive", "What happens next", "How to contact us"),
+    ),
     "identity_request": (
         RightKind.ACCESS,
         {},
@@ -147,6 +153,12 @@ CASES: dict[str, tuple[RightKind, dict[str, Any], tuple[str, ...]]] = {
         ),
     ),
     "closure": (RightKind.ACCESS, {}, ("We have closed your request", *ICO)),
+    # UK GDPR Art 12(5)(a) and 12A: the ground, the amount and how it is worked out, the month from payment.
+    "fee_request": (
+        RightKind.ACCESS,
+        {"fee_basis": "manifestly_excessive", "fee_amount": "£25.00", "fee_reason": "Two hours at £12.50."},
+        ("Article 12(5)(a)", "£25.00", "Two hours at £12.50.", "starts on the day the fee reaches us", *ICO),
+    ),
 }
 
 
@@ -157,6 +169,7 @@ def test_the_catalogue_has_every_template_engineer_a_calls_and_each_has_a_file()
         == {
             "acknowledgement",
             "identity_request",
+            "fee_request",
             "clarification_request",
             "extension_notice",
             "refusal",
@@ -206,6 +219,7 @@ def test_each_template_renders_a_letter_that_says_what_it_must(name: str) -> Non
 
 def test_the_acknowledgement_gives_the_due_date_and_how_it_was_worked_out() -> None:
     request = make(requester_name=None, role=RepresentativeRole.SELF, authority=None)
+    request = verify_identity(request, by=caseworker(), on=RECEIVED)  # identity came with the request
     deadline = deadline_for(request, today=TODAY)
 
     text = letter_text(letter_generate(request=request, template="acknowledgement", by=None, today=TODAY))
@@ -554,8 +568,8 @@ def xlsx_bytes() -> bytes:
     return out.getvalue()
 
 
-PDF_SCAN = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_SCAN = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF_SCAN = factories.scan_bytes("pdf")
+PNG_SCAN = factories.scan_bytes("png")
 
 
 def log(request: RightsRequest, file: SimpleUploadedFile | None = None, **kwargs: Any) -> Letter:
@@ -657,3 +671,14 @@ def test_a_refusal_step_through_the_state_machine_sends_the_real_letter() -> Non
     assert STEP_INPUTS["refuse"]["decision_reasons"] in text
     assert "manifestly excessive" in text and "0303 123 1113" in text
     assert letter.created_by == boss and letter.sha256
+
+
+@pytest.mark.parametrize("on_behalf", [False, True])
+def test_the_acknowledgement_promises_no_date_while_identity_or_authority_is_outstanding(on_behalf: bool) -> None:
+    """UK GDPR Art 12A: the month runs from the relevant time, so no fixed date is given before it."""
+    request = make() if on_behalf else make(requester_name=None, role=RepresentativeRole.SELF, authority=None)
+    assert request.status == "received"  # not yet asked for: the letter must still not promise a date
+    text = letter_text(letter_generate(request=request, template="acknowledgement", by=None, today=TODAY))
+    assert "We must respond by" not in text
+    assert "does not start until the day we receive" in text
+    assert ("of your authority" in text) is on_behalf

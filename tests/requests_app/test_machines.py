@@ -39,9 +39,14 @@ ACCESS = {
         STAYS,
     ),
     "refuse": ([*BEFORE_WORK, S.IN_PROGRESS, S.GATHERING_RECORDS, S.IN_REVIEW, S.AWAITING_SIGN_OFF], S.REFUSED),
+    # UK GDPR Art 12(5)(a), 15(3): a fee instead of refusing, or for further copies; the clock waits (Art 12A).
+    "ask_fee": ([*BEFORE_WORK, S.IN_PROGRESS, S.GATHERING_RECORDS, S.IN_REVIEW, S.AWAITING_SIGN_OFF], S.AWAITING_FEE),
+    "fee_paid": ([S.AWAITING_FEE], PAUSED),
+    "waive_fee": ([S.AWAITING_FEE], PAUSED),
     "withdraw": (
         [
             *BEFORE_WORK,
+            S.AWAITING_FEE,
             S.AWAITING_CLARIFICATION,
             S.IN_PROGRESS,
             S.GATHERING_RECORDS,
@@ -60,7 +65,10 @@ ASSESSED = {
     "clarification_answered": ([S.AWAITING_CLARIFICATION], PAUSED),
     "extend": ([S.ASSESSING, S.AWAITING_CLARIFICATION], STAYS),
     "refuse": ([*BEFORE_WORK, S.ASSESSING], S.REFUSED),
-    "withdraw": ([*BEFORE_WORK, S.ASSESSING, S.AWAITING_CLARIFICATION], S.WITHDRAWN),
+    "ask_fee": ([*BEFORE_WORK, S.ASSESSING], S.AWAITING_FEE),
+    "fee_paid": ([S.AWAITING_FEE], PAUSED),
+    "waive_fee": ([S.AWAITING_FEE], PAUSED),
+    "withdraw": ([*BEFORE_WORK, S.ASSESSING, S.AWAITING_CLARIFICATION, S.AWAITING_FEE], S.WITHDRAWN),
 }
 RECTIFICATION = {
     **ASSESSED,
@@ -99,7 +107,10 @@ ANSWERED = {
     "start_work": (BEFORE_WORK, S.IN_PROGRESS),
     "answer": ([S.IN_PROGRESS], S.ANSWERED),
     "refuse": ([*BEFORE_WORK, S.IN_PROGRESS], S.REFUSED),
-    "withdraw": ([*BEFORE_WORK, S.IN_PROGRESS], S.WITHDRAWN),
+    "ask_fee": ([*BEFORE_WORK, S.IN_PROGRESS], S.AWAITING_FEE),
+    "fee_paid": ([S.AWAITING_FEE], PAUSED),
+    "waive_fee": ([S.AWAITING_FEE], PAUSED),
+    "withdraw": ([*BEFORE_WORK, S.IN_PROGRESS, S.AWAITING_FEE], S.WITHDRAWN),
     "close": ([S.ANSWERED, S.REFUSED], S.CLOSED),
 }
 EXPECTED: dict[str, dict[str, tuple[list[Status], str]]] = {

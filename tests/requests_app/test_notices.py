@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from requests_app.models import Notice, NoticeKind, RightsRequest
-from requests_app.selectors_notices import notices_for_user, notices_unread_count
+from requests_app.selectors.notices import notices_for_user, notices_unread_count
 from requests_app.services.notices import (
     NoticeDraft,
     notice_mark_read,
@@ -22,7 +22,7 @@ from requests_app.services.notices import (
     notices_mark_all_read,
 )
 from rights import ApplicationError
-from tests.factories import bulk_open_requests, caseworker, make_request, manager, verify_identity
+from tests.factories import bulk_open_requests, caseworker, make_request, sign_in, verify_identity
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +30,9 @@ RECEIVED = dt.date(2026, 3, 2)
 DUE = dt.date(2026, 4, 2)
 
 
-@pytest.fixture
-def staff() -> dict[str, User]:
-    return {"caseworker": caseworker(), "manager": manager(), "other": caseworker("other")}
+@pytest.fixture(autouse=True)
+def _colleague(staff: dict[str, User]) -> None:
+    staff["other"] = caseworker("other")
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def notice(
 
 def _client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -120,7 +120,7 @@ def test_the_header_count_is_one_query_made_once_per_page(request_: RightsReques
 
 
 def test_the_header_counts_to_99_then_says_99_plus(request_: RightsRequest, staff: dict[str, User]) -> None:
-    from requests_app.selectors_notices import BADGE_LIMIT, notices_unread_badge
+    from requests_app.selectors.notices import BADGE_LIMIT, notices_unread_badge
 
     assert notices_unread_badge(staff["caseworker"]) == ""
     for threshold in range(BADGE_LIMIT):
@@ -232,7 +232,7 @@ def test_every_page_shows_the_unread_count_in_the_header(request_: RightsRequest
     assert "app-notices-count" not in quiet
 
 
-# Issue 6: what moves the clock, answers or ends a request clears the reminders that no longer apply, in its own
+# What moves the clock, answers or ends a request clears the reminders that no longer apply, in its own
 # transaction (through the services, not by calling notices_clear_obsolete).
 
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from requests_app.models import Person, RightsRequest, Status
 from requests_app.services.requests import request_assign
 from tests import factories
+from tests.factories import sign_in
 
 TODAY = dt.date(2026, 3, 16)
 NOW = dt.datetime(2026, 3, 16, 10, 30, tzinfo=ZoneInfo("Europe/London"))
@@ -99,7 +100,7 @@ def test_pages_cost_the_same_with_5_and_with_500_requests(team: tuple[User, User
     factories.verify_identity(target, by=manager, on=TODAY)
     request_assign(request=target, by=manager, assignee=casey)
     client = Client()
-    client.force_login(manager if who == "manager" else casey)
+    sign_in(client, manager if who == "manager" else casey)
     urls = page_urls(target)
     for url in urls.values():
         client.get(url)  # warm caches (content types, sessions) the same way for both runs
@@ -108,14 +109,15 @@ def test_pages_cost_the_same_with_5_and_with_500_requests(team: tuple[User, User
     add_requests(500, assignees=[manager, casey])
     large = {name: count_queries(client, url) for name, url in urls.items()}
     assert large == small, (small, large)
-    assert all(count <= 25 for count in small.values()), small
+    # The request page also lists the data subject's other requests (five queries: requests_app.selectors.related).
+    assert all(count <= 30 for count in small.values()), small
 
 
 def test_the_timeline_costs_the_same_however_long_it_is(team: tuple[User, User]) -> None:
     manager, casey = team
     target = factories.make_request(received=dt.date(2026, 3, 2), today=TODAY)
     client = Client()
-    client.force_login(manager)
+    sign_in(client, manager)
     url = reverse("request_detail", args=[target.pk])
     client.get(url)
     short = count_queries(client, url)

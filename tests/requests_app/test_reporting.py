@@ -60,11 +60,6 @@ def fake_letters(monkeypatch: pytest.MonkeyPatch) -> factories.FakeLetters:
 
 
 @pytest.fixture
-def staff(db: None) -> dict[str, User]:
-    return {"manager": factories.manager(), "caseworker": factories.caseworker()}
-
-
-@pytest.fixture
 def quarter_data(fake_letters: factories.FakeLetters, staff: dict[str, User]) -> dict[str, RightsRequest]:
     """Requests with known answers in the first quarter of 2026 (due dates from the statute, R1-R3).
 

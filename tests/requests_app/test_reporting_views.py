@@ -24,6 +24,7 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from requests_app.models import ClockEvent, ClockEventKind, Person, RightsRequest, Status, TransitionEvent
 from rights import RightKind
 from tests import factories
+from tests.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +78,7 @@ def q1() -> dict[str, RightsRequest]:
 
 @pytest.fixture
 def manager_client(client: Client) -> Client:
-    client.force_login(factories.manager())
+    sign_in(client, factories.manager())
     return client
 
 
@@ -91,7 +92,7 @@ Q1_QUERY = "from=2026-01-01&to=2026-03-31"
 @pytest.mark.parametrize("role", ["caseworker", "reviewer", "none"])
 def test_only_managers_may_see_reports(client: Client, url_name: str, role: str) -> None:
     user = {"caseworker": factories.caseworker, "reviewer": factories.reviewer}.get(role, lambda: None)()
-    client.force_login(user or factories.UserFactory(username="nobody"))
+    sign_in(client, user or factories.UserFactory(username="nobody"))
     query = {"reports": "", "reports_export": f"?{Q1_QUERY}&format=xlsx", "reports_board_pdf": "?quarter=2026Q1"}
     response = client.get(reverse(url_name) + query[url_name])
     assert response.status_code == 403
@@ -106,7 +107,7 @@ def test_signed_out_people_are_sent_to_sign_in(client: Client) -> None:
 
 
 def test_superusers_count_as_managers(client: Client) -> None:
-    client.force_login(User.objects.create_superuser("root", "root@example.org", "x"))
+    sign_in(client, User.objects.create_superuser("root", "root@example.org", "x"))
     assert client.get(reverse("reports")).status_code == 200
 
 
@@ -114,7 +115,7 @@ def test_the_navigation_links_to_reports_for_managers_only(client: Client, manag
     url = reverse("reports")
     assert f'href="{url}"' in manager_client.get(reverse("dashboard")).content.decode()
     other = Client()
-    other.force_login(factories.caseworker())
+    sign_in(other, factories.caseworker())
     assert f'href="{url}"' not in other.get(reverse("dashboard")).content.decode()
 
 
@@ -305,6 +306,8 @@ def test_xlsx_export_has_a_sheet_per_table(manager_client: Client, q1: dict[str,
         "open_by_status",
         "extensions_by_kind",
         "refusals_by_reason",
+        "complaints_by_quarter",  # settings.REPORT_SECTIONS: complaints and breaches (casework)
+        "breaches_by_cause",
     ]
     about = [row for row in book["About"].iter_rows(values_only=True)]
     assert about[1][:2] == ("From", dt.datetime(2026, 1, 1))

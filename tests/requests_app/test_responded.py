@@ -13,11 +13,12 @@ from django.urls import reverse
 
 from requests_app.models import MACHINES, RESPONDED_STATUSES, Notice, NoticeKind, Person, RightsRequest, Status
 from requests_app.models.machines import machine_states
-from requests_app.selectors_notices import notices_for_user
+from requests_app.selectors.notices import notices_for_user
 from requests_app.services import letters
 from requests_app.services.notices import notice_is_obsolete
 from requests_app.services.sweep import sweep_run
 from tests import factories
+from tests.factories import sign_in
 
 TODAY = dt.date(2026, 6, 1)
 DUE = TODAY - dt.timedelta(days=60)
@@ -50,7 +51,7 @@ ANSWERED: list[tuple[str, str]] = [
 
 @pytest.fixture(autouse=True)
 def _alone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr("requests_app.sweep_parts._PARTS", {})
+    monkeypatch.setattr("requests_app.sweep_registry._PARTS", {})
     monkeypatch.setattr(letters, "letter_generate", factories.FakeLetters())
     with factories.celery_eager():
         yield
@@ -120,7 +121,7 @@ def test_the_dashboard_leaves_answered_requests_out_of_due_soon_and_overdue(
     answered: list[RightsRequest], running: RightsRequest, casey: User, time_machine: Any
 ) -> None:
     client = Client()
-    client.force_login(casey)
+    sign_in(client, casey)
     time_machine.move_to(dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC))  # 60 days after they were due
     desk = client.get(reverse("dashboard")).context["desk"]
     assert [r.pk for r in desk.overdue] == [running.pk]
@@ -137,7 +138,7 @@ def test_the_overdue_filter_of_the_list_leaves_answered_requests_out(
 ) -> None:
     time_machine.move_to(dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC))
     client = Client()
-    client.force_login(casey)
+    sign_in(client, casey)
     page = client.get(reverse("request_list"), {"overdue": "on"})
     assert [r.pk for r in page.context["page"]] == [running.pk]
     detail = client.get(reverse("request_detail", args=[answered[0].pk]))

@@ -20,8 +20,9 @@ from django.db.models import CharField, FileField, Q, TextField
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from disclosure.models import Document, Pack
+from disclosure.models import Document, Pack, PortalCode, PortalLink
 from requests_app import guards
 from requests_app.models import (
     EvidenceKind,
@@ -36,15 +37,17 @@ from requests_app.models import (
 from requests_app.reporting import Period, report_build
 from requests_app.services.evidence import evidence_record
 from requests_app.services.letters import letter_log
+from requests_app.services.messages import message_send
+from requests_app.services.request_views import request_view_record
 from requests_app.services.retention import request_destroy, request_set_legal_hold
-from requests_app.services.views_log import request_view_record
 from requests_app.tasks import request_retention_sweep
 from rights import ApplicationError, RightKind
 from tests import factories
+from tests.factories import sign_in
 from tests.requests_app import test_reporting as reporting_tests
 
 LONDON = ZoneInfo("Europe/London")
-PDF = b"%PDF-1.4\n% a scanned letter\n"
+PDF = factories.scan_bytes("pdf")
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +64,7 @@ def casey() -> User:
 
 def _client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -232,6 +235,29 @@ def test_destruction_leaves_only_the_statistics_and_the_certificate(
     with _on(dt.date(2026, 3, 16)):
         request = factories.pack_case(manager_user=boss, caseworker_user=casey)
         factories.keep_subject_search(request, by=casey)
+        from disclosure.models import ThirdParty
+        from disclosure.services.consent import consent_request_send
+
+        reopened = factories.take_steps(request, "reopen_review", user=boss, today=dt.date(2026, 3, 16))
+        consent_request_send(  # a third party asked by post: the request, its letter and the party all go
+            by=casey,
+            third_party=ThirdParty.objects.get(request=reopened),
+            method="post",
+            address="3 Elm Road, Stockport",
+            what_disclosed="That Carol Quill wrote a note.",
+            why="Someone entitled to the records asked.",
+            today=dt.date(2026, 3, 16),
+        )
+        from disclosure.services.review import third_party_decide
+
+        third_party_decide(  # consent asked is a new fact: the para 16 judgement is made again
+            by=casey,
+            third_party=ThirdParty.objects.get(request=reopened),
+            reasonable_to_disclose=False,
+            reasons="Asked.",
+        )
+        request = factories.take_steps(reopened, "submit_for_sign_off", user=casey, today=dt.date(2026, 3, 16))
+        request = factories.take_steps(request, "approve", user=boss, today=dt.date(2026, 3, 16))
         letter = letter_log(
             request=request,
             by=casey,
@@ -256,6 +282,16 @@ def test_destruction_leaves_only_the_statistics_and_the_certificate(
         pack.save()
         pack.file.save("pack.pdf", ContentFile(PDF))
         request_view_record(request=request, user=casey)
+        message_send(  # a code sent by the service: filed with the request, destroyed with it
+            to="sam@example.org",
+            template="portal_code",
+            context={"reference": request.reference, "code": "123456", "minutes": 15},
+            request=request,
+        )
+        link = PortalLink.objects.create(pack=pack, token_hash="a" * 64, expires_at=timezone.now())
+        PortalCode.objects.create(
+            link=link, code_hash="b" * 64, channel="phone", expires_at=timezone.now(), created_at=timezone.now()
+        )
         Notice.objects.create(
             recipient=casey,
             request=request,
@@ -283,6 +319,10 @@ def test_destruction_leaves_only_the_statistics_and_the_certificate(
     ]
     assert letter.file.name in files and len(files) >= 6 and all(storage.exists(name) for name in files)
 
+    from reviews.models import SubjectSearchRun
+
+    searches = SubjectSearchRun.objects.filter(request_reference=reference).count()
+    assert searches >= 1  # the one kept here, and the one sign-off needs (tests.factories.take_steps)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         certificate = request_destroy(request_id=request.pk, by=boss, today=DUE_ON)
     assert all(storage.exists(name) for name in files)  # nothing leaves the disk before the commit
@@ -292,7 +332,11 @@ def test_destruction_leaves_only_the_statistics_and_the_certificate(
 
     assert certificate.request_reference == reference and certificate.destroyed_by == boss
     assert certificate.counts["letters"] >= 2 and certificate.counts["documents"] == 4
-    assert certificate.counts["people"] == 2 and certificate.counts["subject searches"] == 1
+    assert certificate.counts["people"] == 2 and certificate.counts["subject searches"] == searches
+    # The code above, and each agency's link to check its redactions (pack_case has both agencies agree).
+    assert certificate.counts["messages"] == 3 and certificate.counts["portal codes"] == 1
+    assert certificate.counts["owner reviews"] == 2 and certificate.counts["consent requests"] == 1
+    assert certificate.counts["owner review accesses"] == 2
     assert certificate.files_deleted == len(set(files))
     for text in (certificate.what, certificate.how):
         assert "Alex" not in text and "Sam" not in text
@@ -342,7 +386,6 @@ def test_the_statistics_row_keeps_figures_only(boss: User, casey: User, fake_let
 # The reports count destroyed requests from their statistics (item 7)
 
 quarter_data = reporting_tests.quarter_data  # the reporting tests' hand-built quarter, as a fixture here too
-staff = reporting_tests.staff
 
 PERIODS = [
     Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31), "2026Q1"),

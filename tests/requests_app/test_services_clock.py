@@ -13,7 +13,16 @@ from requests_app.services.clock import clarifications_of, deadline_for, request
 from requests_app.services.evidence import clock_event_record
 from requests_app.services.transitions import available_transitions, request_transition
 from rights import ApplicationError, Clarification
-from tests.factories import FakeLetters, caseworker, make_request, manager, reviewer, take_steps, verify_identity
+from tests.factories import (
+    FakeLetters,
+    caseworker,
+    make_request,
+    manager,
+    mark_complex,
+    reviewer,
+    take_steps,
+    verify_identity,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +131,7 @@ def test_an_open_clarification_moves_the_first_months_end_each_day(fake_letters:
     worker, boss = caseworker(), manager()
     request = verify_identity(make_request(received=RECEIVED, today=RECEIVED), by=worker, on=RECEIVED)
     request = take_steps(request, "start_work", user=worker, today=RECEIVED)
+    request = mark_complex(request, by=worker)  # UK GDPR Art 12A: the ground that allows an extension
     request = take_steps(request, "ask_clarification", user=worker, today=dt.date(2026, 3, 30))
     late = dt.date(2026, 4, 8)  # after 2 April, but the clock has been stopped since 30 March
     options = {o.name: o for o in available_transitions(request=_fresh(request), user=boss, today=late)}

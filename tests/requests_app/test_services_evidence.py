@@ -14,15 +14,16 @@ from requests_app.services import letters
 from requests_app.services.evidence import evidence_record, fee_received_record
 from requests_app.services.requests import request_set_restricted
 from rights import ApplicationError, Authority, Competence, RepresentativeRole
+from tests import factories
 from tests.factories import FakeLetters, caseworker, make_request, manager, reviewer, take_steps
 
 pytestmark = pytest.mark.django_db
 
 RECEIVED = dt.date(2026, 3, 2)
 TODAY = dt.date(2026, 3, 12)
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+PDF = factories.scan_bytes("pdf")
+PNG = factories.scan_bytes("png")
+JPEG = factories.scan_bytes("jpeg")
 
 
 def _fresh(request: RightsRequest) -> RightsRequest:
@@ -161,6 +162,8 @@ def test_child_consent_is_dated() -> None:
 def test_reviewer_or_manager_records_competence(who: str) -> None:
     by = reviewer() if who == "reviewer" else manager()
     request = _parent_request()
+    if who == "reviewer":
+        factories.refer(request, by, kind="competence")  # a reviewer opens only what is referred to them
     _record(request, by, kind=EvidenceKind.COMPETENCE, description="Met the child", competence=Competence.NOT_COMPETENT)
     request = _fresh(request)
     assert request.child_competence == "not_competent"

@@ -45,20 +45,16 @@ DUE = dt.date(2026, 4, 2)  # the corresponding date in the next month, a Thursda
 @pytest.fixture(autouse=True)
 def _eager_and_alone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Tasks in-process; disclosure's chaser part is tested on its own (test_sweep_chasers)."""
-    monkeypatch.setattr("requests_app.sweep_parts._PARTS", {})
+    monkeypatch.setattr("requests_app.sweep_registry._PARTS", {})
     monkeypatch.setattr(letters, "letter_generate", FakeLetters())
     with celery_eager():
         yield
 
 
-@pytest.fixture
-def staff() -> dict[str, User]:
-    return {
-        "caseworker": caseworker(),
-        "manager": manager(),
-        "manager2": manager("manager2"),
-        "other": caseworker("other"),
-    }
+@pytest.fixture(autouse=True)
+def _colleagues(staff: dict[str, User]) -> None:
+    staff["manager2"] = manager("manager2")
+    staff["other"] = caseworker("other")
 
 
 @pytest.fixture
@@ -314,7 +310,7 @@ def in_progress(staff: dict[str, User]) -> RightsRequest:
 def test_no_extension_prompt_for_a_request_not_marked_complex(
     in_progress: RightsRequest, staff: dict[str, User], sweep: Sweep
 ) -> None:
-    from requests_app.selectors_notices import notices_for_user
+    from requests_app.selectors.notices import notices_for_user
     from requests_app.services.requests import request_set_complex
 
     plain = make_request(received=RECEIVED, today=RECEIVED, assigned_to=staff["caseworker"], subject_name="Jo Plain")
@@ -394,7 +390,7 @@ def test_the_waiting_time_is_a_setting(waiting: RightsRequest, sweep: Sweep, set
 def test_a_wait_is_flagged_once_even_when_its_due_date_moves(
     waiting: RightsRequest, staff: dict[str, User], sweep: Sweep, settings: Any
 ) -> None:
-    from requests_app.selectors_notices import notices_for_user
+    from requests_app.selectors.notices import notices_for_user
     from requests_app.services.calendar import bank_holiday_add
 
     settings.SWEEP_WAITING_DAYS = 14
@@ -436,7 +432,7 @@ def test_the_command_refuses_a_bad_date() -> None:
 
 
 def test_the_sweep_runs_registered_parts_and_adds_their_counts(due_request: RightsRequest) -> None:
-    from requests_app.sweep_parts import register_sweep_part
+    from requests_app.sweep_registry import register_sweep_part
 
     seen: list[dt.date] = []
 

@@ -15,19 +15,14 @@ from disclosure.services.chasers import SWEEP_PART
 from disclosure.services.records import agency_create, agency_request_create, agency_request_receive
 from requests_app.models import Letter, Notice, NoticeKind, RightsRequest
 from requests_app.services.sweep import sweep_run
-from requests_app.sweep_parts import sweep_parts
-from tests.factories import caseworker, make_request, manager, take_steps
+from requests_app.sweep_registry import sweep_parts
+from tests.factories import make_request, take_steps
 
 pytestmark = pytest.mark.django_db
 
 RECEIVED = dt.date(2026, 3, 2)
 ASKED = dt.date(2026, 3, 3)
 RETURN_DUE = dt.date(2026, 3, 17)  # ten working days after 3 March 2026
-
-
-@pytest.fixture
-def staff() -> dict[str, User]:
-    return {"caseworker": caseworker(), "manager": manager()}
 
 
 @pytest.fixture

@@ -27,14 +27,16 @@ from requests_app.models import (
     Status,
     TransitionEvent,
 )
-from requests_app.services.requests import request_assign, request_set_restricted
+from requests_app.services.queue import person_update
+from requests_app.services.requests import PersonDetails, request_assign, request_set_restricted
 from rights import Authority, RepresentativeRole, RightKind
 from tests import factories
+from tests.factories import sign_in
 
 TODAY = dt.date(2026, 3, 16)  # a Monday
 NOW = dt.datetime(2026, 3, 16, 10, 30, tzinfo=ZoneInfo("Europe/London"))
-PDF = b"%PDF-1.4\n% a scanned letter\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF = factories.scan_bytes("pdf")
+PNG = factories.scan_bytes("png")
 
 
 @pytest.fixture(autouse=True)
@@ -75,7 +77,7 @@ def rr(casey: User) -> RightsRequest:
 
 def client_for(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -188,7 +190,7 @@ def test_an_inactive_user_with_a_session_is_treated_as_anonymous(rr: RightsReque
         ("manager", 200, 200),
         ("casey", 200, 200),  # the assigned caseworker
         ("other", 200, 404),
-        ("reviewer", 200, 404),
+        ("reviewer", 404, 404),  # a reviewer sees only what is referred to them
         ("norole", 404, 404),
     ],
 )
@@ -283,8 +285,12 @@ def spread(manager: User, casey: User, other: User) -> dict[str, RightsRequest]:
         ),
     }
     cal_subject = made["cal"].subject
-    cal_subject.previous_names = "Cal Brown"
-    cal_subject.save()
+    person_update(
+        person=cal_subject,
+        by=manager,
+        details=PersonDetails(full_name=cal_subject.full_name, previous_names="Cal Brown"),
+        reason="Earlier name from the letter",
+    )
     return made
 
 
@@ -606,13 +612,44 @@ def test_new_request_errors_are_plain_and_linked_and_nothing_is_saved(manager: U
     assert not Person.objects.exists()
 
 
-def test_someone_asking_for_themselves_cannot_have_a_requester(manager: User) -> None:
-    response = client_for(manager).post(reverse("request_new"), new_request_data(representative_role="self"))
+def test_someone_asking_for_themselves_has_no_requester_whatever_the_hidden_questions_hold(manager: User) -> None:
+    """The requester's questions are revealed only for someone else asking; shown without JavaScript, they are
+    ignored when the data subject asks for themselves (GOV.UK conditional reveals)."""
+    response = client_for(manager).post(reverse("request_new"), new_request_data(asker="self"))
+    assert response.status_code == 302
+    rr = RightsRequest.objects.get()
+    assert (rr.representative_role, rr.requester, rr.authority) == ("self", None, "")
+
+
+def test_someone_else_asking_must_say_who_they_are(manager: User) -> None:
+    response = client_for(manager).post(
+        reverse("request_new"), new_request_data(asker="other", representative_role="", requester_name="")
+    )
     assert error_summary(response) == [
-        "You entered someone else's details: choose who is asking, or clear their details",
-        "The data subject needs no authority to ask for themselves",
+        "Select who they are to the data subject",
+        "Enter the full name of the person asking for the data subject",
     ]
     assert not RightsRequest.objects.exists()
+
+
+def test_the_new_request_form_reveals_questions_with_their_answer(manager: User) -> None:
+    page = client_for(manager).get(reverse("request_new")).content.decode()
+    # The requester's questions sit in the reveal of "someone else", hidden until it is chosen (self is the default).
+    assert 'data-aria-controls="conditional-id_asker_1"' in page
+    block = page[page.index('id="conditional-id_asker_1"') : page.index("How to reply")]
+    assert "govuk-radios__conditional--hidden" in page[page.index('id="conditional-id_asker_1"') - 80 :][:200]
+    for name in ("representative_role", "requester_name", "requester_address", "authority"):
+        assert f'name="{name}' in block
+    letter = page[page.index('id="conditional-id_channel_0"') - 80 :][:300]
+    assert "govuk-radios__conditional--hidden" not in letter  # a letter is the default: its delivery shows
+
+
+def test_delivery_is_ignored_for_a_request_that_did_not_come_by_letter(manager: User) -> None:
+    response = client_for(manager).post(
+        reverse("request_new"), new_request_data(channel="email", letter_method="recorded_delivery")
+    )
+    assert response.status_code == 302
+    assert RightsRequest.objects.get().channel == "email"
 
 
 def test_a_service_refusal_is_shown_beside_its_field(manager: User) -> None:
@@ -729,6 +766,7 @@ def test_a_disguised_file_is_refused_by_its_content(casey: User, rr: RightsReque
 
 def test_a_reviewer_cannot_log_letters(rr: RightsRequest) -> None:
     reviewer = factories.reviewer()
+    factories.refer(rr, reviewer)  # referred, so they may open it: the role is what refuses
     response = client_for(reviewer).post(
         reverse("letter_new", args=[rr.pk]),
         {
@@ -823,6 +861,33 @@ def test_evidence_after_someone_elses_change_is_refused_and_kept(manager: User, 
 
 
 # Manager's controls: assign and restrict
+
+
+def test_the_assign_page_shows_who_has_the_request_or_that_nobody_has(manager: User, casey: User) -> None:
+    client = client_for(manager)
+    assigned = factories.make_request(received=dt.date(2026, 3, 2), assigned_to=casey, today=TODAY)
+    unassigned = factories.make_request(received=dt.date(2026, 3, 3), today=TODAY)
+    worker_without_name = factories.UserFactory(username="nameless", first_name="", last_name="", role="Caseworker")
+    by_username = factories.make_request(received=dt.date(2026, 3, 4), assigned_to=worker_without_name, today=TODAY)
+    expected = {
+        assigned: "Currently: Casey Worker.",
+        unassigned: "Currently: not assigned.",
+        by_username: "Currently: nameless.",
+    }
+    for rr, line in expected.items():
+        response = client.get(reverse("request_assign", args=[rr.pk]))
+        assert response.status_code == 200, rr.reference
+        page = re.sub(r"\s+", " ", response.content.decode())
+        assert line in page
+        assert f'name="version" value="{rr.version}"' in page
+    # The newly logged request can be assigned from the page it showed.
+    response = client.post(
+        reverse("request_assign", args=[unassigned.pk]),
+        {"version": str(unassigned.version), "assigned_to": str(casey.pk)},
+    )
+    assert response.status_code == 302
+    unassigned.refresh_from_db()
+    assert unassigned.assigned_to == casey
 
 
 def test_assign(manager: User, casey: User, other: User, rr: RightsRequest) -> None:
@@ -1016,3 +1081,33 @@ def test_saving_the_same_assignment_or_restriction_changes_nothing(
     assert after.version == rr.version
     assert after.history.count() == history_rows
     assert "Nothing changed" in text(client.get(same_access["Location"]))
+
+
+def test_evidence_questions_that_do_not_apply_are_revealed_only_with_their_kind_and_ignored(
+    casey: User, rr: RightsRequest
+) -> None:
+    client = client_for(casey)
+    page = client.get(reverse("evidence_new", args=[rr.pk])).content.decode()
+    authority_block = page[page.index('id="conditional-id_kind_1"') :][:3000]
+    assert 'name="authority"' in authority_block
+    assert "govuk-radios__conditional--hidden" in page[page.index('id="conditional-id_kind_1"') - 80 :][:200]
+    response = client.post(
+        reverse("evidence_new", args=[rr.pk]),
+        {
+            "version": str(rr.version),
+            "kind": "identity",
+            "description": "Passport, number ending 123",
+            "seen_on_day": "10",
+            "seen_on_month": "3",
+            "seen_on_year": "2026",
+            "received_on_day": "9",
+            "received_on_month": "3",
+            "received_on_year": "2026",
+            "authority": "parental_responsibility",  # shown without JavaScript, not asked for identity evidence
+            "competence": "competent",
+        },
+    )
+    assert response.status_code == 302
+    assert Evidence.objects.get(request=rr).kind == "identity"
+    rr.refresh_from_db()
+    assert rr.authority == "" and rr.child_competence == ""

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from requests_app.models import ClockEvent, ClockEventKind, Letter, LetterDirection, RightsRequest, Status
 from tests import factories
+from tests.factories import sign_in
 
 TODAY = dt.date(2026, 3, 20)  # a Friday
 NOW = dt.datetime(2026, 3, 20, 10, 30, tzinfo=ZoneInfo("Europe/London"))
@@ -46,7 +47,7 @@ def rr(casey: User) -> RightsRequest:
 
 def client_for(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -143,7 +144,9 @@ def test_a_fee_on_a_stale_page_is_refused_and_the_input_kept(casey: User, rr: Ri
 
 
 def test_a_reviewer_cannot_record_a_fee(rr: RightsRequest) -> None:
-    response = client_for(factories.reviewer()).post(
+    referred = factories.reviewer()
+    factories.refer(rr, referred)  # they may open it: the role is what refuses
+    response = client_for(referred).post(
         reverse("fee_new", args=[rr.pk]),
         {"version": str(rr.version), **date_parts("received_on", dt.date(2026, 3, 10))},
     )
@@ -255,7 +258,7 @@ def test_a_caseworker_marks_a_request_complex_with_a_reason_kept_in_history(case
     record = rr.history.first()  # type: ignore[attr-defined]
     assert (record.history_user, record.history_change_reason) == (casey, "Marked complex: Records from six agencies")
     detail = client.get(reverse("request_detail", args=[rr.pk])).content.decode()
-    assert "Yes, complex or one of numerous requests: Records from six agencies" in detail
+    assert "Yes: the request is complex: Records from six agencies" in detail
 
     undone = client.post(url, {"version": str(rr.version), "is_complex": "no", "reason": "Only one agency after all"})
     assert undone.status_code == 302
@@ -268,7 +271,9 @@ def test_only_caseworkers_and_the_manager_mark_a_request_complex(casey: User, rr
     from requests_app.services.requests import request_set_restricted
 
     url = reverse("request_complex", args=[rr.pk])
-    reviewer = client_for(factories.reviewer())
+    referred = factories.reviewer()
+    factories.refer(rr, referred)  # they may open it: the role is what refuses
+    reviewer = client_for(referred)
     assert reviewer.get(url).status_code == 403
     assert reviewer.post(url, {"version": str(rr.version), "is_complex": "yes", "reason": "x"}).status_code == 403
     request_set_restricted(request=rr, by=factories.manager(), restricted=True, reason="Staff case")

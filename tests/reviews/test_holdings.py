@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
 
-from reviews import access
+from core import roles
 from reviews.models import Category, DataSubjectRecord, HeldCategory, NameKey, Review
 from reviews.services import (
     agency_create,
@@ -22,11 +22,11 @@ from tests.reviews.conftest import TODAY, Holdings
 
 def test_roles_are_read_from_group_names(boss: User, worker: User, professional: User, db: None) -> None:
     root = User.objects.create_superuser("root", "root@example.org", "x" * 12)
-    assert access.is_manager(boss) and access.is_manager(root) and not access.is_manager(worker)
-    assert access.can_work(worker) and access.can_work(boss) and not access.can_work(professional)
-    assert access.can_view_holdings(professional) and not access.can_view_holdings(AnonymousUser())
+    assert roles.is_manager(boss) and roles.is_manager(root) and not roles.is_manager(worker)
+    assert roles.can_work(worker) and roles.can_work(boss) and not roles.can_work(professional)
+    assert roles.is_team_member(professional) and not roles.is_team_member(AnonymousUser())
     inactive = User.objects.create_user("gone", password="x" * 12, is_active=False)
-    assert access.groups_of(inactive) == frozenset()
+    assert roles.roles_of(inactive) == frozenset()
 
 
 def test_review_create_and_refusals(boss: User, worker: User, db: None) -> None:

@@ -26,7 +26,7 @@ from reviews.models import (
     Review,
     SubjectSearchHit,
 )
-from reviews.retention import destruction_due_refresh, due_items, retention_days, review_destroy_agency_data
+from reviews.retention import due_items, retention_days
 from reviews.search import SearchCriteria
 from reviews.services import (
     review_conclude,
@@ -38,6 +38,7 @@ from reviews.services import (
     submission_create,
 )
 from reviews.services.erasure import ERASED_NOTE
+from reviews.services.retention import destruction_due_refresh, review_destroy_agency_data
 from reviews.tasks import retention_sweep
 from rights import ApplicationError
 from rights.effects import RestrictionBasis

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from reviews.models import DataSubjectRecord, DestructionCertificate, RecordStatus, Review, ReviewStatus
 from reviews.services import review_set_legal_hold
+from tests.factories import sign_in
 from tests.reviews.conftest import TODAY, Holdings
 
 NOW = dt.datetime(2026, 3, 16, 10, 0, tzinfo=dt.UTC)
@@ -30,7 +31,7 @@ def _today() -> Any:
 
 def _client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from reviews.models import ProcessLawfulBasis, ProcessProfile, ReviewType
 from reviews.selectors import LawfulBasisRow, what_we_hold
+from tests.factories import sign_in
 from tests.reviews.conftest import TODAY, Holdings
 
 DOB = dt.date(2012, 5, 1)
@@ -58,7 +59,7 @@ def test_the_seed_is_idempotent_and_keeps_edits(db: None) -> None:
 
 def test_the_page_follows_the_data(held: Holdings, worker: User) -> None:
     client = Client()
-    client.force_login(worker)
+    sign_in(client, worker)
     profile = ProcessProfile.objects.get(review_type="multi_agency_audit")
     profile.purpose = "To see how well agencies in Stockport work together."
     profile.save()
@@ -129,7 +130,7 @@ def test_the_selector_query_count_is_constant(held: Holdings, n: int, django_ass
 def test_a_manager_edits_purposes_and_bases_in_the_admin(db: None) -> None:
     root = User.objects.create_superuser("root", "root@example.org", "x" * 12)
     client = Client()
-    client.force_login(root)
+    sign_in(client, root)
     profile = ProcessProfile.objects.get(review_type="cspr")
     page = client.get(reverse("admin:reviews_processprofile_change", args=[profile.pk]))
     assert page.status_code == 200 and "Working Together to Safeguard Children 2018" in page.content.decode()

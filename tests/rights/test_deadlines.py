@@ -123,6 +123,11 @@ CLARIFICATION_CASES = [
     (D(2025, 9, 3), None, [C(D(2025, 9, 15), D(2025, 9, 19)), C(D(2025, 9, 5), D(2025, 9, 6))], 7, D(2025, 10, 10)),
     # Back to back but not overlapping: 5 + 3 days; 3 Oct + 8 = Sat 11 Oct -> Mon 13 Oct.
     (D(2025, 9, 3), None, [C(D(2025, 9, 5), D(2025, 9, 9)), C(D(2025, 9, 10), D(2025, 9, 12))], 8, D(2025, 10, 13)),
+    # Asked again on the day the previous answer came (legitimate: the answer raised a new question);
+    # the shared day counts once: 5..10 Sep = 6, then 11, 12 = 2; 3 Oct + 8 = Sat 11 -> Mon 13 Oct.
+    (D(2025, 9, 3), None, [C(D(2025, 9, 5), D(2025, 9, 10)), C(D(2025, 9, 10), D(2025, 9, 12))], 8, D(2025, 10, 13)),
+    # ... and a second question asked and answered that same day adds nothing more: 6 days; 3 Oct + 6 = Thu 9 Oct.
+    (D(2025, 9, 3), None, [C(D(2025, 9, 5), D(2025, 9, 10)), C(D(2025, 9, 10), D(2025, 9, 10))], 6, D(2025, 10, 9)),
     # The extended end lands on Christmas: 20 Dec + 5 = Wed 25 Dec -> Fri 27 Dec 2024.
     (D(2024, 11, 20), None, [C(D(2024, 11, 25), D(2024, 11, 29))], 5, D(2024, 12, 27)),
     # Entirely before the clock started: adds nothing; 10 Sep -> Fri 10 Oct.
@@ -229,7 +234,7 @@ def test_extension_notified_after_the_first_month_is_refused(
         (
             {
                 "received": D(2025, 9, 3),
-                "clarifications": [C(D(2025, 9, 5), D(2025, 9, 10)), C(D(2025, 9, 10), D(2025, 9, 12))],
+                "clarifications": [C(D(2025, 9, 5), D(2025, 9, 10)), C(D(2025, 9, 9), D(2025, 9, 12))],
             },
             "overlap",
         ),
@@ -412,4 +417,53 @@ def test_a_second_month_clarification_does_not_lengthen_the_time_to_notify_an_ex
     with pytest.raises(DeadlineError, match="after the first month"):
         due_date(
             received=D(2025, 9, 3), clarifications=clarifications, extended=True, extension_notified=D(2025, 10, 6)
+        )
+
+
+@pytest.mark.parametrize(
+    ("received", "dpa_1998"),
+    [
+        (D(2018, 5, 24), True),  # the last day of the DPA 1998 (s.7)
+        (D(2018, 5, 25), False),  # DPA 2018 s.212, SI 2018/625: in force 25 May 2018
+        (D(2010, 1, 4), True),
+        (D(2025, 9, 3), False),
+    ],
+)
+def test_requests_before_25_may_2018_fell_under_the_dpa_1998(received: dt.date, dpa_1998: bool) -> None:
+    from rights import governed_by_dpa_1998
+
+    assert governed_by_dpa_1998(received) is dpa_1998
+
+
+@pytest.mark.parametrize(
+    ("kind", "stops"),
+    [
+        ("access", True),  # UK GDPR Art 12A: "a request under Article 15"; DPA 2018 s.54(3C): "under section 45(1)"
+        ("rectification", False),
+        ("erasure", False),
+        ("restriction", False),
+        ("objection", False),
+        ("portability", False),
+        ("automated_decision_making", False),
+        ("inform", False),
+    ],
+)
+def test_only_an_access_requests_clock_stops_for_clarification(kind: str, stops: bool) -> None:
+    from rights import RightKind, clarification_stops_clock
+
+    assert clarification_stops_clock(RightKind(kind)) is stops
+
+
+def test_a_clarification_on_another_right_leaves_the_date_and_says_why() -> None:
+    asked = [C(D(2025, 9, 10), D(2025, 9, 12))]
+    running = due_date(received=D(2025, 9, 3), clarifications=asked, clock_stops_for_clarification=False)
+    assert running.due == D(2025, 10, 3)  # as if nothing was asked
+    assert running.clarification_days == 0
+    assert any("the clock kept running" in reason for reason in running.reasons)
+    assert due_date(received=D(2025, 9, 3), clarifications=asked).due == D(2025, 10, 6)  # access: 3 days added
+    with pytest.raises(DeadlineError, match="overlap"):  # impossible facts are still refused
+        due_date(
+            received=D(2025, 9, 3),
+            clarifications=[C(D(2025, 9, 5), D(2025, 9, 10)), C(D(2025, 9, 7), D(2025, 9, 8))],
+            clock_stops_for_clarification=False,
         )

@@ -23,6 +23,12 @@ EXEMPTION_KEYS = [
     "legal_privilege",
     "confidential_reference",
     "not_personal_data",
+    "court_report_health",
+    "court_report_social_work",
+    "court_report_education",
+    "adoption_records",
+    "parental_order_records",
+    "special_educational_needs",
 ]
 
 
@@ -90,10 +96,53 @@ def test_every_exemption_in_the_issue_exists(key: str) -> None:
         ("serious_harm_social_work", "S3 P3 para11"),
         ("serious_harm_education", "S3 P4 para19"),
         ("expectations_and_wishes", "S3 P2 para4"),
+        # DPA 2018 Sch 3 paras 3, 9, 18: reports and evidence given to a court (health, social work, education).
+        ("court_report_health", "S3 P2 para3"),
+        ("court_report_social_work", "S3 P3 para9"),
+        ("court_report_education", "S3 P4 para18"),
+        # DPA 2018 Sch 4: para 3 adoption records and reports, para 4 special educational needs, para 5 parental orders.
+        ("adoption_records", "S4 para3"),
+        ("special_educational_needs", "S4 para4"),
+        ("parental_order_records", "S4 para5"),
     ],
 )
 def test_codes_follow_the_digest(key: str, code: str) -> None:
     assert exemption(key).code == code
+
+
+@pytest.mark.parametrize(
+    ("key", "source"),
+    [
+        ("court_report_health", "DPA 2018 Schedule 3 Part 2 paragraph 3"),
+        ("court_report_social_work", "DPA 2018 Schedule 3 Part 3 paragraph 9"),
+        ("court_report_education", "DPA 2018 Schedule 3 Part 4 paragraph 18"),
+        ("adoption_records", "DPA 2018 Schedule 4 paragraph 3"),
+        ("special_educational_needs", "DPA 2018 Schedule 4 paragraph 4"),
+        ("parental_order_records", "DPA 2018 Schedule 4 paragraph 5"),
+    ],
+)
+def test_the_new_exemptions_cite_their_paragraph(key: str, source: str) -> None:
+    assert exemption(key).source == source
+    assert not exemption(key).needs_professional_opinion  # a court's rules or an enactment decide, not an opinion
+
+
+def test_the_social_work_test_is_prejudice_to_social_work_because_of_serious_harm() -> None:
+    # DPA 2018 Sch 3 Pt 3 para 7(2): "would be likely to prejudice carrying out social work, because it would be
+    # likely to cause serious harm to the physical or mental health of the data subject or another individual".
+    text = exemption("serious_harm_social_work").explanation
+    assert "would be likely to prejudice the carrying out of social work" in text
+    assert "because it would be likely to cause serious harm" in text
+    assert "7(2)" in exemption("serious_harm_social_work").source
+
+
+def test_automated_decisions_cite_articles_22a_to_22d_not_the_replaced_article_22() -> None:
+    # Data (Use and Access) Act 2025 s.80 substituted Articles 22A-22D for Article 22.
+    info = RIGHTS[RightKind.AUTOMATED_DECISION_MAKING]
+    assert info.article == "UK GDPR Articles 22A to 22D"
+    for article in ("22A", "22B", "22C"):
+        assert f"Article {article}" in info.public_task_explanation
+    assert "meaningful human involvement" in info.public_task_explanation
+    assert "Article 22 " not in info.public_task_explanation and "Article 22," not in info.public_task_explanation
 
 
 def test_codes_are_unique() -> None:

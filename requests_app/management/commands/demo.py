@@ -12,9 +12,11 @@ made up, telephone numbers are in Ofcom's drama range and email addresses use ex
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import secrets
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,11 +26,12 @@ from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from requests_app import roles
+from core import roles
 from requests_app.casefile import FORMAT, CaseFileError, case_import, registered_sections
 from requests_app.casefile.plan import statuses_of
-from requests_app.models import RightsRequest, Status
+from requests_app.models import Person, ReferralKind, RightsRequest, Status
 from rights import RightKind
 
 FIRST_NUMBER = 9001
@@ -38,6 +41,15 @@ DEMO_USERS = (
     ("caseworker", roles.CASEWORKER, "Tom", "Gallagher"),
     ("reviewer", roles.REVIEWER, "Dr Helen", "Okafor"),
 )
+# A Manager who may also open the admin (staff and superuser): made by the demo alone, so with DEBUG only.
+DEMO_ADMIN = ("admin", roles.MANAGER, "Alex", "Admin")
+
+
+def demo_sign_in_file() -> Path:
+    """Where the demo password is kept so `make run` can say it again (var/ is git-ignored; DEBUG only)."""
+    return Path(settings.BASE_DIR) / "var" / "demo-sign-in.txt"
+
+
 KINDS = (
     RightKind.ACCESS,
     RightKind.RECTIFICATION,
@@ -208,6 +220,8 @@ def demo_specs() -> list[Spec]:
     working = 0
     for kind_index, kind in enumerate(KINDS):
         for status_index, status in enumerate(statuses_of(kind.value)):
+            if status == Status.AWAITING_FEE:
+                continue  # a case file carries no fee facts yet (its ground, amount and letter): see docs/open-work.md
             profile = PROFILES[(kind_index * 3 + status_index) % len(PROFILES)]
             if status == Status.RECEIVED:
                 age = kind_index % 4
@@ -548,6 +562,8 @@ class _Builder:
         ]
         if spec.status in past_review:
             documents[1]["reviewed_by"] = "caseworker"
+        else:  # in review: harm is a concern, and the request is referred to the reviewer (Command._load)
+            documents[0]["harm_concern"] = True
         return documents
 
 
@@ -578,15 +594,32 @@ class Command(BaseCommand):
             return
         users = self._users(new_password=options["new_password"])
         loaded, skipped = self._load(users)
+        self._holdings()
         self.stdout.write(
             f"Demo data: {loaded} request{'s' if loaded != 1 else ''} loaded, {skipped} already there "
             f"({time.monotonic() - started:.1f} s)."
         )
+        if loaded:
+            # The deadline sweep once, as the morning's would: the notices page then tells the truth.
+            from requests_app.services.sweep import sweep_run
+
+            result = sweep_run(email=False)
+            said = [line for line in result.lines() if line.startswith(("requests checked", "notices"))]
+            self.stdout.write("Deadline sweep run once for the demo: " + "; ".join(said) + ".")
+        self._remind()  # the sign-in last, where it is seen
 
     def _remind(self) -> None:
-        if User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).exists():
+        """The demo sign-in: the users, and the password when this machine kept it."""
+        if not User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).exists():
+            return
+        kept = demo_sign_in_file()
+        details = kept.read_text().strip().replace("\n", ", ") if kept.is_file() else ""
+        names = ", ".join(u[0] for u in DEMO_USERS) + f" or {DEMO_ADMIN[0]} (the admin too)"
+        if details:
+            self.stdout.write(self.style.WARNING(f"Demo sign-in: {names}, {details} (a local demo only; DEBUG on)."))
+        else:
             self.stdout.write(
-                "Sign in as manager, caseworker or reviewer with the demo password printed when they were created "
+                f"Sign in as {names} with the demo password printed when they were created "
                 "(run `manage.py demo --new-password` for a new one)."
             )
 
@@ -594,10 +627,17 @@ class Command(BaseCommand):
         password = secrets.token_urlsafe(12)
         created_any = False
         users: dict[str, User] = {}
-        for username, role, first_name, last_name in DEMO_USERS:
+        for username, role, first_name, last_name in (*DEMO_USERS, DEMO_ADMIN):
+            admin = username == DEMO_ADMIN[0]
             user, created = User.objects.get_or_create(
                 username=username,
-                defaults={"first_name": first_name, "last_name": last_name, "email": f"{username}@example.com"},
+                defaults={
+                    "first_name": first_name,
+                    "last_name": last_name,
+                    "email": f"{username}@example.com",
+                    "is_staff": admin,
+                    "is_superuser": admin,
+                },
             )
             if created or new_password:
                 user.set_password(password)
@@ -606,18 +646,32 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get_or_create(name=role)[0])  # a flushed test database has none
             users[username] = user
         if created_any:
+            secret = self._demo_second_factor(users.values())
+            kept = demo_sign_in_file()
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            kept.touch(mode=0o600)
+            kept.write_text(f"password {password}\nauthenticator-app key {secret}\n")
             self.stdout.write(
                 self.style.WARNING(
-                    f"Demo users manager, caseworker and reviewer: password {password}\n"
-                    "(shown once; for this local demo only)."
+                    f"Demo users manager, caseworker, reviewer and admin: password {password}\n"
+                    f"Second factor: add the authenticator-app key {secret} to an app (or compute its codes with "
+                    "`oathtool --totp -b KEY`)\n"
+                    f"(for this local demo only; kept in {kept} so `make run` can say it again)."
                 )
             )
-        else:
-            self._remind()
         return users
+
+    def _demo_second_factor(self, users: Iterable[User]) -> str:
+        """One new TOTP key shared by the demo users (DEBUG only), enrolled so the demo signs straight in."""
+        key = secrets.token_bytes(20)
+        for user in users:
+            TOTPDevice.objects.filter(user=user).delete()
+            TOTPDevice.objects.create(user=user, name="Demo authenticator app", key=key.hex(), confirmed=True)
+        return base64.b32encode(key).decode().rstrip("=")
 
     def _load(self, users: dict[str, User]) -> tuple[int, int]:
         from requests_app.services.letters import letter_generate
+        from requests_app.services.referrals import referral_make
 
         today = timezone.localdate()
         with_documents = any(section.key == "documents" for section in registered_sections())
@@ -641,6 +695,14 @@ class Command(BaseCommand):
             try:
                 with transaction.atomic():
                     request = case_import(data=case, folder=Path.cwd(), by=manager, today=today, actor=actor)
+                    if with_documents and spec.status == Status.IN_REVIEW and "reviewer" in users:
+                        referral_make(
+                            request=request,
+                            by=caseworker,
+                            reviewer=users["reviewer"],
+                            kind=ReferralKind.SERIOUS_HARM,
+                            question="Would disclosing the social care referral be likely to cause serious harm?",
+                        )
                     if generate:
                         letter_generate(
                             request=request, template="acknowledgement", by=manager, today=spec_day(spec, today, 2)
@@ -651,6 +713,19 @@ class Command(BaseCommand):
                 continue
             loaded += 1
         return loaded, skipped
+
+    def _holdings(self) -> None:
+        """The partnership's own holdings (reviews.demo), some about the demo requests' subjects."""
+        from reviews.demo import demo_holdings_load
+
+        subjects = [
+            (person.full_name, person.date_of_birth, person.address)
+            for person in Person.objects.filter(requests_as_subject__reference__startswith="RR-2026-9")
+            .distinct()
+            .order_by("pk")[:8]
+        ]
+        result = demo_holdings_load(subjects=subjects, today=timezone.localdate())
+        self.stdout.write(f"Demo holdings: {result.summary}.")
 
 
 def spec_day(spec: Spec, today: dt.date, offset: int) -> dt.date:

@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from core.pdf import pdf_sha256
 from requests_app import reporting
-from requests_app.pdf import pdf_sha256
 from rights import ApplicationError
 
 

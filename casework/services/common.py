@@ -1,0 +1,76 @@
+"""What complaint and breach services share: roles, references, history reasons and filed PDFs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.db import models
+from django.db.models.fields.files import FieldFile
+
+from casework.models import CaseworkCounter
+from core import roles
+from core.pdf import pdf_sha256
+from core.roles import require_role
+from rights import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+STAFF = (roles.MANAGER, roles.CASEWORKER)
+MANAGER_ONLY = (roles.MANAGER,)
+HISTORY_REASON_MAX = 100
+
+
+def require(user: User | None, allowed: tuple[str, ...], *, action: str) -> None:
+    require_role(user, *allowed, action=action)
+
+
+def reference_next(*, prefix: str, year: int, model: type[models.Model]) -> str:
+    """The next free reference for the prefix and year, under a row lock (call inside a transaction)."""
+    CaseworkCounter.objects.get_or_create(prefix=prefix, year=year)
+    counter = CaseworkCounter.objects.select_for_update().get(prefix=prefix, year=year)
+    while True:
+        counter.last += 1
+        reference = f"{prefix}-{year}-{counter.last:04d}"
+        if not model._default_manager.filter(reference=reference).exists():
+            counter.save()
+            return reference
+
+
+def with_history(obj: models.Model, *, reason: str, by: User | None) -> None:
+    """Set the simple-history reason and user before a save."""
+    obj._change_reason = reason[:HISTORY_REASON_MAX]  # type: ignore[attr-defined]
+    obj._history_user = by  # type: ignore[attr-defined]
+
+
+def text(value: str, *, field: str, message: str) -> str:
+    cleaned = value.strip()
+    if not cleaned:
+        raise ApplicationError(message, field=field)
+    return cleaned
+
+
+def store_pdf(file: FieldFile, *, name: str, data: bytes) -> str:
+    """Write the PDF to storage (not yet saving the row) and return its SHA-256."""
+    file.save(name, ContentFile(data), save=False)
+    return pdf_sha256(data)
+
+
+def discard_file(file: FieldFile) -> None:
+    """Remove a file written for a row that was never saved, so a rollback leaves no orphan."""
+    if file.name:
+        try:
+            file.storage.delete(file.name)
+        except OSError:  # pragma: no cover - nothing more to do
+            logger.exception("Could not remove the file of an unsaved letter")
+
+
+def fmt_date(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def drop_none(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if value is not None}
