@@ -41,6 +41,22 @@ def _rows_made_by_migrations(request: pytest.FixtureRequest) -> None:
         contents = getattr(connection, "_test_serialized_contents", None)
         if contents:
             connection.creation.deserialize_db_from_string(contents)
+            _reset_sequences(connection)
+
+
+def _reset_sequences(connection: Any) -> None:
+    """Move each table's id sequence past the rows just reloaded with their own ids (PostgreSQL).
+
+    Without it the next row a test makes takes an id a reloaded row already has (duplicate key).
+    """
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
 
 
 @pytest.fixture(autouse=True)
