@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import transaction
 
+from core.audit import record_change
 from core.models import RetentionDue
 from rights import ApplicationError
 
@@ -39,7 +40,7 @@ def due_list_refresh(
             if not created and (row.blocked_reason != blocked or row.due_on != due_on):
                 row.blocked_reason = blocked
                 row.due_on = due_on
-                row._change_reason = reason  # type: ignore[attr-defined]
+                record_change(row, reason)
                 row.save()
             listed.append(row)
     return listed

@@ -18,6 +18,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from core import roles
+from core.audit import record_change
 from requests_app.models import ExtraBankHoliday
 from requests_app.services.calendar import CalendarChange, bank_holiday_add, bank_holiday_check, bank_holiday_remove
 from rights import ApplicationError
@@ -73,7 +74,7 @@ class BankHolidayAdminMixin:
 
     def save_model(self, request: HttpRequest, obj: ExtraBankHoliday, form: Any, change: bool) -> None:
         if change:  # only the name can change, and it moves no date
-            obj._change_reason = "Renamed"  # type: ignore[attr-defined]
+            record_change(obj, "Renamed")
             obj.save()
             return
         result = bank_holiday_add(date=obj.date, name=obj.name, by=_by(request))

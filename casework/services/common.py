@@ -13,6 +13,7 @@ from django.db.models.fields.files import FieldFile
 
 from casework.models import CaseworkCounter
 from core import roles
+from core.audit import record_change
 from core.pdf import pdf_sha256
 from core.roles import require_role
 from rights import ApplicationError
@@ -21,7 +22,6 @@ logger = logging.getLogger(__name__)
 
 STAFF = (roles.MANAGER, roles.CASEWORKER)
 MANAGER_ONLY = (roles.MANAGER,)
-HISTORY_REASON_MAX = 100
 
 
 def require(user: User | None, allowed: tuple[str, ...], *, action: str) -> None:
@@ -42,8 +42,7 @@ def reference_next(*, prefix: str, year: int, model: type[models.Model]) -> str:
 
 def with_history(obj: models.Model, *, reason: str, by: User | None) -> None:
     """Set the simple-history reason and user before a save."""
-    obj._change_reason = reason[:HISTORY_REASON_MAX]  # type: ignore[attr-defined]
-    obj._history_user = by  # type: ignore[attr-defined]
+    record_change(obj, reason, by=by)
 
 
 def text(value: str, *, field: str, message: str) -> str:

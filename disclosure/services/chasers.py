@@ -25,6 +25,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.audit import record_change
 from core.text import address_lines, day_text
 from disclosure.models import OPEN_AGENCY_STATUSES, AgencyRequest, AgencyRequestStatus
 from disclosure.services.common import LOCKED_STATUSES, log_event
@@ -100,8 +101,7 @@ def _chaser_letter(agency_request: AgencyRequest, *, today: dt.date, by: User | 
     letter.sha256 = pdf_sha256(pdf)
     try:
         letter.full_clean()
-        letter._change_reason = f"Generated: {CHASER.title}"  # type: ignore[attr-defined]
-        letter._history_user = by  # type: ignore[attr-defined]
+        record_change(letter, f"Generated: {CHASER.title}", by=by)
         letter.save()
     except BaseException:
         letter.file.storage.delete(letter.file.name)
@@ -190,10 +190,10 @@ def _email_chaser(chased: AgencyRequest, *, letter: Letter, today: dt.date, by: 
         purpose=f"agency_chaser:{chased.pk}",
     )
     link.message = sent
-    link._change_reason = "Email queued with the chaser"  # type: ignore[attr-defined]
+    record_change(link, "Email queued with the chaser")
     link.save()
     chased.chaser_message = sent
-    chased._change_reason = "Chaser emailed"  # type: ignore[attr-defined]
+    record_change(chased, "Chaser emailed")
     chased.save()
 
 
@@ -278,7 +278,7 @@ def agency_escalate(
                 created_by=by,
             )
             letter.full_clean()
-            letter._change_reason = "Sent by the service: escalation"  # type: ignore[attr-defined]
+            record_change(letter, "Sent by the service: escalation")
             letter.save()
             locked.escalation_message = message_send(
                 to=to,
@@ -300,7 +300,7 @@ def agency_escalate(
         else:
             how = "not sent: no escalation contact's email is recorded for the agency"
         locked.escalated_on = today
-        locked._change_reason = "Escalated"  # type: ignore[attr-defined]
+        record_change(locked, "Escalated")
         locked.save()
         log_event(
             request=request,

@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from core import roles
+from core.audit import record_change
 from disclosure.models import DisclosureEvent, Document
 from requests_app.models import RightsRequest, Status
 from rights import ApplicationError, RightKind
@@ -44,15 +45,6 @@ def log_event(
     )
 
 
-HISTORY_REASON_MAX = 100  # simple-history's change-reason column; the event log keeps the whole reason
-
-
-def history_reason(text: str) -> str:
-    """A change reason that fits its history column (PostgreSQL refuses a longer one, failing the whole change)."""
-    text = " ".join(text.split())
-    return text if len(text) <= HISTORY_REASON_MAX else text[: HISTORY_REASON_MAX - 1].rstrip() + "…"
-
-
 def unreview(document: Document, *, reason: str) -> bool:
     """A change to what a document discloses undoes its review; the caller saves. True if it was reviewed."""
     if document.reviewed_at is None:
@@ -60,7 +52,7 @@ def unreview(document: Document, *, reason: str) -> bool:
     document.reviewed_at = None
     document.reviewed_by = None
     document.imported_reviewer = ""
-    document._change_reason = history_reason(f"Review undone: {reason}")  # type: ignore[attr-defined]
+    record_change(document, f"Review undone: {reason}")
     return True
 
 

@@ -21,6 +21,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import record_change
 from core.roles import require_role
 from core.text import day_text
 from disclosure.models import Consent, ConsentMethod, ConsentRequest, ThirdParty
@@ -130,7 +131,7 @@ def consent_request_send(
         )
         consent.letter = sent.letter
         consent.full_clean()
-        consent._change_reason = "Sent"  # type: ignore[attr-defined]
+        record_change(consent, "Sent")
         consent.save()
         if party.consent != Consent.ASKED and party.reasonable_to_disclose:
             party.reasonable_to_disclose = ""  # a new fact for the para 16 judgement: it is made again
@@ -140,7 +141,7 @@ def consent_request_send(
         party.consent_asked_on = today
         party.consent_answered_on = None
         party.full_clean()
-        party._change_reason = "Consent asked"  # type: ignore[attr-defined]
+        record_change(party, "Consent asked")
         party.save()
         log_event(
             request=party.request,
@@ -180,7 +181,7 @@ def consent_chaser_send(*, consent_id: int, today: dt.date, by: User | None = No
         )
         consent.chased_on = today
         consent.chaser_letter = sent.letter
-        consent._change_reason = "Chased"  # type: ignore[attr-defined]
+        record_change(consent, "Chased")
         consent.save()
         log_event(
             request=party.request,
@@ -278,7 +279,7 @@ def consent_answer_record(
         locked.answered_on = answered_on
         locked.answer_note = note.strip()
         locked.answer_recorded_by = by
-        locked._change_reason = f"Answer: {given.value}"  # type: ignore[attr-defined]
+        record_change(locked, f"Answer: {given.value}")
         locked.save()
         consent_now = CONSENT_FOR_ANSWER[given]
         if party.consent != consent_now or given == ConsentAnswer.NO_ANSWER:
@@ -298,7 +299,7 @@ def consent_answer_record(
             x for x in (party.consent_reason, line + (f": {note.strip()}" if note.strip() else ".")) if x
         )
         party.full_clean()
-        party._change_reason = words  # type: ignore[attr-defined]
+        record_change(party, words)
         party.save()
         log_event(request=request, action="consent_answered", detail=f"{party.name}: {words.lower()}.", by=by)
     return locked

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.audit import record_change
 from core.roles import require_role
 from core.text import day_text
 from disclosure.models import (
@@ -165,8 +166,7 @@ def _release(*, pack: Pack, inputs: PackInputs, by: User, letter_method: str, ho
     pack.cover_letter = letter
     pack.released_at = timezone.now()
     pack.released_by = by
-    pack._change_reason = f"Released {how}"  # type: ignore[attr-defined]
-    pack._history_user = by  # type: ignore[attr-defined]
+    record_change(pack, f"Released {how}", by=by)
     pack.save()
     request = RightsRequest.objects.get(pk=pack.request_id)
     if request.status == Status.APPROVED:
@@ -210,7 +210,7 @@ def portal_link_create(
         )
         code_contact(locked.request)  # the second factor must be able to reach the requester
         link.full_clean()
-        link._change_reason = "Created"  # type: ignore[attr-defined]
+        record_change(link, "Created")
         link.save()
         log_event(
             request=locked.request,
@@ -293,8 +293,7 @@ def portal_link_send_email(*, link: PortalLink, token: str, by: User, now: dt.da
             purpose=f"portal_link:{locked.pk}",
         )
         locked.message = message
-        locked._change_reason = "Email queued"  # type: ignore[attr-defined]
-        locked._history_user = by  # type: ignore[attr-defined]
+        record_change(locked, "Email queued", by=by)
         locked.save()
         log_event(
             request=request,
@@ -317,8 +316,7 @@ def _mark_sent(*, link_id: int, how: str, by: User | None, now: dt.datetime, tod
         locked.sent_at = now
         locked.sent_how = how
         locked.sent_by = by
-        locked._change_reason = f"Sent {LinkSentHow(how).label.lower()}"  # type: ignore[attr-defined]
-        locked._history_user = by  # type: ignore[attr-defined]
+        record_change(locked, f"Sent {LinkSentHow(how).label.lower()}", by=by)
         locked.save()
         releaser = by or pack.created_by
         if releaser is None:
@@ -389,7 +387,7 @@ def _save_code(link: PortalLink, *, code: str, channel: str, now: dt.datetime, *
         **fields,
     )
     record.full_clean()
-    record._change_reason = "Issued"  # type: ignore[attr-defined]
+    record_change(record, "Issued")
     record.save()
     return record
 
@@ -469,18 +467,18 @@ def portal_code_check(
         given = "".join(code.split())
         if hmac.compare_digest(code_hash(link.pk, given), latest.code_hash):
             latest.used_at = now
-            latest._change_reason = "Used"  # type: ignore[attr-defined]
+            record_change(latest, "Used")
             latest.save()
             _log(link, PortalEvent.CODE_ACCEPTED, visitor, now)
             return PortalOutcome("ok", link, PORTAL_MAX_TRIES - link.failed_attempts)
         latest.failed_attempts += 1
-        latest._change_reason = "Wrong code"  # type: ignore[attr-defined]
+        record_change(latest, "Wrong code")
         latest.save()
         link.failed_attempts += 1
         _log(link, PortalEvent.WRONG_CODE, visitor, now)
         if link.failed_attempts >= PORTAL_MAX_TRIES:
             link.locked_at = now
-            link._change_reason = f"Locked after {PORTAL_MAX_TRIES} wrong tries"  # type: ignore[attr-defined]
+            record_change(link, f"Locked after {PORTAL_MAX_TRIES} wrong tries")
             link.save()
             _log(link, PortalEvent.LOCKED, visitor, now)
             log_event(
@@ -490,7 +488,7 @@ def portal_code_check(
                 by=None,
             )
             return PortalOutcome("locked", link)
-        link._change_reason = "Wrong one-time code"  # type: ignore[attr-defined]
+        record_change(link, "Wrong one-time code")
         link.save()
         left = min(PORTAL_CODE_MAX_TRIES - latest.failed_attempts, PORTAL_MAX_TRIES - link.failed_attempts)
         return PortalOutcome("wrong" if left > 0 else "no_code", link, left)
@@ -508,7 +506,7 @@ def portal_link_revoke(*, link: PortalLink, by: User, reason: str, now: dt.datet
         locked.revoked_at = now or timezone.now()
         locked.revoked_by = by
         locked.revoked_reason = reason.strip()
-        locked._change_reason = "Revoked"  # type: ignore[attr-defined]
+        record_change(locked, "Revoked")
         locked.save()
         log_event(
             request=locked.pack.request,
@@ -594,7 +592,7 @@ def portal_unlock(
         _log(link, PortalEvent.WRONG_DETAILS, visitor, now)
         if link.failed_attempts >= PORTAL_MAX_TRIES:
             link.locked_at = now
-            link._change_reason = f"Locked after {PORTAL_MAX_TRIES} wrong tries"  # type: ignore[attr-defined]
+            record_change(link, f"Locked after {PORTAL_MAX_TRIES} wrong tries")
             link.save()
             _log(link, PortalEvent.LOCKED, visitor, now)
             log_event(
@@ -604,7 +602,7 @@ def portal_unlock(
                 by=None,
             )
             return PortalOutcome("locked", link)
-        link._change_reason = "Wrong reference or date of birth"  # type: ignore[attr-defined]
+        record_change(link, "Wrong reference or date of birth")
         link.save()
         return PortalOutcome("wrong", link, PORTAL_MAX_TRIES - link.failed_attempts)
 
@@ -668,7 +666,7 @@ def dispatch_prepare(
             prepared_at=now or timezone.now(),
         )
         dispatch.full_clean()
-        dispatch._change_reason = "Prepared"  # type: ignore[attr-defined]
+        record_change(dispatch, "Prepared")
         dispatch.save()
         log_event(
             request=locked.request,
@@ -742,7 +740,7 @@ def dispatch_check_address(
         locked._history_user = by  # type: ignore[attr-defined]
         if normal_address(locked.pack.address) == normal_address(verified):
             locked.status = DispatchStatus.CHECKED
-            locked._change_reason = f"Address checked by a second person against {source}"  # type: ignore[attr-defined]
+            record_change(locked, f"Address checked by a second person against {source}")
             locked.save()
             log_event(
                 request=request,
@@ -757,7 +755,7 @@ def dispatch_check_address(
         )
         locked.status = DispatchStatus.ADDRESS_MISMATCH
         locked.cancelled_reason = mismatch
-        locked._change_reason = "Address check failed: the pack's address does not match"  # type: ignore[attr-defined]
+        record_change(locked, "Address check failed: the pack's address does not match")
         locked.save()
         log_event(request=request, action="dispatch_address_mismatch", detail=mismatch, by=by)
     # Raised once the stop and its reasons are saved: a refused check must still be on the record.
@@ -789,7 +787,7 @@ def dispatch_send(
         locked.status = DispatchStatus.DISPATCHED
         locked.dispatched_by = by
         locked.dispatched_at = now
-        locked._change_reason = "Dispatched"  # type: ignore[attr-defined]
+        record_change(locked, "Dispatched")
         locked.save()
         how = f"by {locked.get_method_display().lower()}" + (f" (tracking {tracking})" if tracking else "")
         _release(pack=pack, inputs=inputs, by=by, letter_method=LETTER_METHODS[locked.method], how=how, today=today)
@@ -809,7 +807,7 @@ def dispatch_cancel(*, dispatch: Dispatch, by: User, reason: str) -> Dispatch:
             raise ApplicationError(f"This dispatch is {DispatchStatus(locked.status).label.lower()}.")
         locked.status = DispatchStatus.CANCELLED
         locked.cancelled_reason = reason.strip()
-        locked._change_reason = "Cancelled"  # type: ignore[attr-defined]
+        record_change(locked, "Cancelled")
         locked.save()
         log_event(
             request=locked.pack.request,

@@ -13,13 +13,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import record_change
 from core.roles import require_role
 from disclosure.extract import Extraction, extract_image, extract_pdf
 from disclosure.models import Agency, AgencyReturnFile, Document, SourceKind
 from disclosure.services.common import (
     REVIEWERS,
     WORKERS,
-    history_reason,
     lock_document,
     log_event,
     require_editable,
@@ -115,7 +115,7 @@ def _create(
                 document.original.save(f"upload{_SUFFIX[upload.kind]}", ContentFile(upload.data), save=False)
                 stored_name = document.original.name
             document.full_clean()
-            document._change_reason = f"Added ({document.get_source_kind_display()})"  # type: ignore[attr-defined]
+            record_change(document, f"Added ({document.get_source_kind_display()})")
             document.save()
             log_event(
                 request=locked,
@@ -263,8 +263,7 @@ def document_update_details(
                 field="reason",
             )
         what = f"{', '.join(flag_changes)}: {reason}" if flag_changes else ""
-        locked._change_reason = history_reason(f"Details changed: {what}" if what else "Details changed")  # type: ignore[attr-defined]
-        locked._history_user = by  # type: ignore[attr-defined]
+        record_change(locked, f"Details changed: {what}" if what else "Details changed", by=by)
         if flag_changes:
             unreview(locked, reason=what)
         if shown_before != (locked.title, locked.agency_id, locked.document_date):
@@ -303,8 +302,7 @@ def document_mark_reviewed(*, by: User | None, document: Document, imported_revi
             if imported_reviewer
             else "Marked reviewed"
         )
-        locked._change_reason = history_reason(what)  # type: ignore[attr-defined]
-        locked._history_user = by  # type: ignore[attr-defined]
+        record_change(locked, what, by=by)
         locked.full_clean()
         locked.save()
         log_event(request=locked.request, document=locked, action="document_reviewed", detail=f"{what}.", by=by)
@@ -324,7 +322,7 @@ def document_withhold(*, by: User | None, document: Document, exemption: str, re
         locked.withheld_exemption = exemption
         locked.withheld_reason = reason.strip()
         unreview(locked, reason="withheld in full")
-        locked._change_reason = f"Withheld in full ({EXEMPTIONS[exemption].code})"  # type: ignore[attr-defined]
+        record_change(locked, f"Withheld in full ({EXEMPTIONS[exemption].code})")
         locked.full_clean()
         locked.save()
         log_event(
@@ -352,7 +350,7 @@ def document_release(*, by: User | None, document: Document, reason: str) -> Doc
         locked.withheld_exemption = ""
         locked.withheld_reason = ""
         unreview(locked, reason="no longer withheld in full")
-        locked._change_reason = "No longer withheld in full"  # type: ignore[attr-defined]
+        record_change(locked, "No longer withheld in full")
         locked.save()
         log_event(
             request=locked.request,

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import roles
+from core.audit import record_change
 from core.roles import require_role
 from core.text import day_text
 from disclosure.models import (
@@ -31,7 +32,7 @@ from disclosure.models import (
 )
 from disclosure.models.owners import OWNER_CODE_MAX_TRIES, OWNER_REVIEW_MAX_TRIES
 from disclosure.owner_selectors import agency_documents, owner_fingerprint, owner_review_blockers
-from disclosure.services.common import WORKERS, history_reason, log_event, require_editable
+from disclosure.services.common import WORKERS, log_event, require_editable
 from disclosure.services.delivery import (
     CODE_MINUTES,
     CODE_RESEND_SECONDS,
@@ -112,7 +113,7 @@ def owner_review_ask(
             .exclude(status=OwnerAnswer.SUPERSEDED.value)
         ):
             earlier.status = OwnerAnswer.SUPERSEDED.value
-            earlier._change_reason = "Asked again"  # type: ignore[attr-defined]
+            record_change(earlier, "Asked again")
             earlier.save()
         token = secrets.token_urlsafe(32)
         due_on = owner_review_due(today, review_working_days(), working_calendar())
@@ -128,7 +129,7 @@ def owner_review_ask(
             asked_by=by,
         )
         review.full_clean()
-        review._change_reason = "Asked"  # type: ignore[attr-defined]
+        record_change(review, "Asked")
         review.save()
         owner = agency.data_owner.strip() or "The data owner"
         letter = Letter(
@@ -142,7 +143,7 @@ def owner_review_ask(
             created_by=by,
         )
         letter.full_clean()
-        letter._change_reason = "Sent by the service: owner review link"  # type: ignore[attr-defined]
+        record_change(letter, "Sent by the service: owner review link")
         letter.save()
         review.message = message_send(
             to=to,
@@ -188,7 +189,7 @@ def owner_review_waive(
         locked.waived_by = by
         locked.waived_at = timezone.now()
         locked.waived_reason = reason.strip()
-        locked._change_reason = history_reason(f"Passed over by the Manager: {reason.strip()}")  # type: ignore[attr-defined]
+        record_change(locked, f"Passed over by the Manager: {reason.strip()}")
         locked.save()
         log_event(
             request=locked.request,
@@ -226,7 +227,7 @@ def owner_review_revoke(
         locked.revoked_at = now
         locked.revoked_by = by
         locked.revoked_reason = reason
-        locked._change_reason = history_reason(f"Link revoked: {reason}")  # type: ignore[attr-defined]
+        record_change(locked, f"Link revoked: {reason}")
         locked.save()
         log_event(
             request=locked.request,
@@ -292,7 +293,7 @@ def owner_code_send(*, review_id: int, visitor: PortalVisitor, now: dt.datetime 
             message=message,
         )
         record.full_clean()
-        record._change_reason = "Issued"  # type: ignore[attr-defined]
+        record_change(record, "Issued")
         record.save()
         _log(review, OwnerReviewEvent.CODE_SENT, visitor, now)
     return record
@@ -313,18 +314,18 @@ def owner_code_check(*, review_id: int, code: str, visitor: PortalVisitor, now: 
             return "no_code"
         if hmac.compare_digest(code_hash(_code_key(review.pk), "".join(code.split())), latest.code_hash):
             latest.used_at = now
-            latest._change_reason = "Used"  # type: ignore[attr-defined]
+            record_change(latest, "Used")
             latest.save()
             _log(review, OwnerReviewEvent.CODE_ACCEPTED, visitor, now)
             return "ok"
         latest.failed_attempts += 1
-        latest._change_reason = "Wrong code"  # type: ignore[attr-defined]
+        record_change(latest, "Wrong code")
         latest.save()
         review.failed_attempts += 1
         _log(review, OwnerReviewEvent.WRONG_CODE, visitor, now)
         if review.failed_attempts >= OWNER_REVIEW_MAX_TRIES:
             review.locked_at = now
-            review._change_reason = f"Locked after {OWNER_REVIEW_MAX_TRIES} wrong codes"  # type: ignore[attr-defined]
+            record_change(review, f"Locked after {OWNER_REVIEW_MAX_TRIES} wrong codes")
             review.save()
             _log(review, OwnerReviewEvent.LOCKED, visitor, now)
             log_event(
@@ -334,7 +335,7 @@ def owner_code_check(*, review_id: int, code: str, visitor: PortalVisitor, now: 
                 by=None,
             )
             return "locked"
-        review._change_reason = "Wrong one-time code"  # type: ignore[attr-defined]
+        record_change(review, "Wrong one-time code")
         review.save()
         return "wrong" if latest.failed_attempts < OWNER_CODE_MAX_TRIES else "no_code"
 
@@ -380,7 +381,7 @@ def owner_review_answer(
         review.answer_reason = reason.strip()
         review.answered_by_name = name.strip()[:200]
         review.answered_at = now
-        review._change_reason = "Agreed" if agrees else "Changes asked"  # type: ignore[attr-defined]
+        record_change(review, "Agreed" if agrees else "Changes asked")
         review.save()
         _log(
             review,

@@ -34,6 +34,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core import roles
+from core.audit import record_change
 from core.roles import require_role
 from core.tasks import task_send
 from disclosure.models import PACK_IN_PROGRESS, Pack, PackStatus
@@ -111,7 +112,7 @@ def pack_request(
             progress_message="Waiting to start",
         )
         pack.full_clean()
-        pack._change_reason = "Preview queued" if preview else "Pack queued"  # type: ignore[attr-defined]
+        record_change(pack, "Preview queued" if preview else "Pack queued")
         pack.save()
         log_event(
             request=locked,
@@ -174,7 +175,7 @@ def _begin(pack_id: int) -> Pack | None:
         pack.progress = 1
         pack.progress_message = "Starting"
         pack.heartbeat_at = timezone.now()
-        pack._change_reason = "Rendering started"  # type: ignore[attr-defined]
+        record_change(pack, "Rendering started")
         pack.save()
         return pack
 
@@ -249,7 +250,7 @@ def pack_fail(*, pack_id: int, reason: str, only_before: dt.datetime | None = No
         pack.progress = 100
         pack.progress_message = "Failed"
         pack.rendered_at = timezone.now()
-        pack._change_reason = "Failed"  # type: ignore[attr-defined]
+        record_change(pack, "Failed")
         pack.save()
         log_event(request=pack.request, action="pack_failed", detail=f"Pack {pack.pk}: {reason}", by=None)
     _drop_work(pack_id)
@@ -504,7 +505,7 @@ def _finish(pack_id: int, path: Path, report: dict[str, Any]) -> Pack:
                 pack.progress_message = "Failed verification"
                 action, detail = "pack_failed", pack.failure_reason
             pack.full_clean()
-            pack._change_reason = "Verified" if report["ok"] else "Failed verification"  # type: ignore[attr-defined]
+            record_change(pack, "Verified" if report["ok"] else "Failed verification")
             pack.save()
             log_event(request=pack.request, action=action, detail=f"Pack {pack.pk}: {detail}", by=None)
     except BaseException:

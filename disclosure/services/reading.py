@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import record_change
 from core.tasks import task_send_on_commit
 from disclosure.extract import page_image
 from disclosure.models import Document, DocumentReading, PageWord, ReadingStatus, SourceKind
@@ -80,7 +81,7 @@ def document_read(*, document_id: int, on_page: Callable[[int, int], None] | Non
     document = reading.document
     reading.status = ReadingStatus.READING
     reading.started_at = timezone.now()
-    reading._change_reason = "OCR started"  # type: ignore[attr-defined]
+    record_change(reading, "OCR started")
     reading.save(update_fields=["status", "started_at"])
     pages = [int(number) for number in reading.pages]
     try:
@@ -137,7 +138,7 @@ def document_read(*, document_id: int, on_page: Callable[[int, int], None] | Non
         locked.progress = 100
         locked.message = f"Read {len(pages)} page{'s' if len(pages) != 1 else ''}: {len(placed)} words."
         locked.finished_at = timezone.now()
-        locked._change_reason = "Read"  # type: ignore[attr-defined]
+        record_change(locked, "Read")
         locked.save()
         log_event(
             request=document.request,
@@ -159,7 +160,7 @@ def _fail(reading: DocumentReading, message: str) -> DocumentReading:
         locked.status = ReadingStatus.FAILED
         locked.message = message[:300]
         locked.finished_at = timezone.now()
-        locked._change_reason = "Could not be read"  # type: ignore[attr-defined]
+        record_change(locked, "Could not be read")
         locked.save()
         log_event(
             request=reading.document.request,

@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import record_change
 from core.roles import require_role
 from disclosure.models import DATA_OWNER_NOT_NAMED, Agency, AgencyKind, AgencyRequest, AgencyRequestStatus
 from disclosure.services.common import WORKERS, log_event, require_editable
@@ -81,8 +82,7 @@ def agency_create(
             escalation_email=_clean_email(escalation_email, field="escalation_email"),
         )
         agency.full_clean()
-        agency._change_reason = "Agency added"  # type: ignore[attr-defined]
-        agency._history_user = by  # type: ignore[attr-defined]
+        record_change(agency, "Agency added", by=by)
         agency.save()
     return agency
 
@@ -116,8 +116,7 @@ def agency_update(
         if escalation_email is not None:
             locked.escalation_email = _clean_email(escalation_email, field="escalation_email")
         locked.full_clean()
-        locked._change_reason = "Agency details changed"  # type: ignore[attr-defined]
-        locked._history_user = by  # type: ignore[attr-defined]
+        record_change(locked, "Agency details changed", by=by)
         locked.save()
     return locked
 
@@ -182,7 +181,7 @@ def agency_request_create(
             requested_by=by,
         )
         agency_request.full_clean()
-        agency_request._change_reason = "Records requested"  # type: ignore[attr-defined]
+        record_change(agency_request, "Records requested")
         agency_request.save()
         log_event(
             request=locked,
@@ -238,7 +237,7 @@ def agency_request_record_return(
         if notes.strip():
             locked.notes = f"{locked.notes}\n{notes.strip()}".strip()
         locked.full_clean()
-        locked._change_reason = "Nil return" if nil_return else "Records received"  # type: ignore[attr-defined]
+        record_change(locked, "Nil return" if nil_return else "Records received")
         locked.save()
         what = "a nil return (no records held)" if nil_return else "its records"
         log_event(
@@ -297,13 +296,13 @@ def agency_request_chase(
                 created_by=by,
             )
             letter.full_clean()
-            letter._change_reason = "Agency chaser filed"  # type: ignore[attr-defined]
+            record_change(letter, "Agency chaser filed")
             letter.save()
         locked.status = AgencyRequestStatus.LATE
         locked.chaser_letter = letter
         locked.chased_on = today
         locked.full_clean()
-        locked._change_reason = "Chased: return late"  # type: ignore[attr-defined]
+        record_change(locked, "Chased: return late")
         locked.save()
         log_event(
             request=locked.request,

@@ -14,10 +14,11 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from core.audit import record_change
 from core.roles import require_role
 from disclosure.models import Document, Redaction, RedactionBox, RedactionKind, SourceKind
 from disclosure.selectors import professional_named, professionals_in_role
-from disclosure.services.common import REVIEWERS, history_reason, lock_document, log_event, require_editable, unreview
+from disclosure.services.common import REVIEWERS, lock_document, log_event, require_editable, unreview
 from rights import EXEMPTIONS, ApplicationError
 from rights.exemptions import professional_redaction_refusal
 
@@ -171,7 +172,7 @@ def _save_redaction(
         created_by=by,
     )
     redaction.full_clean()
-    redaction._change_reason = f"Redacted under {EXEMPTIONS[exemption].code}"  # type: ignore[attr-defined]
+    record_change(redaction, f"Redacted under {EXEMPTIONS[exemption].code}")
     redaction.save()
     for box in boxes:
         row = RedactionBox(redaction=redaction, page=box.page, x0=box.x0, top=box.top, x1=box.x1, bottom=box.bottom)
@@ -183,7 +184,7 @@ def _save_redaction(
 def _touch(document: Document, what: str) -> None:
     unreview(document, reason=what)
     if not getattr(document, "_change_reason", None):
-        document._change_reason = history_reason(what)  # type: ignore[attr-defined]
+        record_change(document, what)
     document.save()
 
 
@@ -363,11 +364,11 @@ def redaction_remove(*, by: User | None, redaction: Redaction, reason: str) -> N
         require_editable(locked.request)
         target = Redaction.objects.select_for_update().get(pk=redaction.pk, document=locked)
         code = target.exemption_code
-        target._change_reason = history_reason(f"Removed: {reason.strip()}")  # type: ignore[attr-defined]
+        record_change(target, f"Removed: {reason.strip()}")
         for box in target.boxes.all():
             box.delete()
         for flag in target.ncnd_flags.all():
-            flag._change_reason = "Its redaction was removed"  # type: ignore[attr-defined]
+            record_change(flag, "Its redaction was removed")
             flag.delete()
         target.delete()
         _touch(locked, "redaction removed")

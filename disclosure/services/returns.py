@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core.audit import record_change
 from core.roles import require_role
 from core.tasks import task_send_on_commit
 from core.text import address_lines, day_text
@@ -119,7 +120,7 @@ def _new_link(
         created_at=now,
     )
     link.full_clean()
-    link._change_reason = "Created"  # type: ignore[attr-defined]
+    record_change(link, "Created")
     link.save()
     return link, token
 
@@ -185,8 +186,7 @@ def _posted_request_letter(agency_request: AgencyRequest, *, today: dt.date, by:
     )
     letter.sha256 = pdf_sha256(pdf)
     letter.full_clean()
-    letter._change_reason = f"Generated: {RECORDS_REQUEST.title}"  # type: ignore[attr-defined]
-    letter._history_user = by  # type: ignore[attr-defined]
+    record_change(letter, f"Generated: {RECORDS_REQUEST.title}", by=by)
     try:
         letter.save()
     except BaseException:
@@ -213,8 +213,7 @@ def _emailed_request(agency_request: AgencyRequest, *, by: User | None, now: dt.
     )
     letter.addressee = f"{agency.data_owner}, {agency.name} ({link.sent_to})"[:200]
     letter.full_clean()
-    letter._change_reason = "Sent by the service: records request"  # type: ignore[attr-defined]
-    letter._history_user = by  # type: ignore[attr-defined]
+    record_change(letter, "Sent by the service: records request", by=by)
     letter.save()
     message = message_send(
         to=link.sent_to,
@@ -235,7 +234,7 @@ def _emailed_request(agency_request: AgencyRequest, *, by: User | None, now: dt.
         purpose=f"agency_records_request:{agency_request.pk}",
     )
     link.message = message
-    link._change_reason = "Email queued"  # type: ignore[attr-defined]
+    record_change(link, "Email queued")
     link.save()
     return letter
 
@@ -251,7 +250,7 @@ def agency_records_request_send(
         letter = _posted_request_letter(agency_request, today=timezone.localdate(now), by=by)
         how = "drafted as a letter to post (no data owner's email recorded)"
     agency_request.asking_letter = letter
-    agency_request._change_reason = "Records request sent"  # type: ignore[attr-defined]
+    record_change(agency_request, "Records request sent")
     agency_request.save()
     log_event(
         request=agency_request.request,
@@ -398,7 +397,7 @@ def return_code_send(*, link_id: int, visitor: Visitor, now: dt.datetime | None 
             created_at=now,
         )
         record.full_clean()
-        record._change_reason = "Issued"  # type: ignore[attr-defined]
+        record_change(record, "Issued")
         record.save()
         log_event(
             request=agency_request.request,
@@ -428,7 +427,7 @@ def return_code_check(*, link_id: int, code: str, visitor: Visitor, now: dt.date
         given = "".join(code.split())
         if hmac.compare_digest(return_code_hash(link.pk, given), latest.code_hash):
             latest.used_at = now
-            latest._change_reason = "Used"  # type: ignore[attr-defined]
+            record_change(latest, "Used")
             latest.save()
             log_event(
                 request=request,
@@ -438,12 +437,12 @@ def return_code_check(*, link_id: int, code: str, visitor: Visitor, now: dt.date
             )
             return LinkOutcome("ok", link)
         latest.failed_attempts += 1
-        latest._change_reason = "Wrong code"  # type: ignore[attr-defined]
+        record_change(latest, "Wrong code")
         latest.save()
         link.failed_attempts += 1
         if link.failed_attempts >= RETURN_LINK_MAX_TRIES:
             link.locked_at = now
-            link._change_reason = f"Locked after {RETURN_LINK_MAX_TRIES} wrong codes"  # type: ignore[attr-defined]
+            record_change(link, f"Locked after {RETURN_LINK_MAX_TRIES} wrong codes")
             link.save()
             log_event(
                 request=request,
@@ -452,7 +451,7 @@ def return_code_check(*, link_id: int, code: str, visitor: Visitor, now: dt.date
                 by=None,
             )
             return LinkOutcome("locked", link)
-        link._change_reason = "Wrong one-time code"  # type: ignore[attr-defined]
+        record_change(link, "Wrong one-time code")
         link.save()
         left = min(RETURN_CODE_MAX_TRIES - latest.failed_attempts, RETURN_LINK_MAX_TRIES - link.failed_attempts)
         return LinkOutcome("wrong" if left > 0 else "no_code", link, left)
@@ -521,7 +520,7 @@ def agency_return_submit(
                 user_agent=visitor.user_agent[:USER_AGENT_LENGTH],
             )
             agency_return.full_clean()
-            agency_return._change_reason = "Returned through the link"  # type: ignore[attr-defined]
+            record_change(agency_return, "Returned through the link")
             agency_return.save()
             saved: list[AgencyReturnFile] = []
             for upload, kind in checked:
@@ -535,7 +534,7 @@ def agency_return_submit(
                 record.original.save(upload.name or "returned", ContentFile(upload.data), save=False)
                 stored.append(record.original.name)
                 record.full_clean()
-                record._change_reason = "Received"  # type: ignore[attr-defined]
+                record_change(record, "Received")
                 record.save()
                 saved.append(record)
             agency_request_record_return(
@@ -580,7 +579,7 @@ def return_file_convert(*, return_file_id: int) -> AgencyReturnFile:
         if record.status in {ConversionStatus.DONE, ConversionStatus.FAILED}:
             return record
         record.status = ConversionStatus.CONVERTING
-        record._change_reason = "Converting"  # type: ignore[attr-defined]
+        record_change(record, "Converting")
         record.save()
     record = AgencyReturnFile.objects.select_related(
         "agency_return__agency_request__agency", "agency_return__agency_request__request"
@@ -602,7 +601,7 @@ def return_file_convert(*, return_file_id: int) -> AgencyReturnFile:
             record.status = ConversionStatus.DONE
             record.error = "\n".join(conversion.notes)
             record.converted_at = timezone.now()
-            record._change_reason = "Converted"  # type: ignore[attr-defined]
+            record_change(record, "Converted")
             record.save()
             log_event(
                 request=agency_request.request,
@@ -631,7 +630,7 @@ def _fail(return_file_id: int, reason: str) -> None:
         )
         record.status = ConversionStatus.FAILED
         record.error = reason
-        record._change_reason = "Conversion failed"  # type: ignore[attr-defined]
+        record_change(record, "Conversion failed")
         record.save()
         agency_request = record.agency_return.agency_request
         log_event(

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import roles
+from core.audit import record_change
 from core.roles import require_role
 from disclosure.models import (
     Consent,
@@ -25,7 +26,6 @@ from disclosure.models import (
 from disclosure.services.common import (
     OPINION_GIVERS,
     REVIEWERS,
-    history_reason,
     lock_document,
     log_event,
     require_access_request,
@@ -66,13 +66,13 @@ def ncnd_flag_document(*, by: User | None, document: Document, exemption: str, r
             flagged_at=timezone.now(),
         )
         flag.full_clean()
-        flag._change_reason = "Proposed"  # type: ignore[attr-defined]
+        record_change(flag, "Proposed")
         flag.save()
         if locked.withheld_exemption != exemption:
             locked.withheld_exemption = exemption
             locked.withheld_reason = reason.strip()
             unreview(locked, reason="withheld in full, neither confirm nor deny")
-            locked._change_reason = "Withheld in full (neither confirm nor deny)"  # type: ignore[attr-defined]
+            record_change(locked, "Withheld in full (neither confirm nor deny)")
             locked.save()
         log_event(
             request=locked.request,
@@ -107,7 +107,7 @@ def ncnd_flag_redaction(*, by: User | None, redaction: Redaction, reason: str) -
             flagged_at=timezone.now(),
         )
         flag.full_clean()
-        flag._change_reason = "Proposed"  # type: ignore[attr-defined]
+        record_change(flag, "Proposed")
         flag.save()
         log_event(
             request=locked.request,
@@ -129,7 +129,7 @@ def ncnd_approve(*, by: User | None, flag: NcndFlag) -> NcndFlag:
             raise ApplicationError("This flag is already approved.")
         locked.approved_by = by
         locked.approved_at = timezone.now()
-        locked._change_reason = "Approved by the Manager"  # type: ignore[attr-defined]
+        record_change(locked, "Approved by the Manager")
         locked.save()
         log_event(
             request=locked.request,
@@ -152,7 +152,7 @@ def ncnd_remove(*, by: User | None, flag: NcndFlag, reason: str) -> None:
         if locked.approved_at is not None and by is not None and not roles.is_manager(by):
             raise ApplicationError("Only the Manager can remove an approved neither-confirm-nor-deny flag.")
         document = locked.document
-        locked._change_reason = history_reason(f"Removed: {reason.strip()}")  # type: ignore[attr-defined]
+        record_change(locked, f"Removed: {reason.strip()}")
         locked.delete()
         log_event(
             request=document.request,
@@ -235,7 +235,7 @@ def third_party_add(
         party = ThirdParty(request=locked, created_by=by)
         _apply_third_party(party, details)
         party.full_clean()
-        party._change_reason = "Recorded"  # type: ignore[attr-defined]
+        record_change(party, "Recorded")
         party.save()
         log_event(
             request=locked,
@@ -264,7 +264,7 @@ def third_party_update(
             locked.decided_by = None
             locked.decided_at = None
         locked.full_clean()
-        locked._change_reason = "Details changed"  # type: ignore[attr-defined]
+        record_change(locked, "Details changed")
         locked.save()
         log_event(request=locked.request, action="third_party_changed", detail="Third party details changed.", by=by)
     return locked
@@ -289,7 +289,7 @@ def third_party_decide(
         locked.decided_by = by
         locked.decided_at = timezone.now()
         locked.full_clean()
-        locked._change_reason = f"Decision: {locked.get_reasonable_to_disclose_display()}"  # type: ignore[attr-defined]
+        record_change(locked, f"Decision: {locked.get_reasonable_to_disclose_display()}")
         locked.save()
         log_event(
             request=locked.request,
@@ -352,7 +352,7 @@ def serious_harm_opinion_record(
             recorded_by=by,
         )
         opinion.full_clean()
-        opinion._change_reason = "Recorded"  # type: ignore[attr-defined]
+        record_change(opinion, "Recorded")
         opinion.save()
         log_event(
             request=locked,

@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.audit import record_change
 from core.roles import require_role
 from disclosure.models import (
     Document,
@@ -31,7 +32,7 @@ from disclosure.models import (
 )
 from disclosure.models.review import Judgement
 from disclosure.services import redaction as redaction_services
-from disclosure.services.common import REVIEWERS, history_reason, log_event, require_editable
+from disclosure.services.common import REVIEWERS, log_event, require_editable
 from rights import EXEMPTIONS, ApplicationError
 from rights.personal_data import PatternKind, find_personal_data
 
@@ -209,7 +210,7 @@ def suggestions_refresh(*, document: Document) -> list[RedactionSuggestion]:
         try:
             with transaction.atomic():
                 suggestion.full_clean()
-                suggestion._change_reason = "Suggested"  # type: ignore[attr-defined]
+                record_change(suggestion, "Suggested")
                 suggestion.save()
         except IntegrityError:  # a refresh running beside this one recorded it first
             continue
@@ -286,7 +287,7 @@ def suggestion_accept(
         locked.reason = reason.strip()
         locked.decided_by = by
         locked.decided_at = timezone.now()
-        locked._change_reason = history_reason(f"Accepted under {EXEMPTIONS[exemption].code}")  # type: ignore[attr-defined]
+        record_change(locked, f"Accepted under {EXEMPTIONS[exemption].code}")
         locked.full_clean()
         locked.save()
         locked.redactions.set(made)
@@ -310,7 +311,7 @@ def suggestion_reject(*, by: User | None, suggestion: RedactionSuggestion, reaso
         locked.reason = reason.strip()
         locked.decided_by = by
         locked.decided_at = timezone.now()
-        locked._change_reason = history_reason(f"Rejected: {reason.strip() or 'no reason given'}")  # type: ignore[attr-defined]
+        record_change(locked, f"Rejected: {reason.strip() or 'no reason given'}")
         locked.full_clean()
         locked.save()
         log_event(

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.audit import record_change
 from requests_app.casefile import plan as planning
 from requests_app.casefile.schema import SERVICE_FIELDS, Case, CaseFileError, case_validate
 from requests_app.casefile.sections import registered_sections
@@ -29,8 +30,6 @@ from requests_app.models import (
 from requests_app.services.clock import request_refresh_due_date
 from requests_app.services.requests import request_create, request_set_complex, request_set_restricted
 from rights import ApplicationError
-
-HISTORY_REASON_LENGTH = 100
 
 
 def case_load(path: Path) -> Any:
@@ -177,8 +176,7 @@ def _write_case(case: Case, *, by: User | None, today: dt.date, actor: planning.
             settled_by=by if fee_entry.settled_on is not None else None,
         )
         fee.full_clean(exclude={"asked_by"})  # None from the command line, as a letter's created_by
-        fee._change_reason = "Fee imported from a case file"  # type: ignore[attr-defined]
-        fee._history_user = by  # type: ignore[attr-defined]
+        record_change(fee, "Fee imported from a case file", by=by)
         fee.save()
 
     request = RightsRequest.objects.select_for_update().get(pk=request.pk)
@@ -201,8 +199,7 @@ def _write_case(case: Case, *, by: User | None, today: dt.date, actor: planning.
     request_refresh_due_date(request=request, today=today)
     request.full_clean()
     request.version += 1
-    request._change_reason = "Clock and evidence imported from a case file"  # type: ignore[attr-defined]
-    request._history_user = by  # type: ignore[attr-defined]
+    record_change(request, "Clock and evidence imported from a case file", by=by)
     request.save()
 
     if case.restricted_reason is not None:

@@ -18,6 +18,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from core import roles
+from core.audit import record_change
 from core.roles import require_role
 from core.text import day_text
 from requests_app.models import FINISHED_STATUSES, ClockEvent, ExtraBankHoliday, RightsRequest
@@ -29,7 +30,6 @@ from rights import ApplicationError, DeadlineError, WorkingCalendar
 logger = logging.getLogger(__name__)
 
 RECOMPUTE_BATCH_SIZE = 500
-HISTORY_REASON_LENGTH = 100
 
 
 @dataclass
@@ -92,10 +92,7 @@ def _recompute_open_requests(
             request.clock_started = deadline.start if deadline.start != request.received else None
             request.extended = deadline.extended
             request.version += 1
-            request._change_reason = f"{reason}: due {day_text(old_due)} -> {day_text(deadline.due)}"[  # type: ignore[attr-defined]
-                :HISTORY_REASON_LENGTH
-            ]
-            request._history_user = by  # type: ignore[attr-defined]
+            record_change(request, f"{reason}: due {day_text(old_due)} -> {day_text(deadline.due)}", by=by)
             request.save()
             change.moved.append(request.reference)
             change.notices_superseded += notices_clear_obsolete(request=request, by=by)
@@ -125,8 +122,7 @@ def bank_holiday_add(*, date: dt.date, name: str, by: User | None, today: dt.dat
         calendar_before = bank_holiday_check(date=date)
         holiday = ExtraBankHoliday(date=date, name=name)
         holiday.full_clean()
-        holiday._change_reason = "Bank holiday added"  # type: ignore[attr-defined]
-        holiday._history_user = by  # type: ignore[attr-defined]
+        record_change(holiday, "Bank holiday added", by=by)
         holiday.save()
         change = CalendarChange(date=date, added=True)
         _recompute_open_requests(
@@ -152,8 +148,7 @@ def bank_holiday_remove(*, date: dt.date, by: User | None, today: dt.date | None
                 f"{day_text(date)} is not on the list of additional bank holidays, so it cannot be removed.",
                 field="date",
             )
-        holiday._change_reason = "Bank holiday removed"  # type: ignore[attr-defined]
-        holiday._history_user = by  # type: ignore[attr-defined]
+        record_change(holiday, "Bank holiday removed", by=by)
         holiday.delete()
         change = CalendarChange(date=date, added=False)
         _recompute_open_requests(

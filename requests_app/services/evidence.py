@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import roles
+from core.audit import record_change
 from core.roles import require_role
 from core.text import day_text
 from requests_app.models import (
@@ -37,7 +38,6 @@ from requests_app.uploads import UploadKind, check_scan
 from rights import ApplicationError, Authority, Competence, RepresentativeRole
 from rights.people import ROLE_AUTHORITIES
 
-HISTORY_REASON_LENGTH = 100
 # The first bytes of each file type we accept (PDF 1.7 s7.5.2; PNG s5.2; JPEG/JFIF SOI marker).
 SCAN_SIGNATURES = (b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 # Evidence whose arrival starts the month (UK GDPR Art 12A): the day it arrived must be given.
@@ -84,8 +84,7 @@ def _check_letter(request: RightsRequest, letter: Letter | None, *, by: User | N
 def _save_request(request: RightsRequest, by: User | None, reason: str) -> None:
     request.full_clean()
     request.version += 1
-    request._change_reason = reason[:HISTORY_REASON_LENGTH]  # type: ignore[attr-defined]
-    request._history_user = by  # type: ignore[attr-defined]
+    record_change(request, reason, by=by)
     request.save()
 
 

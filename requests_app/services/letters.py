@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from core import roles
+from core.audit import record_change
 from core.pdf import pdf_sha256, render_pdf
 from core.roles import require_role
 from core.text import address_lines, day_text
@@ -493,8 +494,7 @@ def letter_generate(
         with transaction.atomic():
             _store(letter, name=f"{request.reference}-{spec.name}-{today:%Y%m%d}.pdf", data=pdf)
             letter.full_clean()
-            letter._change_reason = f"Generated: {spec.title}"  # type: ignore[attr-defined]
-            letter._history_user = by  # type: ignore[attr-defined]
+            record_change(letter, f"Generated: {spec.title}", by=by)
             letter.save()
             if sends:
                 # The service sends it itself, to the address the requester gave; sent once this commits.
@@ -601,8 +601,7 @@ def letter_log(
                 data, extension = scan
                 _store(letter, name=f"{request.reference}-{direction}-{date:%Y%m%d}{extension}", data=data)
             letter.full_clean()
-            letter._change_reason = f"Letter {direction} logged"  # type: ignore[attr-defined]
-            letter._history_user = by  # type: ignore[attr-defined]
+            record_change(letter, f"Letter {direction} logged", by=by)
             letter.save()
     except BaseException:
         _discard_file(letter)

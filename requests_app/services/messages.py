@@ -26,6 +26,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.audit import record_change
 from core.tasks import task_send_on_commit
 from requests_app.message_templates import MASK, MessageTemplate, message_template
 from requests_app.models import (
@@ -129,8 +130,7 @@ def message_send(
                 created_by=by,
             )
             letter.full_clean()
-            letter._change_reason = f"Sent by the service: {spec.title}"  # type: ignore[attr-defined]
-            letter._history_user = by  # type: ignore[attr-defined]
+            record_change(letter, f"Sent by the service: {spec.title}", by=by)
             letter.save()
         message = Message(
             request=request,
@@ -145,8 +145,7 @@ def message_send(
             created_by=by,
         )
         message.full_clean()
-        message._change_reason = "Queued"  # type: ignore[attr-defined]
-        message._history_user = by  # type: ignore[attr-defined]
+        record_change(message, "Queued", by=by)
         message.save()
         message_queue(message_id=message.pk)
     return message
@@ -216,7 +215,7 @@ def message_deliver(*, message_id: int, now: dt.datetime | None = None) -> Messa
             message.last_error = ""
             message.pending_body = ""
             reason = "Sent"
-        message._change_reason = reason  # type: ignore[attr-defined]
+        record_change(message, reason)
         message.save()
         if message.status == MessageStatus.SENT and message.purpose:
             hook = SENT_HOOKS.get(message.purpose.split(":", 1)[0])
@@ -246,8 +245,7 @@ def message_mark_bounced(*, message_id: int, reason: str, by: User | None = None
         message.last_error = reason.strip()[:ERROR_LENGTH] or "Bounced"
         message.failed_at = timezone.now()
         message.pending_body = ""
-        message._change_reason = "Bounce reported"  # type: ignore[attr-defined]
-        message._history_user = by  # type: ignore[attr-defined]
+        record_change(message, "Bounce reported", by=by)
         message.save()
     return message
 
@@ -281,6 +279,6 @@ def message_delivery_reported(*, reference: str, status: str) -> Message | None:
         message.last_error = NOTIFY_FAILURES[status]
         message.failed_at = timezone.now()
         message.pending_body = ""
-        message._change_reason = "Failure reported by GOV.UK Notify"  # type: ignore[attr-defined]
+        record_change(message, "Failure reported by GOV.UK Notify")
         message.save()
     return message

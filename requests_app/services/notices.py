@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from core.audit import record_change
 from core.tasks import task_send_on_commit
 from core.text import day_text
 from requests_app.models import (
@@ -236,8 +237,7 @@ def notice_mark_read(*, notice_id: int, user: User) -> Notice:
             raise ApplicationError("There is no such notice for you.", field="notice")
         if notice.read_at is None:
             notice.read_at = timezone.now()
-            notice._change_reason = "Read"  # type: ignore[attr-defined]
-            notice._history_user = user  # type: ignore[attr-defined]
+            record_change(notice, "Read", by=user)
             notice.save(update_fields=["read_at"])
     return notice
 

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import roles
+from core.audit import record_change
 from core.rate_limits import rate_limit_exceeded
 from core.text import day_text
 from requests_app.models import (
@@ -295,8 +296,7 @@ def status_link_send(
         link = StatusLink(
             request=request, token_hash=token_hash(token), to=to.strip(), created_at=now, expires_at=expires, sent_by=by
         )
-        link._change_reason = "Status link sent"  # type: ignore[attr-defined]
-        link._history_user = by  # type: ignore[attr-defined]
+        record_change(link, "Status link sent", by=by)
         link.save()
         link.message = message_send(
             to=link.to,
@@ -346,8 +346,7 @@ def _revoke(link: StatusLink, *, by: User, reason: str, now: dt.datetime, change
     link.revoked_at = now
     link.revoked_by = by
     link.revoked_reason = reason
-    link._change_reason = change[:100]  # type: ignore[attr-defined]  # simple_history's column
-    link._history_user = by  # type: ignore[attr-defined]
+    record_change(link, change, by=by)
     link.save()
 
 

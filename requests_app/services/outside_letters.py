@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from core.audit import record_change
 from core.text import address_lines
 from requests_app.letters import LetterTemplate
 from requests_app.models import Letter, LetterDirection, LetterMethod, Message, RightsRequest
@@ -93,8 +94,7 @@ def outside_letter_send(
     try:
         with transaction.atomic():
             letter.full_clean()
-            letter._change_reason = f"Generated: {spec.title}"  # type: ignore[attr-defined]
-            letter._history_user = by  # type: ignore[attr-defined]
+            record_change(letter, f"Generated: {spec.title}", by=by)
             letter.save()
             message = None
             if by_email:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from core import roles
+from core.audit import record_change
 from core.roles import require_role
 from requests_app.access import requests_visible_to
 from requests_app.models import Person, RightsRequest, SavedListView
@@ -116,8 +117,7 @@ def person_update(*, person: Person, by: User | None, details: PersonDetails, re
         locked.phone = details.phone.strip()
         locked.previous_addresses = details.previous_addresses.strip()
         locked.full_clean()
-        locked._change_reason = reason[:100]  # type: ignore[attr-defined]
-        locked._history_user = by  # type: ignore[attr-defined]
+        record_change(locked, reason, by=by)
         locked.save()
         request_search_keys_refresh(person=locked)
     return locked

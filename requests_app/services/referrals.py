@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core import roles
+from core.audit import record_change
 from core.roles import require_role
 from requests_app.access import NO_SUCH_REQUEST, request_is_visible_to
 from requests_app.models import Referral, ReferralKind, RightsRequest
@@ -28,8 +29,7 @@ def referral_make(*, request: RightsRequest, by: User, reviewer: User, kind: str
     if kind not in ReferralKind.values:
         raise ApplicationError("Choose what the opinion is on.", field="kind")
     referral = Referral(request=request, reviewer=reviewer, kind=kind, question=question.strip(), referred_by=by)
-    referral._change_reason = "Referred for an opinion"  # type: ignore[attr-defined]
-    referral._history_user = by  # type: ignore[attr-defined]
+    record_change(referral, "Referred for an opinion", by=by)
     try:
         with transaction.atomic():
             referral.save()
@@ -54,7 +54,6 @@ def referral_close(*, referral: Referral, by: User, reason: str = "Opinion given
             return locked
         locked.closed_at = timezone.now()
         locked.closed_by = by
-        locked._change_reason = reason.strip() or "Closed"  # type: ignore[attr-defined]
-        locked._history_user = by  # type: ignore[attr-defined]
+        record_change(locked, reason.strip() or "Closed", by=by)
         locked.save(update_fields=["closed_at", "closed_by"])
     return locked

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core import roles
+from core.audit import record_change
 from core.locking import lock_and_check
 from core.roles import require_role
 from core.text import day_text
@@ -188,7 +189,7 @@ def request_create(
         request_refresh_due_date(request=request, today=today)
         request.set_search_key()
         request.full_clean()
-        request._change_reason = "Logged from the incoming letter"  # type: ignore[attr-defined]
+        record_change(request, "Logged from the incoming letter")
         request.save()
         if incoming_letter is not None:
             Letter.objects.create(
@@ -229,8 +230,7 @@ def request_assign(
         )
         locked.assigned_to = assignee
         locked.version += 1
-        locked._change_reason = f"Assigned to {assignee.get_username() if assignee else 'nobody'}"  # type: ignore[attr-defined]
-        locked._history_user = by  # type: ignore[attr-defined]
+        record_change(locked, f"Assigned to {assignee.get_username() if assignee else 'nobody'}", by=by)
         locked.save()
     return locked
 
@@ -254,8 +254,7 @@ def request_set_restricted(
         locked.is_restricted = restricted
         locked.restricted_reason = reason.strip() if restricted else ""
         locked.version += 1
-        locked._change_reason = "Restricted" if restricted else "Restriction removed"  # type: ignore[attr-defined]
-        locked._history_user = by  # type: ignore[attr-defined]
+        record_change(locked, "Restricted" if restricted else "Restriction removed", by=by)
         locked.save()
     return locked
 
@@ -320,8 +319,7 @@ def request_set_complex(
             change = f"One of numerous requests ({', '.join(o.reference for o in others)}): {reason}"
         else:
             change = f"Marked complex: {reason}"
-        locked._change_reason = change[:100]  # type: ignore[attr-defined]
-        locked._history_user = by  # type: ignore[attr-defined]
+        record_change(locked, change, by=by)
         locked.save()
         locked.numerous_with.set(others)
         notices_clear_obsolete(request=locked, by=by)

@@ -23,6 +23,7 @@ from django.db.models import Model, Q
 from django.utils import timezone
 
 from core import roles
+from core.audit import record_change
 from core.retention import due_list_refresh, retention_days_setting
 from core.roles import require_role
 from core.text import day_text
@@ -79,8 +80,7 @@ def request_set_legal_hold(
         locked.legal_hold_reason = reason  # lifted: why it was lifted; the history keeps every reason whole
         locked.version += 1
         change = f"Legal hold placed: {reason}" if hold else f"Legal hold lifted: {reason}"
-        locked._change_reason = change[:100]  # type: ignore[attr-defined]  # simple_history's column
-        locked._history_user = by  # type: ignore[attr-defined]
+        record_change(locked, change, by=by)
         locked.save()
     return locked
 
@@ -340,7 +340,7 @@ def request_destroy(*, request_id: int, by: User | None, today: dt.date | None =
             destroyed_by=user,
             destroyed_by_name=user.get_username(),
         )
-        certificate._change_reason = "Certificate issued"  # type: ignore[attr-defined]
+        record_change(certificate, "Certificate issued")
         certificate.save()
         transaction.on_commit(lambda: _delete_files(files))
         for clean_up in tally.after_commit:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django_fsm import Transition
 
 from core import roles
+from core.audit import record_change
 from core.roles import AnyUser
 from core.text import day_text
 from requests_app.access import request_is_visible_to
@@ -43,7 +44,6 @@ from requests_app.services.notices import notices_clear_obsolete
 from rights import ApplicationError, FeeBasis, RightKind
 from rights.effects import ErasureMethod, RestrictionBasis
 
-HISTORY_REASON_LENGTH = 100  # simple_history's change-reason column
 # UK GDPR Art 18(1)(a)-(d): what a restriction step may give as its basis (an upheld objection is its own step).
 RESTRICTION_BASES_ASKED = frozenset(b.value for b in RestrictionBasis if b is not RestrictionBasis.OBJECTION_UPHELD)
 
@@ -413,8 +413,7 @@ def request_transition(
         machine.full_clean()
         machine.version += 1
         change = f"{info.label}: {reason}" if reason else info.label
-        machine._change_reason = change[:HISTORY_REASON_LENGTH]  # type: ignore[attr-defined]
-        machine._history_user = by  # type: ignore[attr-defined]
+        record_change(machine, change, by=by)
         if at is not None:
             machine._history_date = at  # type: ignore[attr-defined]  # read by simple_history
         machine.__class__ = RightsRequest  # simple_history listens to the concrete model's post_save, not the proxy's

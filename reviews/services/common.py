@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from reviews.models import (
     DataSubjectRecord,
     RecordStatus,
 )
 from rights import ApplicationError
-
-
-def _reason(obj: Any, reason: str) -> None:
-    obj._change_reason = reason
 
 
 def _fmt(day: dt.date) -> str:

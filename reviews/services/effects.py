@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import record_change
 from reviews.access import require_manager, require_worker
 from reviews.models import (
     Category,
@@ -23,7 +24,7 @@ from reviews.models import (
     Restriction,
 )
 from reviews.search import postcode_of
-from reviews.services.common import _for, _lock_held, _reason
+from reviews.services.common import _for, _lock_held
 from reviews.services.holdings import _reindex
 from rights import ApplicationError
 from rights.effects import Effect, RestrictionBasis, recipients_to_notify
@@ -57,7 +58,7 @@ def _notify_recipients(
             request_reference=request_reference,
             created_at=now,
         )
-        _reason(notification, f"Recipient to be told of the {effect.value} (Art 19)")
+        record_change(notification, f"Recipient to be told of the {effect.value} (Art 19)")
         notification.save()
         created.append(notification)
     return created
@@ -80,7 +81,7 @@ def notification_mark_sent(
         locked.sent_on = sent_on
         locked.sent_method = method
         locked.handled_by = by
-        _reason(locked, "Recipient told")
+        record_change(locked, "Recipient told")
         locked.save()
     return locked
 
@@ -99,7 +100,7 @@ def notification_mark_not_required(
         locked.status = NotificationStatus.NOT_REQUIRED
         locked.not_required_reason = reason.strip()
         locked.handled_by = by
-        _reason(locked, "Not required: impossible or disproportionate (Art 19)")
+        record_change(locked, "Not required: impossible or disproportionate (Art 19)")
         locked.save()
     return locked
 
@@ -134,7 +135,7 @@ def subject_rectify(
                 )
             _set_identity(locked, target, new_value)
             locked.full_clean()
-            _reason(locked, f"Rectified {label} (Art 16){_for(request_reference)}")
+            record_change(locked, f"Rectified {label} (Art 16){_for(request_reference)}")
             locked.save()
             _reindex(locked)
         else:
@@ -146,7 +147,7 @@ def subject_rectify(
                 )
             held = held or HeldCategory(record=locked, category=target)
             held.value = new_value
-            _reason(held, f"Rectified {label} (Art 16){_for(request_reference)}")
+            record_change(held, f"Rectified {label} (Art 16){_for(request_reference)}")
             held.save()
         correction = Correction(
             record=locked,
@@ -158,7 +159,7 @@ def subject_rectify(
             made_by=by,
             made_at=timezone.now(),
         )
-        _reason(correction, "Correction recorded")
+        record_change(correction, "Correction recorded")
         correction.save()
         notifications = _notify_recipients(
             record=locked,
@@ -222,7 +223,7 @@ def subject_restrict(
             placed_by=by,
             placed_at=timezone.now(),
         )
-        _reason(restriction, f"Restricted: {basis.info.article}")
+        record_change(restriction, f"Restricted: {basis.info.article}")
         restriction.save()
         effect = Effect.OBJECTION if basis is RestrictionBasis.OBJECTION_UPHELD else Effect.RESTRICTION
         detail = (
@@ -272,6 +273,6 @@ def restriction_lift(
         locked.lifted_by = by
         locked.lift_reason = reason.strip()
         locked.requester_told_on = requester_told_on
-        _reason(locked, "Restriction lifted")
+        record_change(locked, "Restriction lifted")
         locked.save()
     return locked

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import record_change
 from reviews.access import require_manager
 from reviews.holds import current_holds
 from reviews.models import (
@@ -28,7 +29,7 @@ from reviews.models import (
     SubjectSearchHit,
 )
 from reviews.search import name_tokens
-from reviews.services.common import _for, _lock_held, _reason
+from reviews.services.common import _for, _lock_held
 from reviews.services.effects import _notify_recipients
 from rights import ApplicationError
 from rights.effects import Effect, ErasureExemption, ErasureMethod
@@ -62,11 +63,11 @@ def record_wipe(record: DataSubjectRecord, *, method: ErasureMethod, reason: str
     held = list(HeldCategory.objects.filter(record=record))
     for entry in held:
         if method is ErasureMethod.DESTROY:
-            _reason(entry, reason)
+            record_change(entry, reason)
             entry.delete()
         else:
             entry.value = ""
-            _reason(entry, reason)
+            record_change(entry, reason)
             entry.save()
     cleared += HeldCategory.history.model.objects.filter(record_id=record.pk).exclude(value="").update(value="")
     NameKey.objects.filter(record=record).delete()
@@ -80,7 +81,7 @@ def record_wipe(record: DataSubjectRecord, *, method: ErasureMethod, reason: str
     record.ncnd_reason = ""
     record.status = RecordStatus.DESTROYED if method is ErasureMethod.DESTROY else RecordStatus.ANONYMISED
     record.erased_at = now
-    _reason(record, reason)
+    record_change(record, reason)
     record.save()
     cleared += (
         DataSubjectRecord.history.model.objects.filter(id=record.pk)
@@ -106,7 +107,7 @@ def record_wipe(record: DataSubjectRecord, *, method: ErasureMethod, reason: str
     for correction in Correction.objects.filter(record=record):
         correction.old_value = correction.new_value = ""
         correction.reason = ERASED_CORRECTION_REASON  # its wording may repeat the values
-        _reason(correction, reason)
+        record_change(correction, reason)
         correction.save()
     cleared += (
         Correction.history.model.objects.filter(record_id=record.pk)
@@ -115,7 +116,7 @@ def record_wipe(record: DataSubjectRecord, *, method: ErasureMethod, reason: str
     )
     for hit in SubjectSearchHit.objects.filter(record=record):
         hit.reasons = ERASED_HIT_REASON
-        _reason(hit, reason)
+        record_change(hit, reason)
         hit.save()
     cleared += (
         SubjectSearchHit.history.model.objects.filter(record_id=record.pk)
@@ -147,7 +148,7 @@ def _scrub_free_text(record: DataSubjectRecord, *, reason: str) -> int:
     for restriction in Restriction.objects.filter(record=record):
         restriction.reason = ERASED_NOTE
         restriction.lift_reason = ERASED_NOTE if restriction.lift_reason else ""
-        _reason(restriction, reason)
+        record_change(restriction, reason)
         restriction.save()
     past_restrictions = Restriction.history.model.objects.filter(record_id=record.pk)
     cleared += past_restrictions.exclude(reason=ERASED_NOTE).update(reason=ERASED_NOTE)
@@ -156,7 +157,7 @@ def _scrub_free_text(record: DataSubjectRecord, *, reason: str) -> int:
     )
     for share in DataShare.objects.filter(record=record):
         share.purpose = ERASED_NOTE
-        _reason(share, reason)
+        record_change(share, reason)
         share.save()
     cleared += (
         DataShare.history.model.objects.filter(record_id=record.pk)
@@ -165,7 +166,7 @@ def _scrub_free_text(record: DataSubjectRecord, *, reason: str) -> int:
     )
     for hit in SubjectSearchHit.objects.filter(record=record).exclude(decision_note=""):
         hit.decision_note = ERASED_NOTE
-        _reason(hit, reason)
+        record_change(hit, reason)
         hit.save()
     cleared += (
         SubjectSearchHit.history.model.objects.filter(record_id=record.pk)
@@ -184,7 +185,7 @@ def _scrub_free_text(record: DataSubjectRecord, *, reason: str) -> int:
         scrubbed = names_removed(notice.not_required_reason, tokens)
         if scrubbed != notice.not_required_reason:
             notice.not_required_reason = scrubbed
-            _reason(notice, reason)
+            record_change(notice, reason)
             notice.save()
     for past_notice in RecipientNotification.history.model.objects.filter(record_id=record.pk).exclude(
         not_required_reason=""
@@ -198,7 +199,7 @@ def _scrub_free_text(record: DataSubjectRecord, *, reason: str) -> int:
     title, summary = names_removed(submission.title, tokens), names_removed(submission.summary, tokens)
     if (title, summary) != (submission.title, submission.summary):
         submission.title, submission.summary = title, summary
-        _reason(submission, reason)
+        record_change(submission, reason)
         submission.save()
     for past in AgencySubmission.history.model.objects.filter(id=submission.pk):
         title, summary = names_removed(past.title, tokens), names_removed(past.summary, tokens)
@@ -289,7 +290,7 @@ def subject_erase(
             destroyed_by=by,
             destroyed_by_name=by.get_username(),
         )
-        _reason(certificate, "Certificate issued")
+        record_change(certificate, "Certificate issued")
         certificate.save()
     return Erased(certificate, notifications)
 

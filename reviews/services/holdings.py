@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import record_change
 from reviews.access import require_manager, require_worker
 from reviews.matching import SubjectIndex
 from reviews.models import (
@@ -30,7 +31,7 @@ from reviews.models import (
     SubmissionType,
 )
 from reviews.search import name_keys, postcode_of
-from reviews.services.common import _fmt, _lock_held, _reason
+from reviews.services.common import _fmt, _lock_held
 from reviews.subjects import PersonRestriction, person_restrictions
 from rights import ApplicationError
 
@@ -51,7 +52,7 @@ def review_create(
         raise ApplicationError(f"A review with reference {reference.strip()} already exists.", field="reference")
     review = Review(reference=reference.strip(), review_type=review_type, title=title.strip(), started=started)
     review.full_clean()
-    _reason(review, "Review recorded")
+    record_change(review, "Review recorded")
     review.save()
     return review
 
@@ -70,7 +71,7 @@ def review_conclude(*, review: Review, by: User, concluded: dt.date, today: dt.d
             )
         locked.status = ReviewStatus.CONCLUDED
         locked.concluded = concluded
-        _reason(locked, f"Concluded on {concluded.isoformat()}")
+        record_change(locked, f"Concluded on {concluded.isoformat()}")
         locked.save()
     return locked
 
@@ -86,7 +87,9 @@ def review_set_legal_hold(*, review: Review, by: User, hold: bool, reason: str =
             raise ApplicationError(f"{locked.reference} is {'already' if hold else 'not'} on legal hold.")
         locked.legal_hold = hold
         locked.legal_hold_reason = reason.strip() if hold else ""
-        _reason(locked, "Legal hold placed" if hold else f"Legal hold lifted: {reason.strip() or 'no reason given'}")
+        record_change(
+            locked, "Legal hold placed" if hold else f"Legal hold lifted: {reason.strip() or 'no reason given'}"
+        )
         locked.save()
     return locked
 
@@ -99,7 +102,7 @@ def agency_create(*, by: User, name: str, kind: str, data_owner: str, contact_em
         name=name.strip(), kind=kind, data_owner=data_owner.strip(), contact_email=contact_email.strip()
     )
     agency.full_clean()
-    _reason(agency, "Agency added")
+    record_change(agency, "Agency added")
     agency.save()
     return agency
 
@@ -131,7 +134,7 @@ def submission_create(
         summary=summary.strip(),
     )
     submission.full_clean()
-    _reason(submission, "Submission recorded")
+    record_change(submission, "Submission recorded")
     submission.save()
     return submission
 
@@ -174,7 +177,7 @@ def subject_record_create(
         )
         if match.subject is None:  # a doubtful match gets a new person too: never a guess
             subject = DataSubject()
-            _reason(subject, "Recorded from an agency submission")
+            record_change(subject, "Recorded from an agency submission")
             subject.save()
         else:
             subject = DataSubject.objects.get(pk=match.subject)
@@ -188,12 +191,12 @@ def subject_record_create(
             postcode=postcode_of(address),
         )
         record.full_clean()
-        _reason(record, "Recorded from an agency submission")
+        record_change(record, "Recorded from an agency submission")
         record.save()
         for key in Category.values:
             if key in categories:
                 held = HeldCategory(record=record, category=key, value=categories[key].strip())
-                _reason(held, "Recorded from an agency submission")
+                record_change(held, "Recorded from an agency submission")
                 held.save()
         _reindex(record)
     return record
@@ -275,7 +278,7 @@ def subject_export(
                 purpose=purpose.strip(),
                 shared_by=by,
             )
-            _reason(share, "Exported to an agency")
+            record_change(share, "Exported to an agency")
             share.save()
         held = locked.categories.order_by("category")
         return {
@@ -325,7 +328,7 @@ def record_set_ncnd(*, record: DataSubjectRecord, by: User, ncnd: bool, reason: 
             )
         locked.ncnd = ncnd
         locked.ncnd_reason = reason.strip() if ncnd else ""
-        _reason(locked, f"{'Flagged' if ncnd else 'Flag lifted'}: neither confirm nor deny ({reason.strip()})")
+        record_change(locked, f"{'Flagged' if ncnd else 'Flag lifted'}: neither confirm nor deny ({reason.strip()})")
         locked.save()
     return locked
 
@@ -347,7 +350,7 @@ def review_update(*, review: Review, by: User, title: str, started: dt.date, rea
         locked.title = title.strip()
         locked.started = started
         locked.full_clean()
-        _reason(locked, f"Changed: {reason.strip()}")
+        record_change(locked, f"Changed: {reason.strip()}")
         locked.save()
     return locked
 
@@ -384,18 +387,18 @@ def subject_record_update(
         locked.title = title.strip()
         locked.record_date = record_date
         locked.full_clean()
-        _reason(locked, f"Changed: {reason.strip()}")
+        record_change(locked, f"Changed: {reason.strip()}")
         locked.save()
         held = {h.category: h for h in locked.categories.all()}
         wanted = set(categories) | {Category.NAME.value}
         for key, entry in held.items():
             if key not in wanted:
-                _reason(entry, f"Removed: {reason.strip()}")
+                record_change(entry, f"Removed: {reason.strip()}")
                 entry.delete()
         for key in Category.values:
             if key in wanted and key not in held:
                 entry = HeldCategory(record=locked, category=key, value="")
-                _reason(entry, f"Added: {reason.strip()}")
+                record_change(entry, f"Added: {reason.strip()}")
                 entry.save()
         _reindex(locked)
     return locked

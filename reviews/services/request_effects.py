@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import record_change
 from reviews.access import require_manager, require_reference_visible, require_worker
 from reviews.models import (
     AgencySubmission,
@@ -28,7 +29,7 @@ from reviews.models import (
     SubjectSearchRun,
 )
 from reviews.selectors import confirmed_sources
-from reviews.services.common import _for, _reason
+from reviews.services.common import _for
 from reviews.services.effects import (
     IDENTITY_FIELDS,
     Rectified,
@@ -209,7 +210,7 @@ def request_erase(
             destroyed_by=by,
             destroyed_by_name=by.get_username(),
         )
-        _reason(certificate, "Certificate issued")
+        record_change(certificate, "Certificate issued")
         certificate.save()
     return certificate
 

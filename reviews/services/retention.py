@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import record_change
 from core.retention import due_list_refresh
 from core.text import day_text
 from reviews.access import require_manager
@@ -82,7 +83,7 @@ def review_destroy_agency_data(*, review: Review, by: User, today: dt.date | Non
             submission.title = DESTROYED_TITLE  # free text: it may name the people it is about
             submission.summary = ""
             submission.destroyed_at = now
-            submission._change_reason = reason  # type: ignore[attr-defined]
+            record_change(submission, reason)
             submission.save()
         history_rows += (
             AgencySubmission.history.model.objects.filter(id__in=[s.pk for s in submissions])
@@ -115,7 +116,7 @@ def review_destroy_agency_data(*, review: Review, by: User, today: dt.date | Non
             destroyed_by=by,
             destroyed_by_name=by.get_username(),
         )
-        certificate._change_reason = "Certificate issued"  # type: ignore[attr-defined]
+        record_change(certificate, "Certificate issued")
         certificate.save()
         due, _ = DestructionDue.objects.select_for_update().get_or_create(
             review=locked, defaults={"due_on": due_on, "listed_on": today}
@@ -123,9 +124,9 @@ def review_destroy_agency_data(*, review: Review, by: User, today: dt.date | Non
         due.status = DueStatus.DESTROYED
         due.blocked_reason = ""
         due.certificate = certificate
-        due._change_reason = f"Destroyed: certificate {certificate.reference}"  # type: ignore[attr-defined]
+        record_change(due, f"Destroyed: certificate {certificate.reference}")
         due.save()
         locked.agency_data_destroyed_at = now
-        locked._change_reason = f"Agency data destroyed: certificate {certificate.reference}"  # type: ignore[attr-defined]
+        record_change(locked, f"Agency data destroyed: certificate {certificate.reference}")
         locked.save()
     return certificate

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core.audit import record_change
 from core.tasks import task_send_on_commit
 from reviews.access import require_manager
 from reviews.matching import Identity, SubjectIndex
@@ -265,7 +266,7 @@ def _parse_row(
 
 def _stamp(obj: object, reason: str, by: User | None) -> None:
     """The history reason and acting user of the next save (simple_history reads both from the instance)."""
-    obj._change_reason = reason  # type: ignore[attr-defined]
+    record_change(obj, reason)
     if by is not None:
         obj._history_user = by  # type: ignore[attr-defined]
 

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import record_change
 from reviews.access import require_reference_visible, require_worker
 from reviews.models import (
     DataSubjectRecord,
@@ -18,7 +19,6 @@ from reviews.models import (
     SubjectSearchRun,
 )
 from reviews.search import SearchCriteria, search_outcome
-from reviews.services.common import _reason
 from rights import ApplicationError
 
 # Subject search runs (Art 15(1A)) -------------------------------------------------------------------
@@ -50,7 +50,7 @@ def search_run_create(
             candidates_capped=outcome.capped,
         )
         run.full_clean()
-        _reason(run, "Search run")
+        record_change(run, "Search run")
         run.save()
         for rank, hit in enumerate(outcome.hits, start=1):
             row = SubjectSearchHit(
@@ -61,7 +61,7 @@ def search_run_create(
                 strength=hit.strength,
                 reasons="\n".join(hit.reasons),
             )
-            _reason(row, "Search hit")
+            record_change(row, "Search hit")
             row.save()
     return run
 
@@ -79,7 +79,7 @@ def search_hit_decide(*, hit: SubjectSearchHit, by: User, decision: str, note: s
         locked.decided_by = by
         locked.decided_at = timezone.now()
         locked.decision_note = note.strip()
-        _reason(locked, f"Hit {decision}")
+        record_change(locked, f"Hit {decision}")
         locked.save()
     return locked
 
@@ -122,7 +122,7 @@ def search_run_record_scope(*, run: SubjectSearchRun, by: User, scope: SearchSco
         locked.scope_recorded_by = by
         locked.scope_recorded_at = timezone.now()
         locked.full_clean()
-        _reason(locked, "Scope recorded")
+        record_change(locked, "Scope recorded")
         locked.save()
     return locked
 
