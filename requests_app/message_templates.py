@@ -58,6 +58,12 @@ _ALL = (
         ("reference", "hours", "report_by", "left", "link"),
     ),
     MessageTemplate(
+        "complaint_notice",
+        "Reminder or escalation to staff: a complaint's acknowledgement date",
+        "{kind}: complaint {reference} to be acknowledged by {due}",
+        ("reference", "kind", "due", "message", "link"),
+    ),
+    MessageTemplate(
         "portal_link",
         "Link to the disclosure pack sent by email",
         "Your information is ready: request {reference}",

@@ -373,6 +373,9 @@ class ComplaintNotice(models.Model):
     )
     due_date = models.DateField()
     message = models.TextField()
+    email = models.ForeignKey(
+        Message, on_delete=models.PROTECT, null=True, blank=True, related_name="+", help_text="The email that took it."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()

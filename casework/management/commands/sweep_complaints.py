@@ -36,3 +36,4 @@ class Command(BaseCommand):
         result = complaint_sweep_run(today=today)
         self.stdout.write(f"reminders: {result.reminders}")
         self.stdout.write(f"escalations: {result.escalations}")
+        self.stdout.write(f"emails: {result.emails}")
