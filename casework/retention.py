@@ -9,7 +9,7 @@ CaseworkConfig.ready(); the part runs before the disclosure part (parts run in n
 from __future__ import annotations
 
 from casework.models import Breach, Complaint, ComplaintRemedy
-from casework.services.common import with_history
+from core.audit import record_change
 from requests_app.models import RightsRequest
 from requests_app.retention_registry import Purged, register_retention_part
 
@@ -22,20 +22,20 @@ def detach_request_casework(request: RightsRequest) -> Purged:
     for complaint in Complaint.objects.filter(request=request):
         complaint.request = None
         complaint.request_reference_given = complaint.request_reference_given or request.reference
-        with_history(complaint, reason=reason, by=None)
+        record_change(complaint, reason=reason, by=None)
         complaint.save()
         counts["complaints unlinked"] = counts.get("complaints unlinked", 0) + 1
     for remedy in ComplaintRemedy.objects.filter(request=request):
         remedy.request = None
         remedy.work_reference = (remedy.work_reference + f" (was {request.reference})").strip()[:200]
-        with_history(remedy, reason=reason, by=None)
+        record_change(remedy, reason=reason, by=None)
         remedy.save()
         counts["remedies unlinked"] = counts.get("remedies unlinked", 0) + 1
     for breach in Breach.objects.filter(request=request) | Breach.objects.filter(pack__request=request):
         breach.request = None
         breach.pack = None
         breach.what_happened = f"{breach.what_happened}\n\n(About request {request.reference}, since destroyed.)"
-        with_history(breach, reason=reason, by=None)
+        record_change(breach, reason=reason, by=None)
         breach.save()
         counts["breaches unlinked"] = counts.get("breaches unlinked", 0) + 1
     return Purged(counts=counts)

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.models import Breach, BreachNotice
-from casework.services.common import with_history
 from core import roles
+from core.audit import record_change
 from requests_app.services.messages import message_send
 from rights import report_deadline
 
@@ -81,7 +81,7 @@ def _write(breach: Breach, *, manager: User, threshold: int, report_by: dt.datet
                 message=message,
                 created_at=now,
             )
-            with_history(notice, reason="Breach clock sweep", by=None)
+            record_change(notice, reason="Breach clock sweep", by=None)
             notice.save()
             if not manager.email:
                 logger.warning(
@@ -100,7 +100,7 @@ def _write(breach: Breach, *, manager: User, threshold: int, report_by: dt.datet
                 },
                 purpose=f"breach_clock:{notice.pk}",
             )
-            with_history(notice, reason="Emailed", by=None)
+            record_change(notice, reason="Emailed", by=None)
             notice.save()
     except IntegrityError:  # written by an earlier run: nothing new
         return None
@@ -139,7 +139,7 @@ def breach_notice_read(*, notice_id: int, user: User, at: dt.datetime | None = N
             pk=notice_id, recipient=user, read_at__isnull=True
         ):
             notice.read_at = at or timezone.now()
-            with_history(notice, reason="Read", by=user)
+            record_change(notice, reason="Read", by=user)
             notice.save()
             changed += 1
     return changed

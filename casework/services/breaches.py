@@ -23,10 +23,10 @@ from casework.services.common import (
     require,
     store_pdf,
     text,
-    with_history,
 )
 from casework.services.letters import TEMPLATES, letter_pdf
 from casework.services.sending import letter_email
+from core.audit import record_change
 from disclosure.models import Pack, PortalLink
 from disclosure.services.delivery import portal_link_revoke
 from requests_app.models import RightsRequest
@@ -59,7 +59,7 @@ def _locked(breach: Breach) -> Breach:
 
 def _save(breach: Breach, *, reason: str, by: User | None) -> None:
     breach.full_clean()
-    with_history(breach, reason=reason, by=by)
+    record_change(breach, reason=reason, by=by)
     breach.save()
 
 
@@ -118,7 +118,7 @@ def breach_record(
             created_by=by,
         )
         breach.full_clean()
-        with_history(breach, reason="Recorded", by=by)
+        record_change(breach, reason="Recorded", by=by)
         breach.save()
         _event(breach, action="recorded", by=by, detail=f"{breach.get_cause_display()}: {what}")
         if pack is not None and BreachCause(facts.cause) in DISCLOSURE_IN_ERROR:
@@ -337,7 +337,7 @@ def _letter(
 def _file(letter: BreachLetter, *, text: str, reason: str, by: User) -> None:
     """File the letter; with an email address, the service emails it once this commits (else staff post it)."""
     letter.full_clean()
-    with_history(letter, reason=reason, by=by)
+    record_change(letter, reason=reason, by=by)
     letter.save()
     if letter.email:
         letter_email(

@@ -1,4 +1,4 @@
-"""What complaint and breach services share: roles, references, history reasons and filed PDFs."""
+"""What complaint and breach services share: roles, references and filed PDFs (history reasons: core.audit)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from django.db.models.fields.files import FieldFile
 
 from casework.models import CaseworkCounter
 from core import roles
-from core.audit import record_change
 from core.pdf import pdf_sha256
 from core.roles import require_role
 from rights import ApplicationError
@@ -38,11 +37,6 @@ def reference_next(*, prefix: str, year: int, model: type[models.Model]) -> str:
         if not model._default_manager.filter(reference=reference).exists():
             counter.save()
             return reference
-
-
-def with_history(obj: models.Model, *, reason: str, by: User | None) -> None:
-    """Set the simple-history reason and user before a save."""
-    record_change(obj, reason, by=by)
 
 
 def text(value: str, *, field: str, message: str) -> str:

@@ -37,12 +37,12 @@ from casework.services.common import (
     require,
     store_pdf,
     text,
-    with_history,
 )
 from casework.services.letters import TEMPLATES, letter_pdf
 from casework.services.sending import complaint_letter_mark_sent as complaint_letter_mark_sent  # the seam, kept
 from casework.services.sending import letter_email
 from core import roles
+from core.audit import record_change
 from requests_app.models import RightsRequest
 from requests_app.selectors import working_calendar
 from rights import ApplicationError, Remedy, acknowledgement_due
@@ -132,7 +132,7 @@ def _create(
             created_by=by,
         )
         complaint.full_clean()
-        with_history(complaint, reason=f"Received ({ComplaintChannel(channel).label.lower()})", by=by)
+        record_change(complaint, reason=f"Received ({ComplaintChannel(channel).label.lower()})", by=by)
         complaint.save()
         ComplaintEvent.objects.create(
             complaint=complaint,
@@ -187,7 +187,7 @@ def complaint_link_request(*, complaint: Complaint, by: User, request: RightsReq
         locked.request = request
         locked.about = ComplaintAbout.REQUEST if request else locked.about
         locked.full_clean()
-        with_history(locked, reason="Linked to a request" if request else "Unlinked", by=by)
+        record_change(locked, reason="Linked to a request" if request else "Unlinked", by=by)
         locked.save()
         _event(locked, action="linked", by=by, detail=request.reference if request else "Unlinked")
     return locked
@@ -224,7 +224,7 @@ def _letter(
 def _file(letter: ComplaintLetter, *, text: str, by: User | None) -> None:
     """File the letter; where the complainant chose email, the service emails it once this commits."""
     letter.full_clean()
-    with_history(letter, reason=f"Generated: {letter.get_kind_display()}", by=by)
+    record_change(letter, reason=f"Generated: {letter.get_kind_display()}", by=by)
     letter.save()
     complaint = letter.complaint
     if complaint.reply_by == ReplyBy.EMAIL:
@@ -272,7 +272,7 @@ def complaint_step(
             before = locked.status
             method(at=now or timezone.now())
             locked.full_clean()
-            with_history(locked, reason=STEP_LABELS[step], by=by)
+            record_change(locked, reason=STEP_LABELS[step], by=by)
             locked.save()
             _event(locked, action=step, by=by, detail=reason.strip(), from_status=before, to_status=locked.status)
             if letter is not None:
@@ -318,7 +318,7 @@ def complaint_record_outcome(*, complaint: Complaint, by: User, finding: str, ou
         locked.finding = finding
         locked.outcome = outcome
         locked.full_clean()
-        with_history(locked, reason="Outcome recorded", by=by)
+        record_change(locked, reason="Outcome recorded", by=by)
         locked.save()
         _event(locked, action="outcome_recorded", by=by, detail=f"{Finding(finding).label}: {outcome}")
     return locked
@@ -372,7 +372,7 @@ def complaint_refer_to_ico(
         before = locked.status
         locked.refer_to_ico(at=now or timezone.now())
         locked.full_clean()
-        with_history(locked, reason="Referred to the ICO", by=by)
+        record_change(locked, reason="Referred to the ICO", by=by)
         locked.save()
         _event(
             locked,
@@ -400,7 +400,7 @@ def complaint_record_ico(
         locked.ico_decision = decision.strip()
         locked.ico_decided_on = decided_on
         locked.full_clean()
-        with_history(locked, reason="ICO case updated", by=by)
+        record_change(locked, reason="ICO case updated", by=by)
         locked.save()
         _event(locked, action="ico_updated", by=by, detail=f"Answered: {answered.strip()} Decision: {decision.strip()}")
     return locked
@@ -437,7 +437,7 @@ def complaint_remedy_add(
             created_by=by,
         )
         remedy.full_clean()
-        with_history(remedy, reason="Remedy added", by=by)
+        record_change(remedy, reason="Remedy added", by=by)
         remedy.save()
         _event(locked, action="remedy_added", by=by, detail=f"{remedy.get_kind_display()}: {description}")
     return remedy
@@ -450,7 +450,7 @@ def complaint_remedy_done(*, remedy: ComplaintRemedy, by: User, done_on: dt.date
         if locked.done_on is not None:
             raise ApplicationError("This remedy is already done.")
         locked.done_on = done_on
-        with_history(locked, reason="Remedy done", by=by)
+        record_change(locked, reason="Remedy done", by=by)
         locked.save()
         _event(locked.complaint, action="remedy_done", by=by, detail=f"{locked.get_kind_display()} done {done_on}")
     return locked
@@ -464,7 +464,7 @@ def complaint_assign(*, complaint: Complaint, by: User, assignee: User | None) -
     with transaction.atomic():
         locked = _locked(complaint)
         locked.assigned_to = assignee
-        with_history(locked, reason="Assigned" if assignee else "Unassigned", by=by)
+        record_change(locked, reason="Assigned" if assignee else "Unassigned", by=by)
         locked.save()
         _event(locked, action="assigned", by=by, detail=assignee.get_username() if assignee else "Unassigned")
     return locked
@@ -478,7 +478,7 @@ def complaint_notice_read(*, notice_id: int, user: User, at: dt.datetime | None 
             pk=notice_id, recipient=user, read_at__isnull=True
         ):
             notice.read_at = at or timezone.now()
-            with_history(notice, reason="Read", by=user)
+            record_change(notice, reason="Read", by=user)
             notice.save()
             changed += 1
     return changed

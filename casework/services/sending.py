@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework.models import BreachEvent, BreachLetter, ComplaintEvent, ComplaintLetter, LetterSentHow
-from casework.services.common import STAFF, require, with_history
+from casework.services.common import STAFF, require
+from core.audit import record_change
 from requests_app.models import Message, MessageStatus
 from requests_app.services.messages import message_send, message_sent_hook
 from rights import ApplicationError
@@ -40,7 +41,7 @@ def letter_email(
         purpose=f"{COMPLAINT_PURPOSE if is_complaint else BREACH_PURPOSE}:{letter.pk}",
     )
     letter.message = message
-    with_history(letter, reason=f"Email queued to {to}", by=by)
+    record_change(letter, reason=f"Email queued to {to}", by=by)
     letter.save()
     return message
 
@@ -60,7 +61,7 @@ def _mark_sent(
         locked.sent_at = at
         locked.sent_how = how
         locked.sent_by = by
-        with_history(locked, reason=LetterSentHow(how).label, by=by)
+        record_change(locked, reason=LetterSentHow(how).label, by=by)
         locked.save()
         detail = f"{locked.get_kind_display()} letter {LetterSentHow(how).label.lower()}"
         if isinstance(locked, ComplaintLetter):

@@ -17,8 +17,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from casework.models import Complaint, ComplaintNotice, ComplaintNoticeKind, ComplaintStatus
-from casework.services.common import fmt_date, with_history
+from casework.services.common import fmt_date
 from core import roles
+from core.audit import record_change
 from requests_app.services.messages import message_send
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ def _write(complaint: Complaint, *, recipient: User, kind: str, threshold: int, 
                 due_date=complaint.acknowledgement_due,
                 message=message,
             )
-            with_history(notice, reason="Complaint sweep", by=None)
+            record_change(notice, reason="Complaint sweep", by=None)
             notice.save()
             if not recipient.email:
                 logger.warning("%s has no email address: complaint notice %s only on the page", recipient.pk, notice.pk)
@@ -76,7 +77,7 @@ def _write(complaint: Complaint, *, recipient: User, kind: str, threshold: int, 
                 },
                 purpose=f"complaint_notice:{notice.pk}",
             )
-            with_history(notice, reason="Emailed", by=None)
+            record_change(notice, reason="Emailed", by=None)
             notice.save()
     except IntegrityError:  # written by an earlier run: nothing new
         return None
