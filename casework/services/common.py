@@ -7,12 +7,12 @@ import logging
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
 from casework.models import CaseworkCounter
 from core import roles
+from core.files import file_discard, file_store
 from core.pdf import pdf_sha256
 from core.roles import require_role
 from rights import ApplicationError
@@ -48,17 +48,13 @@ def text(value: str, *, field: str, message: str) -> str:
 
 def store_pdf(file: FieldFile, *, name: str, data: bytes) -> str:
     """Write the PDF to storage (not yet saving the row) and return its SHA-256."""
-    file.save(name, ContentFile(data), save=False)
+    file_store(file, name, data)
     return pdf_sha256(data)
 
 
 def discard_file(file: FieldFile) -> None:
     """Remove a file written for a row that was never saved, so a rollback leaves no orphan."""
-    if file.name:
-        try:
-            file.storage.delete(file.name)
-        except OSError:  # pragma: no cover - nothing more to do
-            logger.exception("Could not remove the file of an unsaved letter")
+    file_discard(file.storage, file.name or "")
 
 
 def fmt_date(day: dt.date) -> str:

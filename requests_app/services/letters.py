@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.utils.html import strip_tags
 
 from core import roles
 from core.audit import record_change
+from core.files import file_store, files_removed_on_rollback
 from core.pdf import pdf_sha256, render_pdf
 from core.roles import require_role
 from core.text import address_lines, day_text
@@ -414,16 +415,8 @@ def _decision(spec: LetterTemplate, request: RightsRequest, context: Mapping[str
 
 
 def _store(letter: Letter, *, name: str, data: bytes) -> None:
-    letter.file.save(name, ContentFile(data), save=False)
+    file_store(letter.file, name, data)  # removed again if the transaction fails
     letter.sha256 = pdf_sha256(data)
-
-
-def _discard_file(letter: Letter) -> None:
-    if letter.file.name:
-        try:
-            letter.file.storage.delete(letter.file.name)
-        except OSError:  # pragma: no cover - nothing more to do; the row was never saved
-            logger.exception("Could not remove the file of an unsaved letter")
 
 
 # Letters with an easy-read version (UK GDPR Art 12(1): clear and plain language, in particular for a child).
@@ -490,29 +483,25 @@ def letter_generate(
         template=spec.name,
         created_by=by,
     )
-    try:
-        with transaction.atomic():
-            _store(letter, name=f"{request.reference}-{spec.name}-{today:%Y%m%d}.pdf", data=pdf)
-            letter.full_clean()
-            record_change(letter, f"Generated: {spec.title}", by=by)
-            letter.save()
-            if sends:
-                # The service sends it itself, to the address the requester gave; sent once this commits.
-                message_send(
-                    to=email_to,
-                    template="letter",
-                    context={
-                        "reference": request.reference,
-                        "letter_title": spec.title,
-                        "letter_text": letter_text(html),
-                    },
-                    letter=letter,
-                    request=request,
-                    by=by,
-                )
-    except BaseException:
-        _discard_file(letter)
-        raise
+    with files_removed_on_rollback(), transaction.atomic():
+        _store(letter, name=f"{request.reference}-{spec.name}-{today:%Y%m%d}.pdf", data=pdf)
+        letter.full_clean()
+        record_change(letter, f"Generated: {spec.title}", by=by)
+        letter.save()
+        if sends:
+            # The service sends it itself, to the address the requester gave; sent once this commits.
+            message_send(
+                to=email_to,
+                template="letter",
+                context={
+                    "reference": request.reference,
+                    "letter_title": spec.title,
+                    "letter_text": letter_text(html),
+                },
+                letter=letter,
+                request=request,
+                by=by,
+            )
     return letter
 
 
@@ -595,15 +584,11 @@ def letter_log(
         summary=summary.strip(),
         created_by=by,
     )
-    try:
-        with transaction.atomic():
-            if scan is not None:
-                data, extension = scan
-                _store(letter, name=f"{request.reference}-{direction}-{date:%Y%m%d}{extension}", data=data)
-            letter.full_clean()
-            record_change(letter, f"Letter {direction} logged", by=by)
-            letter.save()
-    except BaseException:
-        _discard_file(letter)
-        raise
+    with files_removed_on_rollback(), transaction.atomic():
+        if scan is not None:
+            data, extension = scan
+            _store(letter, name=f"{request.reference}-{direction}-{date:%Y%m%d}{extension}", data=data)
+        letter.full_clean()
+        record_change(letter, f"Letter {direction} logged", by=by)
+        letter.save()
     return letter

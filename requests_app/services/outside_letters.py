@@ -12,11 +12,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 
 from core.audit import record_change
+from core.files import file_store, files_removed_on_rollback
 from core.text import address_lines
 from requests_app.letters import LetterTemplate
 from requests_app.models import Letter, LetterDirection, LetterMethod, Message, RightsRequest
@@ -89,28 +89,24 @@ def outside_letter_send(
         template=spec.name,
         created_by=by,
     )
-    letter.file.save(f"{request.reference}-{spec.name}-{uuid.uuid4().hex[:8]}.pdf", ContentFile(pdf), save=False)
-    letter.sha256 = pdf_sha256(pdf)
-    try:
-        with transaction.atomic():
-            letter.full_clean()
-            record_change(letter, f"Generated: {spec.title}", by=by)
-            letter.save()
-            message = None
-            if by_email:
-                message = message_send(
-                    to=to.email,
-                    template="outside_letter",
-                    context={
-                        "reference": request.reference,
-                        "letter_title": spec.title,
-                        "letter_text": letter_text(html),
-                    },
-                    letter=letter,
-                    by=by,
-                    purpose=purpose,
-                )
-    except BaseException:
-        letter.file.storage.delete(letter.file.name)
-        raise
+    with files_removed_on_rollback(), transaction.atomic():
+        file_store(letter.file, f"{request.reference}-{spec.name}-{uuid.uuid4().hex[:8]}.pdf", pdf)
+        letter.sha256 = pdf_sha256(pdf)
+        letter.full_clean()
+        record_change(letter, f"Generated: {spec.title}", by=by)
+        letter.save()
+        message = None
+        if by_email:
+            message = message_send(
+                to=to.email,
+                template="outside_letter",
+                context={
+                    "reference": request.reference,
+                    "letter_title": spec.title,
+                    "letter_text": letter_text(html),
+                },
+                letter=letter,
+                by=by,
+                purpose=purpose,
+            )
     return OutsideLetter(letter, message)

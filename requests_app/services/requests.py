@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core import roles
 from core.audit import record_change
+from core.files import files_removed_on_rollback
 from core.locking import lock_and_check
 from core.roles import require_role
 from core.text import day_text
@@ -168,7 +169,7 @@ def request_create(
     if assigned_to is not None and not (roles.is_caseworker(assigned_to) or roles.is_manager(assigned_to)):
         raise ApplicationError("Requests can only be assigned to a caseworker or the Manager.", field="assigned_to")
 
-    with transaction.atomic():
+    with files_removed_on_rollback(), transaction.atomic():  # the acknowledgement's PDF too
         request = RightsRequest(
             reference=reference or reference_next(year=received.year),
             kind=kind.value,

@@ -20,6 +20,7 @@ from django_fsm import Transition
 
 from core import roles
 from core.audit import record_change
+from core.files import files_removed_on_rollback
 from core.roles import AnyUser
 from core.text import day_text
 from requests_app.access import request_is_visible_to
@@ -360,7 +361,7 @@ def request_transition(
     today = today or timezone.localdate()
     if at is not None and not record_only:
         raise ValueError("a step can be dated in the past only as a record (record_only)")
-    with transaction.atomic():
+    with files_removed_on_rollback(), transaction.atomic():  # a letter written before a later refusal goes too
         machine = machine_for(request_lock(request_id, by=user, expected_version=expected_version))
         _set_today(machine, today)
         machine._record_only = record_only  # type: ignore[attr-defined]  # read by the held-data guards
