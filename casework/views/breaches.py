@@ -28,11 +28,9 @@ from casework.forms.complaints import StepForm
 from casework.models import BreachLetter, BreachNotice, BreachView
 from casework.selectors.breaches import breach_log, breach_page
 from casework.services import breaches as services
-from casework.services import sending
 from casework.services.breach_clock import breach_notice_read as notice_read
-from casework.views.common import action_page, signed_in
+from casework.views.common import action_page, letter_download, letter_posted_page, signed_in
 from core import roles
-from core.text import day_text
 from disclosure.models import Pack
 from requests_app.access import request_get_for_user
 from requests_app.models import RightsRequest
@@ -225,34 +223,17 @@ def breach_letter_file(request: HttpRequest, pk: int, letter_id: int) -> FileRes
     user = _staff(request)
     breach = breach_get_for_user(user=user, pk=pk)
     letter = BreachLetter.objects.filter(breach=breach, pk=letter_id).first()
-    if letter is None or not letter.file:
-        raise Http404("No such letter")
-    BreachView.objects.create(breach=breach, user=user)
-    response = FileResponse(
-        letter.file.open("rb"), as_attachment=True, filename=f"{breach.reference}-{letter.kind}.pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return letter_download(letter, reference=breach.reference, viewed=BreachView(breach=breach, user=user))
 
 
 @require_http_methods(["GET", "POST"])
 def breach_letter_posted(request: HttpRequest, pk: int, letter_id: int) -> HttpResponse:
-    """Staff printed and posted a filed breach letter: record it, and it is sent."""
     user = _staff(request)
     breach = breach_get_for_user(user=user, pk=pk)
     letter = BreachLetter.objects.filter(breach=breach, pk=letter_id).first()
-    if letter is None:
-        raise Http404("No such letter")
-    return action_page(
-        request,
-        form_class=StepForm,
-        title="Record that the letter was posted",
-        caption=breach.reference,
-        back=_back(pk),
-        intro=f"{letter.get_kind_display()} letter of {day_text(letter.date)}, to {letter.addressee}.",
-        act=lambda data: sending.letter_record_posted(letter=letter, by=user),
-        done="Letter recorded as posted.",
-        submit="It was posted",
+    addressee = letter.addressee if letter is not None else ""
+    return letter_posted_page(
+        request, letter=letter, user=user, reference=breach.reference, back=_back(pk), addressee=addressee
     )
 
 

@@ -28,10 +28,8 @@ from casework.forms.complaints import (
 from casework.models import OPEN_COMPLAINT_STATUSES, ComplaintLetter, ComplaintNotice, ComplaintStatus, ComplaintView
 from casework.selectors.complaints import complaint_list, complaint_page
 from casework.services import complaints as services
-from casework.services import sending
-from casework.views.common import action_page, signed_in
+from casework.views.common import action_page, letter_download, letter_posted_page, signed_in
 from core import roles
-from core.text import day_text
 from requests_app.access import request_get_for_user
 from requests_app.models import RightsRequest
 from requests_app.selectors import working_calendar
@@ -339,34 +337,21 @@ def complaint_letter_file(request: HttpRequest, pk: int, letter_id: int) -> File
     user = _staff(request)
     complaint = complaint_get_for_user(user=user, pk=pk)
     letter = ComplaintLetter.objects.filter(complaint=complaint, pk=letter_id).first()
-    if letter is None or not letter.file:
-        raise Http404("No such letter")
-    ComplaintView.objects.create(complaint=complaint, user=user)
-    response = FileResponse(
-        letter.file.open("rb"), as_attachment=True, filename=f"{complaint.reference}-{letter.kind}.pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return letter_download(letter, reference=complaint.reference, viewed=ComplaintView(complaint=complaint, user=user))
 
 
 @require_http_methods(["GET", "POST"])
 def complaint_letter_posted(request: HttpRequest, pk: int, letter_id: int) -> HttpResponse:
-    """Staff printed and posted a filed letter: record it, and it is sent."""
     user = _staff(request)
     complaint = complaint_get_for_user(user=user, pk=pk)
     letter = ComplaintLetter.objects.filter(complaint=complaint, pk=letter_id).first()
-    if letter is None:
-        raise Http404("No such letter")
-    return action_page(
+    return letter_posted_page(
         request,
-        form_class=StepForm,
-        title="Record that the letter was posted",
-        caption=complaint.reference,
+        letter=letter,
+        user=user,
+        reference=complaint.reference,
         back=_back(pk),
-        intro=f"{letter.get_kind_display()} letter of {day_text(letter.date)}, to {complaint.complainant_name}.",
-        act=lambda data: sending.letter_record_posted(letter=letter, by=user),
-        done="Letter recorded as posted.",
-        submit="It was posted",
+        addressee=complaint.complainant_name,
     )
 
 
