@@ -1,5 +1,5 @@
-"""Second-factor pages (enrol an authenticator app, enter its code, recovery codes) and the Manager's staff
-sign-in page (who has enrolled, who is locked out, reset a colleague's factors, clear a lock-out)."""
+"""Second-factor pages (enrol an authenticator app or a passkey, prove it, recovery codes, one's own passkeys and
+security keys) and the Manager's staff sign-in page (who has enrolled, who is locked out, reset a colleague's factors, clear a lock-out)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts import services
 from accounts.forms import ResetFactorsForm, TokenForm
@@ -100,7 +102,15 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                 services.recovery_code_used_record(user=user, left=left)
                 messages.warning(request, f"You signed in with a recovery code: {left} left.")
             return redirect(_next(request))
-    return render(request, "accounts/verify.html", {"form": form, "next": _next(request)})
+    has_passkey = WebAuthnCredential.objects.filter(user=user).exists()
+    has_app = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    if not has_app:
+        form.fields["token"].help_text = "One of your recovery codes"
+    return render(
+        request,
+        "accounts/verify.html",
+        {"form": form, "next": _next(request), "has_passkey": has_passkey, "has_app": has_app},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -113,6 +123,26 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
     codes = request.session.pop(NEW_CODES_SESSION_KEY, None)
     left = StaticToken.objects.filter(device__user=user).count()
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "left": left, "next": _next(request)})
+
+
+@require_http_methods(["GET"])
+def two_factor_keys(request: HttpRequest) -> HttpResponse:
+    """One's own passkeys and security keys: when each was added and last used, add another, remove one."""
+    user = _user(request)
+    keys = WebAuthnCredential.objects.filter(user=user).order_by("created_at", "pk")
+    return render(request, "accounts/keys.html", {"keys": keys, "added": request.GET.get("added", "")})
+
+
+@require_POST
+def two_factor_key_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    try:
+        event = services.passkey_remove(user=user, key_id=pk)
+    except services.AccountError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Removed: {event.detail}. It no longer signs you in.")
+    return redirect("two_factor_keys")
 
 
 def _manager(request: HttpRequest) -> User:
@@ -129,6 +159,7 @@ def staff_sign_in(request: HttpRequest) -> HttpResponse:
         User.objects.filter(is_active=True)
         .annotate(
             apps=Count("totpdevice", filter=Q(totpdevice__confirmed=True), distinct=True),
+            passkeys=Count("webauthncredential", distinct=True),
             codes_left=Count("staticdevice__token_set", distinct=True),
         )
         .order_by("username")
