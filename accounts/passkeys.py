@@ -7,9 +7,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest, JsonResponse
+from django.shortcuts import resolve_url
 from django.urls import URLPattern, path, reverse
 from django_otp import login as otp_login
 from django_otp_webauthn import exceptions as webauthn_exceptions
@@ -17,7 +19,7 @@ from django_otp_webauthn import views as webauthn_views
 from django_otp_webauthn.utils import rewrite_exceptions
 
 from accounts import services
-from accounts.views import NEW_CODES_SESSION_KEY, _next
+from accounts.views import ENROL_NEXT_SESSION_KEY, NEW_CODES_SESSION_KEY
 
 
 class PasskeyRegistrationComplete(webauthn_views.CompleteCredentialRegistrationView):  # type: ignore[misc]
@@ -44,7 +46,8 @@ class PasskeyRegistrationComplete(webauthn_views.CompleteCredentialRegistrationV
                 otp_login(request, device)  # a first enrolment proves the factor it has just registered
         if codes:
             request.session[NEW_CODES_SESSION_KEY] = codes
-            target = f"{reverse('two_factor_recovery_codes')}?{urlencode({'next': _next(request)})}"
+            then = request.session.pop(ENROL_NEXT_SESSION_KEY, None) or resolve_url(settings.LOGIN_REDIRECT_URL)
+            target = f"{reverse('two_factor_recovery_codes')}?{urlencode({'next': then})}"
         else:
             target = f"{reverse('two_factor_keys')}?{urlencode({'added': device.pk})}"
         return JsonResponse({"id": device.pk, "redirect_url": target})

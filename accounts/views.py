@@ -18,7 +18,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -32,6 +32,8 @@ from accounts.models import SecurityEvent
 from core import roles
 
 NEW_CODES_SESSION_KEY = "accounts_new_recovery_codes"
+# Where the enrolment page was to go next, for a passkey enrolled on it (its script posts to a JSON endpoint).
+ENROL_NEXT_SESSION_KEY = "accounts_enrol_next"
 
 
 def _user(request: HttpRequest) -> User:
@@ -71,6 +73,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
             django_otp.login(request, device)
             request.session[NEW_CODES_SESSION_KEY] = codes
             return redirect(f"{reverse('two_factor_recovery_codes')}?{urlencode({'next': _next(request)})}")
+    request.session[ENROL_NEXT_SESSION_KEY] = resolve_url(_next(request))
     secret = b32encode(device.bin_key).decode().rstrip("=")
     return render(
         request,
