@@ -1,4 +1,5 @@
-"""What happened to a member of staff's sign-in: enrolments, factor resets, recovery codes used, unlocks."""
+"""What happened to a member of staff's sign-in: enrolments, passkeys added and removed, factor resets, recovery
+codes used, unlocks."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ class SecurityEvent(models.Model):
 
     class Kind(models.TextChoices):
         ENROLLED = "enrolled", "Second factor enrolled"
+        PASSKEY_ADDED = "passkey_added", "Passkey or security key added"
+        PASSKEY_REMOVED = "passkey_removed", "Passkey or security key removed"
         RECOVERY_CODES_ISSUED = "recovery_codes_issued", "New recovery codes issued"
         RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used to sign in"
         FACTORS_RESET = "factors_reset", "Second factors reset by a Manager"

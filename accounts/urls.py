@@ -1,12 +1,15 @@
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, path
+from django.urls import URLPattern, URLResolver, include, path
 
-from accounts import forms, views
+from accounts import forms, passkeys, views
 
-urlpatterns: list[URLPattern] = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("two-factor/enrol/", views.two_factor_enrol, name="two_factor_enrol"),
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("two-factor/recovery-codes/", views.two_factor_recovery_codes, name="two_factor_recovery_codes"),
+    path("two-factor/keys/", views.two_factor_keys, name="two_factor_keys"),
+    path("two-factor/keys/<int:pk>/remove/", views.two_factor_key_remove, name="two_factor_key_remove"),
+    path("two-factor/passkey/", include((passkeys.urlpatterns, "otp_webauthn"))),
     path("oidc/refused/", views.oidc_refused, name="oidc_refused"),
     path("staff/", views.staff_sign_in, name="staff_sign_in"),
     path("staff/<int:pk>/reset-factors/", views.staff_factors_reset, name="staff_factors_reset"),

@@ -1,5 +1,5 @@
-"""Second-factor pages (enrol an authenticator app, enter its code, recovery codes) and the Manager's staff
-sign-in page (who has enrolled, who is locked out, reset a colleague's factors, clear a lock-out)."""
+"""Second-factor pages (enrol an authenticator app or a passkey, prove it, recovery codes, one's own passkeys and
+security keys) and the Manager's staff sign-in page (who has enrolled, who is locked out, reset a colleague's factors, clear a lock-out)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,13 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts import services
 from accounts.forms import ResetFactorsForm, TokenForm
@@ -30,6 +32,8 @@ from accounts.models import SecurityEvent
 from core import roles
 
 NEW_CODES_SESSION_KEY = "accounts_new_recovery_codes"
+# Where the enrolment page was to go next, for a passkey enrolled on it (its script posts to a JSON endpoint).
+ENROL_NEXT_SESSION_KEY = "accounts_enrol_next"
 
 
 def _user(request: HttpRequest) -> User:
@@ -69,6 +73,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
             django_otp.login(request, device)
             request.session[NEW_CODES_SESSION_KEY] = codes
             return redirect(f"{reverse('two_factor_recovery_codes')}?{urlencode({'next': _next(request)})}")
+    request.session[ENROL_NEXT_SESSION_KEY] = resolve_url(_next(request))
     secret = b32encode(device.bin_key).decode().rstrip("=")
     return render(
         request,
@@ -100,7 +105,15 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                 services.recovery_code_used_record(user=user, left=left)
                 messages.warning(request, f"You signed in with a recovery code: {left} left.")
             return redirect(_next(request))
-    return render(request, "accounts/verify.html", {"form": form, "next": _next(request)})
+    has_passkey = WebAuthnCredential.objects.filter(user=user).exists()
+    has_app = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    if not has_app:
+        form.fields["token"].help_text = "One of your recovery codes"
+    return render(
+        request,
+        "accounts/verify.html",
+        {"form": form, "next": _next(request), "has_passkey": has_passkey, "has_app": has_app},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -113,6 +126,26 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
     codes = request.session.pop(NEW_CODES_SESSION_KEY, None)
     left = StaticToken.objects.filter(device__user=user).count()
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "left": left, "next": _next(request)})
+
+
+@require_http_methods(["GET"])
+def two_factor_keys(request: HttpRequest) -> HttpResponse:
+    """One's own passkeys and security keys: when each was added and last used, add another, remove one."""
+    user = _user(request)
+    keys = WebAuthnCredential.objects.filter(user=user).order_by("created_at", "pk")
+    return render(request, "accounts/keys.html", {"keys": keys, "added": request.GET.get("added", "")})
+
+
+@require_POST
+def two_factor_key_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    try:
+        event = services.passkey_remove(user=user, key_id=pk)
+    except services.AccountError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Removed: {event.detail}. It no longer signs you in.")
+    return redirect("two_factor_keys")
 
 
 def _manager(request: HttpRequest) -> User:
@@ -129,6 +162,7 @@ def staff_sign_in(request: HttpRequest) -> HttpResponse:
         User.objects.filter(is_active=True)
         .annotate(
             apps=Count("totpdevice", filter=Q(totpdevice__confirmed=True), distinct=True),
+            passkeys=Count("webauthncredential", distinct=True),
             codes_left=Count("staticdevice__token_set", distinct=True),
         )
         .order_by("username")

@@ -7,6 +7,7 @@ differs only by environment: DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp import constants as csp_constants
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "csp",
     "mozilla_django_oidc",
@@ -337,6 +339,20 @@ REPORT_SECTIONS = ["casework.reporting.report_tables"]
 # code or a single-use recovery code) before any page of case data; failures throttled by django-axes.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default=ORGANISATION["service_name"])
 OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp: each wrong code doubles the wait before the next is tried
+# Passkeys and security keys (django-otp-webauthn), a second factor only: the password always comes first (so
+# django-axes throttles every sign-in), never a passkey alone. A passkey is bound to the relying party id, a domain
+# name (never an IP address: browsers refuse one) which the browser's address must end with; the origins are the exact
+# scheme://host[:port] staff use. By default both come from SITE_URL, with 127.0.0.1 read as localhost (open the
+# laptop's workspace at http://localhost:8000 to use a passkey there). Changing the id later orphans every key.
+_site = urlsplit(SITE_URL)
+_site_host = "localhost" if _site.hostname in {None, "127.0.0.1", "::1"} else str(_site.hostname)
+OTP_WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", default=_site_host)
+OTP_WEBAUTHN_RP_NAME = env.str("WEBAUTHN_RP_NAME", default=ORGANISATION["service_name"])
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "WEBAUTHN_ALLOWED_ORIGINS",
+    default=[f"{_site.scheme}://{_site_host}" + (f":{_site.port}" if _site.port else "")],
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # django-axes: an account, and separately an address, is locked after AXES_FAILURE_LIMIT failed sign-ins in a row,
 # until AXES_COOLOFF_HOURS pass or a Manager unlocks it (Staff sign-in page, or the admin's access attempts).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

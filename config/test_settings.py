@@ -13,3 +13,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast has
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STATIC_ROOT = BASE_DIR / "build" / "test-static"  # noqa: F405 - exists, so whitenoise has nothing to warn about
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Passkeys in tests: a virtual authenticator in Chromium on pytest-django's live server (http://localhost:<port>, a
+# secure context); the end-to-end test sets the allowed origin to the live server's own address.
+OTP_WEBAUTHN_RP_ID = "localhost"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = ["http://localhost:8000"]

@@ -1,8 +1,10 @@
 """Through a real broker: a sweep, its emails and a letter render complete in a separate `celery worker`.
 
 CI (.ci/run, second part) starts a worker on Redis that reads and writes the database pytest-django
-creates for the suite, then runs these with CELERY_BROKER_URL set. Without a broker they are
-skipped, saying why; everything else in the suite runs Celery in-process.
+creates for the suite, then runs these with CELERY_BROKER_URL set; then once more with a worker on
+`filesystem://`, the embedded broker `make run` uses (kombu's filesystem transport in a folder the worker
+and pytest share, CELERY_FILESYSTEM_DIR). Without a broker they are skipped, saying why; everything
+else in the suite runs Celery in-process.
 """
 
 from __future__ import annotations
