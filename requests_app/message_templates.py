@@ -124,6 +124,13 @@ _ALL = (
         secrets=("link",),
     ),
     MessageTemplate(
+        "agency_due_reminder",
+        "Reminder on the due day sent to the agency's data owner by email",
+        "Reminder: records for {reference} are due today",
+        ("reference", "agency_name", "data_owner", "subject_name", "requested_on", "due", "link", "expires"),
+        secrets=("link",),
+    ),
+    MessageTemplate(
         "agency_escalation",
         "Late return escalated to the agency's escalation contact by email",
         "Escalation: {agency_name} has not returned records for {reference}",
