@@ -20,6 +20,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         return_views.agency_return_link_send,
         name="agency_return_link_send",
     ),
+    path(
+        "<int:pk>/returned-files/<int:return_file_id>/retry/",
+        return_views.return_file_retry,
+        name="return_file_retry",
+    ),
     path("agency-returns/late/", return_views.late_returns, name="late_agency_returns"),
     path("owner-reviews/late/", owner_views.late_sign_offs, name="late_owner_reviews"),
     path("<int:pk>/documents/add/", views.document_add, name="document_add"),
