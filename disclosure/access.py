@@ -16,6 +16,7 @@ from disclosure.models import (
     Agency,
     AgencyRequest,
     AgencyReturnFile,
+    ConsentAnswerLink,
     Document,
     NcndFlag,
     Redaction,
@@ -29,6 +30,7 @@ __all__ = [
     "agencies_visible_to",
     "agency_get_for_user",
     "agency_request_get_for_user",
+    "consent_answer_link_get_for_user",
     "document_get_for_user",
     "documents_visible_to",
     "ncnd_flag_get_for_user",
@@ -86,6 +88,15 @@ def agency_request_get_for_user(*, user: AnyUser, pk: int) -> AgencyRequest:
         )
     except AgencyRequest.DoesNotExist:
         raise Http404("No such agency request.") from None
+
+
+def consent_answer_link_get_for_user(*, user: AnyUser, pk: int) -> ConsentAnswerLink:
+    try:
+        return ConsentAnswerLink.objects.select_related("consent__third_party").get(
+            pk=pk, consent__third_party__request__in=requests_open_in_full_to(user)
+        )
+    except ConsentAnswerLink.DoesNotExist:
+        raise Http404("No such answer link.") from None
 
 
 def return_file_get_for_user(*, user: AnyUser, pk: int) -> AgencyReturnFile:

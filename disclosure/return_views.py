@@ -240,7 +240,9 @@ def return_file_retry(request: HttpRequest, pk: int, return_file_id: int) -> Htt
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"“{record.original_name}” will be converted again: refresh the page to see how it goes.")
+        messages.success(
+            request, f"“{record.original_name}” will be converted again: refresh the page to see how it goes."
+        )
     return redirect("disclosure:request", pk)
 
 

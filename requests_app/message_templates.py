@@ -137,6 +137,20 @@ _ALL = (
         ("reference", "agency_name", "escalation_contact", "data_owner", "requested_on", "due", "days_late"),
     ),
     MessageTemplate(
+        "consent_answer_link",
+        "Link for a third party to answer a request for consent online",
+        "Answer online: our request for your consent, reference {reference}",
+        ("reference", "name", "link", "expires", "due"),
+        secrets=("link",),
+    ),
+    MessageTemplate(
+        "consent_answer_code",
+        "One-time code for a third party's answer link",
+        "Your code to answer our request for consent, reference {reference}",
+        ("reference", "code", "minutes"),
+        secrets=("code",),
+    ),
+    MessageTemplate(
         "email_confirmation",
         "Code to confirm an email address",
         "Your code to confirm your email address",

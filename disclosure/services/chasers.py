@@ -234,9 +234,7 @@ def agency_chasers_sweep(context: SweepContext) -> Mapping[str, int]:
 DUE_REMINDER_PART = "disclosure.agency_due_reminders"
 
 
-def agency_due_reminder_send(
-    *, agency_request_id: int, today: dt.date, by: User | None = None
-) -> AgencyRequest | None:
+def agency_due_reminder_send(*, agency_request_id: int, today: dt.date, by: User | None = None) -> AgencyRequest | None:
     """Email the data owner, on the day its return is due, a reminder with a fresh return link; once only.
 
     Returns the reminded return, or None if it is not due one today: already returned, already reminded or
