@@ -21,7 +21,7 @@ from core.forms import GovukForm
 from disclosure import access
 from disclosure.models import ConsentAnswerLink
 from disclosure.portal_views import CodeForm, _masked, _page, _visitor
-from disclosure.services import consent_links
+from disclosure.services import consent_links, returns
 from requests_app.models import CodeChannel
 from rights import ApplicationError
 from rights.owners import ConsentAnswer
@@ -125,7 +125,7 @@ def consent_answer_code(request: HttpRequest, token: str) -> HttpResponse:
         return refusal
     context: dict[str, object] = {
         "sent_to": _masked(CodeChannel.EMAIL, link.sent_to),
-        "minutes": consent_links.CODE_MINUTES,
+        "minutes": returns.CODE_MINUTES,
     }
     if request.method == "POST" and request.POST.get("resend"):
         form = CodeForm()

@@ -231,7 +231,7 @@ def agency_chasers_sweep(context: SweepContext) -> Mapping[str, int]:
 
 # The reminder on the due day --------------------------------------------------------------------
 
-DUE_REMINDER_PART = "disclosure.agency_due_reminders"
+DUE_REMINDER_PART = "disclosure.agency_reminders"  # sorts after the escalations: its line follows theirs
 
 
 def agency_due_reminder_send(*, agency_request_id: int, today: dt.date, by: User | None = None) -> AgencyRequest | None:
