@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 import re
 
-# /disclosure/portal/<token>/... and /disclosure/agency-return/<token>/... as the URL map writes them
-# (disclosure.urls), anywhere in a message.
-PORTAL_TOKEN = re.compile(r"(/(?:portal|agency-return)/)[^/\s?#\"']+")
+# /disclosure/portal/<token>/..., /disclosure/agency-return/<token>/... and /disclosure/consent-answer/<token>/...
+# as the URL map writes them (disclosure.urls), anywhere in a message.
+PORTAL_TOKEN = re.compile(r"(/(?:portal|agency-return|consent-answer)/)[^/\s?#\"']+")
 MASK = r"\1[token]"
 
 

@@ -12,7 +12,17 @@ from django.http import Http404
 
 from core import roles
 from core.roles import AnyUser
-from disclosure.models import Agency, AgencyRequest, Document, NcndFlag, Redaction, SeriousHarmOpinion, ThirdParty
+from disclosure.models import (
+    Agency,
+    AgencyRequest,
+    AgencyReturnFile,
+    ConsentAnswerLink,
+    Document,
+    NcndFlag,
+    Redaction,
+    SeriousHarmOpinion,
+    ThirdParty,
+)
 from requests_app.access import open_referrals_to, request_get_for_user, requests_open_in_full_to, requests_visible_to
 from requests_app.models import ReferralKind, RightsRequest
 
@@ -20,12 +30,14 @@ __all__ = [
     "agencies_visible_to",
     "agency_get_for_user",
     "agency_request_get_for_user",
+    "consent_answer_link_get_for_user",
     "document_get_for_user",
     "documents_visible_to",
     "ncnd_flag_get_for_user",
     "opinion_get_for_user",
     "redaction_get_for_user",
     "request_get_for_user",
+    "return_file_get_for_user",
     "third_party_get_for_user",
 ]
 
@@ -76,6 +88,24 @@ def agency_request_get_for_user(*, user: AnyUser, pk: int) -> AgencyRequest:
         )
     except AgencyRequest.DoesNotExist:
         raise Http404("No such agency request.") from None
+
+
+def consent_answer_link_get_for_user(*, user: AnyUser, pk: int) -> ConsentAnswerLink:
+    try:
+        return ConsentAnswerLink.objects.select_related("consent__third_party").get(
+            pk=pk, consent__third_party__request__in=requests_open_in_full_to(user)
+        )
+    except ConsentAnswerLink.DoesNotExist:
+        raise Http404("No such answer link.") from None
+
+
+def return_file_get_for_user(*, user: AnyUser, pk: int) -> AgencyReturnFile:
+    try:
+        return AgencyReturnFile.objects.select_related("agency_return__agency_request").get(
+            pk=pk, agency_return__agency_request__request__in=requests_open_in_full_to(user)
+        )
+    except AgencyReturnFile.DoesNotExist:
+        raise Http404("No such returned file.") from None
 
 
 def redaction_get_for_user(*, user: AnyUser, pk: int) -> Redaction:

@@ -228,6 +228,24 @@ def agency_return_link_send(request: HttpRequest, pk: int, agency_request_id: in
     return redirect("disclosure:request", pk)
 
 
+@require_POST
+def return_file_retry(request: HttpRequest, pk: int, return_file_id: int) -> HttpResponse:
+    """Try a failed conversion of a returned file again."""
+    user = request.user
+    record = access.return_file_get_for_user(user=user, pk=return_file_id)
+    if record.agency_return.agency_request.request_id != pk:
+        raise Http404("No such returned file.")
+    try:
+        returns.return_file_retry(by=user, return_file=record)  # type: ignore[arg-type]
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, f"“{record.original_name}” will be converted again: refresh the page to see how it goes."
+        )
+    return redirect("disclosure:request", pk)
+
+
 @require_http_methods(["GET"])
 def late_returns(request: HttpRequest) -> HttpResponse:
     """The Manager's list: which agencies are late on which requests (every request: the Manager sees all)."""

@@ -2,7 +2,16 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from disclosure import consent_views, owner_views, pack_views, portal_views, reading_views, return_views, views
+from disclosure import (
+    consent_answer_views,
+    consent_views,
+    owner_views,
+    pack_views,
+    portal_views,
+    reading_views,
+    return_views,
+    views,
+)
 
 app_name = "disclosure"
 
@@ -19,6 +28,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "<int:pk>/agency-requests/<int:agency_request_id>/return-link/",
         return_views.agency_return_link_send,
         name="agency_return_link_send",
+    ),
+    path(
+        "<int:pk>/returned-files/<int:return_file_id>/retry/",
+        return_views.return_file_retry,
+        name="return_file_retry",
+    ),
+    path(
+        "<int:pk>/answer-links/<int:link_id>/withdraw/",
+        consent_answer_views.consent_answer_link_revoke,
+        name="consent_answer_link_revoke",
     ),
     path("agency-returns/late/", return_views.late_returns, name="late_agency_returns"),
     path("owner-reviews/late/", owner_views.late_sign_offs, name="late_owner_reviews"),
@@ -126,4 +145,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("agency-return/<str:token>/", return_views.agency_return_open, name="agency_return_open"),
     path("agency-return/<str:token>/code/", return_views.agency_return_code, name="agency_return_code"),
     path("agency-return/<str:token>/sent/", return_views.agency_return_sent, name="agency_return_sent"),
+    path("consent-answer/<str:token>/", consent_answer_views.consent_answer_open, name="consent_answer_open"),
+    path("consent-answer/<str:token>/code/", consent_answer_views.consent_answer_code, name="consent_answer_code"),
 ]

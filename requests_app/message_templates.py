@@ -130,10 +130,31 @@ _ALL = (
         secrets=("link",),
     ),
     MessageTemplate(
+        "agency_due_reminder",
+        "Reminder on the due day sent to the agency's data owner by email",
+        "Reminder: records for {reference} are due today",
+        ("reference", "agency_name", "data_owner", "subject_name", "requested_on", "due", "link", "expires"),
+        secrets=("link",),
+    ),
+    MessageTemplate(
         "agency_escalation",
         "Late return escalated to the agency's escalation contact by email",
         "Escalation: {agency_name} has not returned records for {reference}",
         ("reference", "agency_name", "escalation_contact", "data_owner", "requested_on", "due", "days_late"),
+    ),
+    MessageTemplate(
+        "consent_answer_link",
+        "Link for a third party to answer a request for consent online",
+        "Answer online: our request for your consent, reference {reference}",
+        ("reference", "name", "link", "expires", "due"),
+        secrets=("link",),
+    ),
+    MessageTemplate(
+        "consent_answer_code",
+        "One-time code for a third party's answer link",
+        "Your code to answer our request for consent, reference {reference}",
+        ("reference", "code", "minutes"),
+        secrets=("code",),
     ),
     MessageTemplate(
         "email_confirmation",

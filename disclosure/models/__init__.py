@@ -15,6 +15,10 @@ from disclosure.models.delivery import (
     PortalLink,
 )
 from disclosure.models.owners import (
+    CONSENT_CODE_MAX_TRIES,
+    CONSENT_LINK_MAX_TRIES,
+    ConsentAnswerCode,
+    ConsentAnswerLink,
     ConsentMethod,
     ConsentRequest,
     OwnerReview,
@@ -71,6 +75,8 @@ from disclosure.models.review import (
 )
 
 __all__ = [
+    "CONSENT_CODE_MAX_TRIES",
+    "CONSENT_LINK_MAX_TRIES",
     "DATA_OWNER_NOT_NAMED",
     "EXEMPTION_CHOICES",
     "OFFICE_KINDS",
@@ -93,6 +99,8 @@ __all__ = [
     "AgencyReturnFile",
     "AgencyReturnLink",
     "Consent",
+    "ConsentAnswerCode",
+    "ConsentAnswerLink",
     "ConsentMethod",
     "ConsentRequest",
     "ConversionStatus",

@@ -202,3 +202,83 @@ class ConsentRequest(models.Model):
     @property
     def is_answered(self) -> bool:
         return bool(self.answer)
+
+
+CONSENT_LINK_MAX_TRIES = 5  # wrong codes before a third party's answer link locks
+CONSENT_CODE_MAX_TRIES = 3  # wrong tries before one code stops working (each also counts against the link)
+
+
+class ConsentAnswerLink(models.Model):
+    """A link for a third party asked by email to answer online; only a hash of its token is kept.
+
+    Its use (the answer given through it) is recorded on it: when, from which address and browser.
+    """
+
+    consent = models.ForeignKey(ConsentRequest, on_delete=models.PROTECT, related_name="answer_links")
+    token_hash = models.CharField(
+        max_length=64, unique=True, help_text="SHA-256 of the token; the token is never stored."
+    )
+    sent_to = models.EmailField(help_text="The address the request for consent and this link went to.")
+    expires_at = models.DateTimeField()
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_reason = models.TextField(blank=True)
+    message = models.ForeignKey(
+        "requests_app.Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, help_text="Where the answer came from.")
+    user_agent = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Answer link {self.pk} for consent request {self.consent_id}"
+
+    def state(self, now: dt.datetime) -> str:
+        """active, revoked, locked, expired or answered (by this link, or recorded by a caseworker)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.locked_at is not None:
+            return "locked"
+        if self.answered_at is not None or self.consent.is_answered:
+            return "answered"
+        if now >= self.expires_at:
+            return "expired"
+        return "active"
+
+
+class ConsentAnswerCode(models.Model):
+    """A one-time code sent to the third party's address; only a keyed hash of it is kept."""
+
+    link = models.ForeignKey(ConsentAnswerLink, on_delete=models.PROTECT, related_name="codes")
+    code_hash = models.CharField(max_length=64, help_text="HMAC-SHA-256 of the code; the code is never stored.")
+    sent_to = models.EmailField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    message = models.ForeignKey(
+        "requests_app.Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["link", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"One-time code {self.pk} for answer link {self.link_id}"
+
+    def is_usable(self, now: dt.datetime) -> bool:
+        return self.used_at is None and now < self.expires_at and self.failed_attempts < CONSENT_CODE_MAX_TRIES

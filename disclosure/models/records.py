@@ -107,6 +107,12 @@ class AgencyRequest(models.Model):
     chaser_message = models.ForeignKey(
         "requests_app.Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    due_reminder_on = models.DateField(
+        null=True, blank=True, help_text="When the data owner was reminded, on the due day, that the return is due."
+    )
+    due_reminder_message = models.ForeignKey(
+        "requests_app.Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     escalated_on = models.DateField(null=True, blank=True)
     escalation_message = models.ForeignKey(
         "requests_app.Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

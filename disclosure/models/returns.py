@@ -142,6 +142,12 @@ class AgencyReturnFile(models.Model):
     status = models.CharField(max_length=12, choices=ConversionStatus.choices, default=ConversionStatus.WAITING)
     error = models.TextField(blank=True, help_text="Why it could not be converted, in plain words.")
     converted_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times its conversion has started.")
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When the latest conversion started.")
+    parts_made = models.PositiveSmallIntegerField(
+        default=0, help_text="Documents made from it (an email: its body and each attachment)."
+    )
+    pages_made = models.PositiveIntegerField(default=0, help_text="Pages in the documents made from it.")
     history = HistoricalRecords()
 
     class Meta:
@@ -149,3 +155,8 @@ class AgencyReturnFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def can_retry(self) -> bool:
+        """A failed conversion may be tried again (nothing was made from it: a failure adds no documents)."""
+        return self.status == ConversionStatus.FAILED

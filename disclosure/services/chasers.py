@@ -1,4 +1,5 @@
-"""The deadline sweep's disclosure parts: late agency returns are chased, then escalated, once each.
+"""The deadline sweep's disclosure parts: agency returns are reminded on their due day, then chased and
+escalated when late, once each.
 
 Registered with requests_app's sweep from DisclosureConfig.ready() (requests_app never imports
 disclosure). For each return past its due date and not yet chased, one transaction locks the
@@ -8,7 +9,8 @@ to post), marks the return late (records.agency_request_chase, with its event ro
 caseworker. A return still open AGENCY_ESCALATION_WORKING_DAYS working days after its due date is
 escalated to the agency's escalation contact (or, with none recorded, to the caseworker). The lock
 and the `chaser_letter` / `escalated_on` it sets make a second sweep, or a second worker, send
-nothing more.
+nothing more. On the day a return is due, its data owner (with an email recorded) is reminded once with a
+fresh return link; `due_reminder_on` makes a second run send nothing.
 """
 
 from __future__ import annotations
@@ -227,6 +229,122 @@ def agency_chasers_sweep(context: SweepContext) -> Mapping[str, int]:
     return {"chasers": drafted}
 
 
+# The reminder on the due day --------------------------------------------------------------------
+
+DUE_REMINDER_PART = "disclosure.agency_reminders"  # sorts after the escalations: its line follows theirs
+
+
+def agency_due_reminder_send(*, agency_request_id: int, today: dt.date, by: User | None = None) -> AgencyRequest | None:
+    """Email the data owner, on the day its return is due, a reminder with a fresh return link; once only.
+
+    Returns the reminded return, or None if it is not due one today: already returned, already reminded or
+    chased, not due today, its request closed, or no data owner's email recorded (the posted chaser follows).
+    """
+    from disclosure.services.returns import return_link_issue, return_url  # returns imports this module's helpers
+
+    with transaction.atomic():
+        locked = (
+            AgencyRequest.objects.select_for_update(of=("self",))
+            .select_related("agency", "request", "request__subject")
+            .filter(pk=agency_request_id)
+            .first()
+        )
+        if (
+            locked is None
+            or locked.status != AgencyRequestStatus.REQUESTED
+            or locked.due_reminder_on is not None
+            or locked.chaser_letter_id is not None
+            or locked.due_on != today
+            or locked.request.status in FINISHED_STATUSES | LOCKED_STATUSES
+        ):
+            return None
+        issued = return_link_issue(agency_request=locked, by=by, now=timezone.now())
+        if issued is None:
+            return None
+        link, token = issued
+        agency = locked.agency
+        request = locked.request
+        letter = Letter(
+            request=request,
+            direction=LetterDirection.OUT,
+            date=today,
+            method=LetterMethod.EMAIL,
+            addressee=f"{agency.data_owner}, {agency.name} ({link.sent_to})"[:200],
+            summary=f"Reminder to {agency.name} on the day its records are due ({day_text(locked.due_on)}), "
+            "emailed to the data owner by the deadline sweep with a fresh return link.",
+            template="agency_due_reminder",
+            created_by=by,
+        )
+        letter.full_clean()
+        letter._change_reason = "Sent by the service: reminder on the due day"  # type: ignore[attr-defined]
+        letter._history_user = by  # type: ignore[attr-defined]
+        letter.save()
+        sent = message_send(
+            to=link.sent_to,
+            template="agency_due_reminder",
+            context={
+                "reference": request.reference,
+                "agency_name": agency.name,
+                "data_owner": agency.data_owner,
+                "subject_name": request.subject.full_name,
+                "requested_on": day_text(locked.requested_on),
+                "due": day_text(locked.due_on),
+                "link": return_url(token),
+                "expires": f"{day_text(timezone.localtime(link.expires_at).date())}",
+            },
+            letter=letter,
+            by=by,
+            purpose=f"agency_due_reminder:{locked.pk}",
+        )
+        link.message = sent
+        link._change_reason = "Email queued with the reminder on the due day"  # type: ignore[attr-defined]
+        link.save()
+        locked.due_reminder_on = today
+        locked.due_reminder_message = sent
+        locked._change_reason = "Reminded on the due day"  # type: ignore[attr-defined]
+        locked.save()
+        log_event(
+            request=request,
+            action="agency_due_reminder_sent",
+            detail=f"{agency.name}'s records are due today: a reminder was emailed to its data owner ({link.sent_to}) "
+            "with a fresh return link.",
+            by=by,
+        )
+    return locked
+
+
+def agency_due_reminders_sweep(context: SweepContext) -> Mapping[str, int]:
+    """The sweep part: every return due today, not yet reminded or returned, of an open request."""
+    reminded = 0
+    cursor = 0
+    stop = [s.value for s in FINISHED_STATUSES | LOCKED_STATUSES]
+    while True:
+        ids = list(
+            AgencyRequest.objects.filter(
+                pk__gt=cursor,
+                status=AgencyRequestStatus.REQUESTED,
+                due_reminder_on__isnull=True,
+                chaser_letter__isnull=True,
+                due_on=context.today,
+            )
+            .exclude(request__status__in=stop)
+            .exclude(agency__contact_email="")
+            .order_by("pk")
+            .values_list("pk", flat=True)[: context.batch_size]
+        )
+        if not ids:
+            break
+        cursor = ids[-1]
+        for agency_request_id in ids:
+            try:
+                done = agency_due_reminder_send(agency_request_id=agency_request_id, today=context.today)
+            except ApplicationError as error:
+                logger.warning("Agency return %s not reminded: %s", agency_request_id, error)
+                continue
+            reminded += done is not None
+    return {"agency reminders": reminded}
+
+
 # Escalation -------------------------------------------------------------------------------------
 
 ESCALATION_PART = "disclosure.agency_escalations"
@@ -368,4 +486,5 @@ def agency_escalations_sweep(context: SweepContext) -> Mapping[str, int]:
 def register() -> None:
     """Called from DisclosureConfig.ready()."""
     register_sweep_part(SWEEP_PART, agency_chasers_sweep, counts=("chasers",))
+    register_sweep_part(DUE_REMINDER_PART, agency_due_reminders_sweep, counts=("agency reminders",))
     register_sweep_part(ESCALATION_PART, agency_escalations_sweep, counts=("agency escalations",))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,17 +20,20 @@ from django.contrib.auth.models import User
 from django.core.files import File
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import record_change
 from core.roles import require_role
 from core.text import day_text
-from disclosure.models import Consent, ConsentMethod, ConsentRequest, ThirdParty
+from disclosure.models import Consent, ConsentAnswerLink, ConsentMethod, ConsentRequest, ThirdParty
 from disclosure.services.common import LOCKED_STATUSES, REVIEWERS, log_event, require_editable
+from disclosure.services.delivery import token_hash
 from requests_app.letters import LetterTemplate
 from requests_app.models import FINISHED_STATUSES, LetterDirection, LetterMethod
 from requests_app.selectors import working_calendar
 from requests_app.services.letters import letter_log
+from requests_app.services.messages import message_send
 from requests_app.services.outside_letters import OutsideAddressee, outside_letter_send
 from requests_app.sweep_registry import SweepContext, register_sweep_part
 from rights import ApplicationError
@@ -133,6 +137,8 @@ def consent_request_send(
         consent.full_clean()
         record_change(consent, "Sent")
         consent.save()
+        if method == ConsentMethod.EMAIL:
+            consent_link_issue(consent=consent, by=by, now=timezone.now())
         if party.consent != Consent.ASKED and party.reasonable_to_disclose:
             party.reasonable_to_disclose = ""  # a new fact for the para 16 judgement: it is made again
             party.decided_by = None
@@ -216,6 +222,54 @@ def consent_chasers_sweep(context: SweepContext) -> Mapping[str, int]:
 def register() -> None:
     """Called from DisclosureConfig.ready()."""
     register_sweep_part(SWEEP_PART, consent_chasers_sweep, counts=("consent chasers",))
+
+
+# Answering online (disclosure.services.consent_links holds the link's codes and the answer) --------------
+
+DEFAULT_ANSWER_LINK_DAYS = 30
+
+
+def consent_link_days() -> int:
+    """How long an answer link works (setting CONSENT_ANSWER_LINK_DAYS)."""
+    return int(getattr(settings, "CONSENT_ANSWER_LINK_DAYS", DEFAULT_ANSWER_LINK_DAYS))
+
+
+def consent_answer_url(token: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('disclosure:consent_answer_open', args=[token])}"
+
+
+def consent_link_issue(*, consent: ConsentRequest, by: User | None, now: dt.datetime) -> ConsentAnswerLink:
+    """Email the third party a link to answer online (the caller's transaction; the request went by email)."""
+    token = secrets.token_urlsafe(32)
+    party = consent.third_party
+    link = ConsentAnswerLink(
+        consent=consent,
+        token_hash=token_hash(token),
+        sent_to=consent.sent_to,
+        expires_at=now + dt.timedelta(days=max(consent_link_days(), 1)),
+        created_by=by,
+        created_at=now,
+    )
+    link.full_clean()
+    link._change_reason = "Created"  # type: ignore[attr-defined]
+    link.save()
+    link.message = message_send(
+        to=link.sent_to,
+        template="consent_answer_link",
+        context={
+            "reference": party.request.reference,
+            "name": party.name,
+            "link": consent_answer_url(token),
+            "expires": day_text(timezone.localtime(link.expires_at).date()),
+            "due": day_text(consent.due_on),
+        },
+        letter=consent.letter,
+        by=by,
+        purpose=f"consent_answer_link:{consent.pk}",
+    )
+    link._change_reason = "Email queued"  # type: ignore[attr-defined]
+    link.save()
+    return link
 
 
 CONSENT_FOR_ANSWER = {

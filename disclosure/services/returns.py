@@ -40,7 +40,7 @@ from disclosure.models import (
     AgencyReturnLink,
     ConversionStatus,
 )
-from disclosure.services.common import WORKERS, log_event
+from disclosure.services.common import WORKERS, log_event, require_editable
 from disclosure.services.delivery import PortalVisitor, token_hash
 from disclosure.services.documents import DocumentDetails, document_add_returned
 from disclosure.services.records import agency_request_create, agency_request_record_return
@@ -579,6 +579,8 @@ def return_file_convert(*, return_file_id: int) -> AgencyReturnFile:
         if record.status in {ConversionStatus.DONE, ConversionStatus.FAILED}:
             return record
         record.status = ConversionStatus.CONVERTING
+        record.attempts += 1
+        record.started_at = timezone.now()
         record_change(record, "Converting")
         record.save()
     record = AgencyReturnFile.objects.select_related(
@@ -590,14 +592,18 @@ def return_file_convert(*, return_file_id: int) -> AgencyReturnFile:
     try:
         conversion = convert(data, kind=record.kind, name=record.original_name)  # type: ignore[arg-type]
         with transaction.atomic():
+            pages = 0
             for part in conversion.parts:
-                document_add_returned(
+                made = document_add_returned(
                     request=agency_request.request,
                     details=DocumentDetails(title=part.title[:300], agency=agency_request.agency),
                     data=part.data,
                     name=part.name,
                     return_file=record,
                 )
+                pages += made.page_count
+            record.parts_made = len(conversion.parts)
+            record.pages_made = pages
             record.status = ConversionStatus.DONE
             record.error = "\n".join(conversion.notes)
             record.converted_at = timezone.now()
@@ -618,6 +624,42 @@ def return_file_convert(*, return_file_id: int) -> AgencyReturnFile:
         logger.exception("Converting returned file %s failed", record.pk)
         _fail(record.pk, "The file could not be converted (an unexpected error). Ask the agency for a PDF.")
     record.refresh_from_db()
+    return record
+
+
+def return_file_retry(*, by: User | None, return_file: AgencyReturnFile) -> AgencyReturnFile:
+    """Try a failed conversion again (LibreOffice was busy, or missing, or timed out): queued after commit."""
+    require_role(by, *WORKERS, action="try a conversion again")
+    with transaction.atomic():
+        record = (
+            AgencyReturnFile.objects.select_for_update(of=("self",))
+            .select_related("agency_return__agency_request__agency", "agency_return__agency_request__request")
+            .get(pk=return_file.pk)
+        )
+        agency_request = record.agency_return.agency_request
+        require_editable(agency_request.request)
+        if not record.can_retry:
+            raise ApplicationError(
+                f"“{record.original_name}” is {record.get_status_display().lower()}: only a failed conversion "
+                "can be tried again."
+            )
+        if record.documents.exists():  # pragma: no cover - a failure rolls back what it made
+            raise ApplicationError(f"Documents were already made from “{record.original_name}”.")
+        reason = record.error
+        record.status = ConversionStatus.WAITING
+        record.error = ""
+        record.started_at = None
+        record._change_reason = "Conversion to be tried again"  # type: ignore[attr-defined]
+        record._history_user = by  # type: ignore[attr-defined]
+        record.save()
+        log_event(
+            request=agency_request.request,
+            action="agency_return_conversion_retried",
+            detail=f"Conversion of “{record.original_name}” from {agency_request.agency.name} tried again "
+            f"(attempt {record.attempts + 1}; it had failed: {reason or 'no reason given'}).",
+            by=by,
+        )
+        return_file_queue(return_file_id=record.pk)
     return record
 
 

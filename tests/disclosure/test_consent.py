@@ -47,7 +47,8 @@ def test_consent_by_email_chased_once_and_answered(
         consent = consent_request_send(
             by=staff["caseworker"], third_party=party, method="email", email="carol@example.org", today=TODAY, **ASKED
         )
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2  # the letter, then the link to answer online
+    assert "/disclosure/consent-answer/" in mail.outbox[1].body and mail.outbox[1].to == ["carol@example.org"]
     body = mail.outbox[0].body
     assert mail.outbox[0].to == ["carol@example.org"]
     assert "telephoned a referral" in body and "Schedule 2" in body and "asked for a copy" in body
@@ -64,7 +65,7 @@ def test_consent_by_email_chased_once_and_answered(
         assert _sweep(consent.due_on + dt.timedelta(days=1)) == 1
         assert _sweep(consent.due_on + dt.timedelta(days=1)) == 0
         assert _sweep(consent.due_on + dt.timedelta(days=2)) == 0
-    assert len(mail.outbox) == 2 and "reminder" in mail.outbox[1].subject.lower()
+    assert len(mail.outbox) == 3 and "reminder" in mail.outbox[2].subject.lower()
     consent.refresh_from_db()
     assert consent.chased_on == consent.due_on + dt.timedelta(days=1)
     later = consent.due_on + dt.timedelta(days=3)
