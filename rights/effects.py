@@ -94,7 +94,7 @@ class RestrictedUse(enum.StrEnum):
     PUBLIC_INTEREST = "public_interest"  # UK GDPR Art 18(2): reasons of important public interest
 
     @property
-    def title(self) -> str:
+    def words(self) -> str:
         return _RESTRICTED_USE_TITLES[self]
 
     @property

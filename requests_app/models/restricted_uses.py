@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from requests_app.models.core import RightsRequest
 from rights.effects import RestrictedUse
 
-RESTRICTED_USE_CHOICES = [(ground.value, ground.title) for ground in RestrictedUse]
+RESTRICTED_USE_CHOICES = [(ground.value, ground.words) for ground in RestrictedUse]
 
 
 class RestrictedDataUse(models.Model):

@@ -42,7 +42,7 @@ def restricted_use_record(
     basis = RestrictedUse(ground)
     if basis.needs_manager and not roles.is_manager(by):
         raise ApplicationError(
-            f"Only the Manager can decide that a use is {basis.title.lower()} (UK GDPR Article 18(2)): ask them to "
+            f"Only the Manager can decide that a use is {basis.words.lower()} (UK GDPR Article 18(2)): ask them to "
             "record it.",
             field="ground",
         )
@@ -76,7 +76,7 @@ def restricted_use_record(
             recorded_at=timezone.now(),
         )
         use.full_clean()
-        use._change_reason = f"Use of restricted data recorded: {basis.title.lower()} (UK GDPR Art 18(2))"  # type: ignore[attr-defined]
+        use._change_reason = f"Use of restricted data recorded: {basis.words.lower()} (UK GDPR Art 18(2))"  # type: ignore[attr-defined]
         use._history_user = by  # type: ignore[attr-defined]
         use.save()
     return use

@@ -130,9 +130,7 @@ def test_the_requester_who_asks_gets_a_letter_naming_each_recipient_and_whether_
     url = reverse("request_recipients_letter", args=[request.pk])
     assert url in page
     assert client.get(url).status_code == 200
-    response = client.post(
-        url, {"asked_on_day": "3", "asked_on_month": "3", "asked_on_year": "2026", "method": "post"}
-    )
+    response = client.post(url, {"asked_on_day": "3", "asked_on_month": "3", "asked_on_year": "2026", "method": "post"})
     assert response.status_code == 302, response.content.decode()
 
     letter = Letter.objects.get(request=request, template="recipients_list")
