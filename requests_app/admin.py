@@ -39,6 +39,7 @@ from requests_app.models import (
     RequestRetentionDue,
     RequestStatistic,
     RequestView,
+    RestrictedDataUse,
     RightsRequest,
     SavedListView,
     TransitionEvent,
@@ -216,6 +217,15 @@ class FeeAdmin(RequestScopedAdmin):
 
     list_display = ("request", "basis", "amount_pence", "asked_on", "status", "settled_on")
     list_filter = ("basis", "status")
+    search_fields = ("request__reference",)
+
+
+@admin.register(RestrictedDataUse)
+class RestrictedDataUseAdmin(RequestScopedAdmin):
+    """Uses of restricted data on an Art 18(2) ground: shown with history; recorded only from the request's page."""
+
+    list_display = ("request", "used_on", "ground", "used_by", "recorded_by")
+    list_filter = ("ground",)
     search_fields = ("request__reference",)
 
 

@@ -33,6 +33,7 @@ RESTRICTION_REPLACED = "restriction_replaced"  # a restriction while checking gi
 FEE_BASIS = "fee_basis"  # rights.FeeBasis: Art 12(5)(a) or Art 15(3)
 FEE_AMOUNT = "fee_amount"  # "£25.00"
 FEE_REASON = "fee_reason"  # why a fee, and how it is worked out from the administrative costs
+RECIPIENTS_ASKED_ON = "recipients_asked_on"  # the day the data subject asked who the recipients were (Art 19)
 
 
 @dataclass(frozen=True)
@@ -238,6 +239,18 @@ _ALL = (
         optional_context=(DECISION_REASONS,),
         complaint_rights=True,
         kinds=frozenset({RightKind.INFORM}),
+    ),
+    LetterTemplate(
+        "recipients_list",
+        "The organisations told of the change",
+        (
+            "the day the requester asked who the recipients were",
+            "each organisation the data was disclosed to or received from, and whether it was told of the change "
+            "and when, or that telling it proved impossible or would involve disproportionate effort (UK GDPR Art 19)",
+            "how to contact the team",
+        ),
+        required_context=(RECIPIENTS_ASKED_ON,),
+        kinds=frozenset({RightKind.RECTIFICATION, RightKind.ERASURE, RightKind.RESTRICTION, RightKind.OBJECTION}),
     ),
     LetterTemplate(
         "closure",

@@ -46,6 +46,8 @@ urlpatterns += [
         effects.recipient_update,
         name="request_recipient",
     ),
+    path("requests/<int:pk>/recipients/letter/", effects.recipients_letter, name="request_recipients_letter"),
+    path("requests/<int:pk>/restricted-uses/new/", effects.restricted_use_new, name="request_restricted_use_new"),
 ]
 
 # Retention of closed requests.

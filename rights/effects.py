@@ -85,13 +85,52 @@ def restriction_blocks_destruction(basis: RestrictionBasis) -> bool:
     return RESTRICTION_BASES[basis].keep_from_destruction
 
 
-def restricted_use_allowed(*, with_consent: bool = False, for_legal_claims: bool = False) -> bool:
-    """Restricted data may only be stored, or used with consent or for legal claims (UK GDPR Art 18(2)).
+class RestrictedUse(enum.StrEnum):
+    """The grounds on which restricted data may be used other than by storing it (UK GDPR Art 18(2))."""
 
-    Art 18(2) also allows use to protect another person's rights or for important public interest;
-    those need a Manager's decision recorded elsewhere, so this rule does not presume them.
-    """
-    return with_consent or for_legal_claims
+    CONSENT = "consent"  # UK GDPR Art 18(2): with the data subject's consent
+    LEGAL_CLAIMS = "legal_claims"  # UK GDPR Art 18(2): the establishment, exercise or defence of legal claims
+    PROTECT_ANOTHER = "protect_another"  # UK GDPR Art 18(2): protecting the rights of another natural or legal person
+    PUBLIC_INTEREST = "public_interest"  # UK GDPR Art 18(2): reasons of important public interest
+
+    @property
+    def words(self) -> str:
+        return _RESTRICTED_USE_TITLES[self]
+
+    @property
+    def needs_manager(self) -> bool:
+        """Another person's rights and an important public interest are weighed by the Manager, not assumed."""
+        return self in (RestrictedUse.PROTECT_ANOTHER, RestrictedUse.PUBLIC_INTEREST)
+
+
+_RESTRICTED_USE_TITLES = {
+    RestrictedUse.CONSENT: "With the data subject's consent",
+    RestrictedUse.LEGAL_CLAIMS: "For the establishment, exercise or defence of legal claims",
+    RestrictedUse.PROTECT_ANOTHER: "To protect the rights of another person",
+    RestrictedUse.PUBLIC_INTEREST: "For reasons of important public interest",
+}
+
+
+def restricted_use_refusal(ground: str) -> str | None:
+    """Why a use of restricted data is not allowed, or None if its ground is one of Art 18(2)'s (UK GDPR Art 18(2))."""
+    if ground in {g.value for g in RestrictedUse}:
+        return None
+    return (
+        "While processing is restricted the data may only be stored, unless it is used with the data subject's "
+        "consent, for legal claims, to protect the rights of another person, or for reasons of important public "
+        "interest (UK GDPR Article 18(2)). Do not use it on any other ground."
+    )
+
+
+def restricted_use_allowed(
+    *,
+    with_consent: bool = False,
+    for_legal_claims: bool = False,
+    to_protect_another: bool = False,
+    for_important_public_interest: bool = False,
+) -> bool:
+    """Restricted data may only be stored, or used on one of Art 18(2)'s four grounds (UK GDPR Art 18(2))."""
+    return with_consent or for_legal_claims or to_protect_another or for_important_public_interest
 
 
 class Effect(enum.StrEnum):

@@ -109,7 +109,15 @@ REQUESTER_FIELDS = {
 }
 
 
+NEW_PERSON = "new"  # at logging: none of the people on record who match; create a new one
+
+
 class RequestCreateForm(GovukForm):
+    # Offered once the details match people on record (requests_app.selectors.related.people_matching).
+    subject_person = forms.CharField(required=False, label="Is the data subject one of these people already on record?")
+    requester_person = forms.CharField(
+        required=False, label="Is the person asking one of these people already on record?"
+    )
     kind = _radios(
         KIND_CHOICES,
         label="Which right are they using?",

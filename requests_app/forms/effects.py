@@ -1,4 +1,5 @@
-"""Forms of the request page's work on held data: a correction (Art 16) and telling a recipient (Art 19)."""
+"""Forms of the request page's work on held data: a correction (Art 16), telling a recipient and naming the
+recipients to the requester (Art 19), and a use of restricted data (Art 18(2))."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any, cast
 from django import forms
 
 from core.forms import GovukDateField, GovukForm
+from requests_app.models import LetterMethod
+from requests_app.models.restricted_uses import RESTRICTED_USE_CHOICES
 from reviews.models import Category, DataSubjectRecord, NotificationMethod
 from reviews.services import IDENTITY_FIELDS
 
@@ -94,4 +97,55 @@ class RecipientNotRequiredForm(GovukForm):
         label="Why is telling this agency impossible or disproportionate?",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter why telling this agency is impossible or disproportionate"},
+    )
+
+
+class RecipientsLetterForm(GovukForm):
+    """The requester asked who the recipients of the change are (UK GDPR Art 19): when they asked, and how to send."""
+
+    asked_on = GovukDateField(
+        label="Date they asked",
+        not_future=True,
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date they asked who the recipients are"},
+    )
+    method = forms.ChoiceField(
+        choices=LetterMethod.choices,
+        initial=LetterMethod.POST,
+        widget=forms.RadioSelect,
+        label="How will the letter go?",
+        help_text="Where the requester chose to be answered by email, the service emails it.",
+        error_messages={"required": "Select how the letter will go"},
+    )
+
+
+ANOTHER_GROUND = "other"
+
+
+class RestrictedUseForm(GovukForm):
+    """One use of restricted data beyond storing it: when, by whom, on which Art 18(2) ground, and what was done."""
+
+    used_on = GovukDateField(
+        label="Date the data was used",
+        not_future=True,
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date the data was used"},
+    )
+    used_by = forms.CharField(
+        label="Who used it?",
+        max_length=200,
+        help_text="A team, an agency or a role, for example: Stockport Children's Social Care, duty team.",
+        error_messages={"required": "Enter who used the data"},
+    )
+    ground = forms.ChoiceField(
+        label="On which ground? (UK GDPR Article 18(2))",
+        widget=forms.RadioSelect,
+        choices=[*RESTRICTED_USE_CHOICES, (ANOTHER_GROUND, "Another reason")],
+        help_text="Only the Manager can record a use to protect another person or for important public interest.",
+        error_messages={"required": "Select the ground for using the data"},
+    )
+    what = forms.CharField(
+        label="What was done with the data, and why the ground applies",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter what was done with the data"},
     )

@@ -108,3 +108,8 @@ __all__ += [
     "StatusLink",
     "StatusPageEvent",
 ]
+
+# Uses of restricted data on an Art 18(2) ground.
+from requests_app.models.restricted_uses import RestrictedDataUse  # noqa: E402
+
+__all__ += ["RestrictedDataUse"]

@@ -36,6 +36,7 @@ from requests_app.models import (
     Person,
     Referral,
     RequestView,
+    RestrictedDataUse,
     RightsRequest,
     SavedListView,
     Status,
@@ -43,7 +44,7 @@ from requests_app.models import (
 )
 from requests_app.models.machines import MACHINES, step_info
 from requests_app.search_key import REFERENCE_LIKE, search_words
-from requests_app.selectors.subject_holdings import HeldForPage, held_for_page
+from requests_app.selectors.subject_holdings import CHANGING_STEPS, HeldForPage, held_for_page
 from rights import WorkingCalendar, working_days_between
 
 DASHBOARD_PANEL_SIZE = 25
@@ -454,6 +455,11 @@ class RequestPage:
     held: HeldForPage  # the subject searches and what the right did to held data (reviews)
     referrals: list[Referral]  # to professional reviewers for an opinion, open ones first
 
+    @property
+    def held_data_changed(self) -> bool:
+        """A step rectified, erased, restricted or stopped processing: the recipients can be named (Art 19)."""
+        return any(event.transition in CHANGING_STEPS for event in self.transitions)
+
 
 def _who(user: User | None) -> str:
     if user is None:
@@ -658,6 +664,8 @@ def request_page(user: AnyUser, pk: int) -> RequestPage:
         Prefetch("transitions", queryset=TransitionEvent.objects.select_related("by").order_by("at", "pk")),
         "numerous_with",  # the Art 12A ground the extension step checks and the page shows
         "fees",  # fees asked for (Art 12(5)(a), 15(3)) and whether paid or waived
+        # uses of restricted data on an Art 18(2) ground
+        Prefetch("restricted_uses", queryset=RestrictedDataUse.objects.select_related("recorded_by")),
     )
     request = request_get_for_user(user=user, pk=pk, queryset=queryset)
     letters = list(request.letters.all())

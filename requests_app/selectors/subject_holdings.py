@@ -7,6 +7,7 @@ transition service ask. requests_app sits above reviews, so it reads reviews' mo
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from reviews.models import (
     HitDecision,
     NotificationStatus,
     RecipientNotification,
+    RecipientRole,
     Restriction,
     SubjectSearchRun,
 )
@@ -29,6 +31,8 @@ from rights.effects import RestrictionBasis
 EFFECT_KINDS = frozenset(
     {RightKind.RECTIFICATION.value, RightKind.ERASURE.value, RightKind.RESTRICTION.value, RightKind.OBJECTION.value}
 )
+# The steps that rectify, erase, restrict or stop processing: after one of them the recipients are told (Art 19).
+CHANGING_STEPS = ("rectify", "erase", "restrict", "restrict_processing", "uphold")
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,48 @@ def recipients_pending(request: RightsRequest) -> int:
     return RecipientNotification.objects.filter(
         request_reference=request.reference, status=NotificationStatus.PENDING
     ).count()
+
+
+@dataclass(frozen=True)
+class RecipientLine:
+    """One organisation the data was disclosed to or received from, as the data subject's letter names it (Art 19)."""
+
+    agency: str
+    role: str  # "supplied the information to us" or "received it from us"
+    status: str  # NotificationStatus: to be sent, sent, not required
+    told_on: dt.date | None
+
+
+_ROLE_WORDS = {
+    RecipientRole.SUPPLIED.value: "supplied the information to us",
+    RecipientRole.RECEIVED.value: "received the information from us",
+}
+
+
+def recipients_for_letter(request: RightsRequest) -> list[RecipientLine]:
+    """Each agency told (or to be told) of the request's change, once per agency and role; one query (Art 19).
+
+    An agency with several records is told of each; the letter names it once, told on the latest day, and
+    still to be told while any of its notices is.
+    """
+    lines: dict[tuple[str, str], RecipientLine] = {}
+    rows = (
+        RecipientNotification.objects.filter(request_reference=request.reference)
+        .select_related("agency")
+        .order_by("agency__name", "role", "pk")
+    )
+    order = {NotificationStatus.PENDING.value: 0, NotificationStatus.SENT.value: 1}
+    for notice in rows:
+        key = (notice.agency.name, notice.role)
+        line = RecipientLine(notice.agency.name, _ROLE_WORDS[notice.role], notice.status, notice.sent_on)
+        seen = lines.get(key)
+        if seen is None:
+            lines[key] = line
+            continue
+        status = min((seen.status, line.status), key=lambda s: order.get(s, 2))
+        days = [day for day in (seen.told_on, line.told_on) if day is not None]
+        lines[key] = RecipientLine(seen.agency, seen.role, status, max(days) if days else None)
+    return list(lines.values())
 
 
 def restrictions_active(request: RightsRequest, basis: RestrictionBasis | None = None) -> int:

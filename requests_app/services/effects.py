@@ -19,8 +19,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from requests_app import letters as catalogue
 from requests_app.guards import lift_notice_date
-from requests_app.models import RightsRequest, Status
+from requests_app.models import Letter, RightsRequest, Status, TransitionEvent
 from requests_app.selectors import subject_holdings as held
 from rights import ApplicationError, RightKind
 from rights.effects import ErasureMethod, RestrictionBasis
@@ -331,3 +332,41 @@ def recipient_notice_email_sent(message: Any) -> None:
     notification_mark_sent(
         notification=notification, by=message.created_by, sent_on=day, method=NotificationMethod.EMAIL, today=day
     )
+
+
+# The data subject asks who the recipients were (UK GDPR Art 19, last sentence): a letter naming them.
+
+RECIPIENTS_LETTER = "recipients_list"
+
+
+def request_recipients_letter_send(
+    *, request_id: int, by: User | None, asked_on: dt.date, method: str, today: dt.date | None = None
+) -> Letter:
+    """The requester asked who the recipients of the change are: the letter that names each, and whether it was
+    told (UK GDPR Art 19), filed in the letters register (and emailed where they chose email)."""
+    from requests_app.services import letters
+
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = _locked_for(request_id, by)
+        if locked.kind not in held.EFFECT_KINDS:
+            raise ApplicationError(
+                "The recipients are named for a request for rectification, erasure, restriction or objection (Art 19)."
+            )
+        if not TransitionEvent.objects.filter(request=locked, transition__in=held.CHANGING_STEPS).exists():
+            raise ApplicationError(
+                "Nothing has been corrected, erased or restricted for this request yet, so there are no recipients "
+                "to name: the letter is sent after the change (Art 19)."
+            )
+        if asked_on > today:
+            raise ApplicationError("The day they asked cannot be in the future.", field="asked_on")
+        if asked_on < locked.received:
+            raise ApplicationError("The day they asked cannot be before the request was received.", field="asked_on")
+        return letters.letter_generate(
+            request=locked,
+            template=RECIPIENTS_LETTER,
+            by=by,
+            method=method,
+            context={catalogue.RECIPIENTS_ASKED_ON: asked_on.isoformat()},
+            today=today,
+        )

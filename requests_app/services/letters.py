@@ -42,6 +42,7 @@ from requests_app.models import (
     RightsRequest,
     Status,
 )
+from requests_app.selectors.subject_holdings import recipients_for_letter
 from requests_app.services.clock import deadline_for
 from requests_app.services.messages import message_send
 from requests_app.uploads import UploadKind, check_scan
@@ -239,6 +240,15 @@ def _identity_needs(request: RightsRequest, context: Mapping[str, Any]) -> dict[
     }
 
 
+# What the recipients were told of, in the data subject's letter (UK GDPR Art 19 names Art 16, 17(1) and 18).
+CHANGE_WORDS: dict[str, str] = {
+    RightKind.RECTIFICATION.value: "correction of the information",
+    RightKind.ERASURE.value: "erasure of the information",
+    RightKind.RESTRICTION.value: "restriction of the use of the information",
+    RightKind.OBJECTION.value: "stop to the use of the information",
+}
+
+
 def letter_context(
     *, request: RightsRequest, spec: LetterTemplate, context: Mapping[str, Any], today: dt.date
 ) -> dict[str, Any]:
@@ -342,6 +352,12 @@ def letter_context(
         # Never the request's own reasons: those say why the restriction was put in place.
         values["decision_reasons"] = _text(context, catalogue.DECISION_REASONS, _text(context, catalogue.REASON))
         values.update(_lift_date(context, today))
+    elif name == "recipients_list":
+        values.update(
+            asked_on=_date(context, catalogue.RECIPIENTS_ASKED_ON, "day the recipients were asked for"),
+            recipients=recipients_for_letter(request),
+            change=CHANGE_WORDS.get(request.kind, "change"),
+        )
     elif name == "closure":
         values["closure_note"] = _text(context, catalogue.CLOSURE_NOTE)
         values["withdrawn"] = request.status == Status.WITHDRAWN

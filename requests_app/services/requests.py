@@ -32,6 +32,7 @@ from requests_app.models import (
     Status,
     TransitionEvent,
 )
+from requests_app.selectors.related import people_matching
 from requests_app.services.clock import request_refresh_due_date
 from rights import ApplicationError, Authority, ExtensionGround, RepresentativeRole, RightKind
 from rights.people import ROLE_AUTHORITIES
@@ -73,6 +74,52 @@ def person_create(*, details: PersonDetails) -> Person:
         previous_addresses=details.previous_addresses.strip(),
     )
     person.full_clean()
+    person.save()
+    return person
+
+
+def _added_line(lines: str, value: str) -> str:
+    """The lines with one more, unless it is blank or already there (case ignored)."""
+    value = value.strip()
+    existing = [line.strip() for line in lines.splitlines() if line.strip()]
+    if not value or value.lower() in {line.lower() for line in existing}:
+        return "\n".join(existing)
+    return "\n".join([*existing, value])
+
+
+def person_link(*, person_id: int, details: PersonDetails, by: User | None, reference: str) -> Person:
+    """The person on record chosen at logging instead of a new one (Art 12(5), Recital 63: repeat requests are
+    seen), refused unless they still match the details entered; the letter's newer contact details are kept,
+    the old address and any other name go to the earlier lines, each with history."""
+    person = Person.objects.select_for_update().filter(pk=person_id).first()
+    matches = people_matching(
+        full_name=details.full_name,
+        date_of_birth=details.date_of_birth,
+        email=details.email,
+        phone=details.phone,
+        previous_names=details.previous_names,
+    )
+    if person is None or person.pk not in {match.pk for match in matches}:
+        raise ApplicationError(
+            "The person chosen does not match the details entered: choose again, or a new person.", field="full_name"
+        )
+    address = details.address.strip()
+    if address and address != person.address.strip():
+        person.previous_addresses = _added_line(person.previous_addresses, person.address)
+        person.address = address
+    for line in details.previous_addresses.splitlines():
+        person.previous_addresses = _added_line(person.previous_addresses, line)
+    if details.full_name.strip().lower() != person.full_name.strip().lower():
+        person.previous_names = _added_line(person.previous_names, details.full_name)
+    for line in details.previous_names.splitlines():
+        person.previous_names = _added_line(person.previous_names, line)
+    person.email = details.email.strip() or person.email
+    person.phone = details.phone.strip() or person.phone
+    if person.date_of_birth is None:
+        person.date_of_birth = details.date_of_birth
+    person.full_clean()
+    person._change_reason = f"Linked to {reference} when it was logged"  # type: ignore[attr-defined]
+    person._history_user = by  # type: ignore[attr-defined]
     person.save()
     return person
 
@@ -151,8 +198,11 @@ def request_create(
     code_by: str = "",
     format_needs: Sequence[str] = (),
     format_needs_detail: str = "",
+    subject_person_id: int | None = None,
+    requester_person_id: int | None = None,
 ) -> RightsRequest:
-    """Log a new request: people, reference, due date, the incoming letter, and the first event."""
+    """Log a new request: people (new, or ones on record chosen to link), reference, due date, the incoming
+    letter, and the first event."""
     require_role(by, roles.MANAGER, action="log a new request")
     today = today or timezone.localdate()
     _check_contact_choices(
@@ -170,14 +220,28 @@ def request_create(
         raise ApplicationError("Requests can only be assigned to a caseworker or the Manager.", field="assigned_to")
 
     with files_removed_on_rollback(), transaction.atomic():  # the acknowledgement's PDF too
+        reference = reference or reference_next(year=received.year)
+        if subject_person_id is not None:
+            subject_person = person_link(person_id=subject_person_id, details=subject, by=by, reference=reference)
+        else:
+            subject_person = person_create(details=subject)
+        requester_person = None
+        if requester is not None and requester_person_id is not None:
+            requester_person = person_link(person_id=requester_person_id, details=requester, by=by, reference=reference)
+        elif requester is not None:
+            requester_person = person_create(details=requester)
+        if requester_person is not None and requester_person.pk == subject_person.pk:
+            raise ApplicationError(
+                "The person asking cannot be the data subject on another's behalf.", field="requester"
+            )
         request = RightsRequest(
-            reference=reference or reference_next(year=received.year),
+            reference=reference,
             kind=kind.value,
             channel=channel,
             received=received,
             summary=summary.strip(),
-            subject=person_create(details=subject),
-            requester=person_create(details=requester) if requester is not None else None,
+            subject=subject_person,
+            requester=requester_person,
             representative_role=role.value,
             authority=authority.value if authority else "",
             assigned_to=assigned_to,

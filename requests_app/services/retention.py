@@ -41,6 +41,7 @@ from requests_app.models import (
     RequestRetentionDue,
     RequestStatistic,
     RequestView,
+    RestrictedDataUse,
     RightsRequest,
     StatusLink,
     StatusPageEvent,
@@ -286,6 +287,7 @@ def request_destroy(*, request_id: int, by: User | None, today: dt.date | None =
         tally.add("steps", delete_with_history(TransitionEvent.objects.filter(request=locked)))
         tally.add("clock events", delete_with_history(ClockEvent.objects.filter(request=locked)))
         tally.add("evidence", delete_with_history(Evidence.objects.filter(request=locked)))
+        tally.add("restricted data uses", delete_with_history(RestrictedDataUse.objects.filter(request=locked)))
         tally.add("status page events", delete_with_history(StatusPageEvent.objects.filter(link__request=locked)))
         tally.add(
             "one-time codes",

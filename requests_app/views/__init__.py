@@ -30,6 +30,7 @@ from requests_app import selectors
 from requests_app.access import evidence_get_for_user, letter_get_for_user, request_get_for_user
 from requests_app.desk_parts import desk_panels
 from requests_app.forms import (
+    NEW_PERSON,
     REQUESTER_FIELDS,
     SUBJECT_FIELDS,
     AssignForm,
@@ -43,8 +44,8 @@ from requests_app.forms import (
     RestrictForm,
     TransitionForm,
 )
-from requests_app.models import EvidenceKind, Letter, RightsRequest, Status
-from requests_app.selectors.related import related_requests
+from requests_app.models import EvidenceKind, Letter, Person, RightsRequest, Status
+from requests_app.selectors.related import people_matching, related_requests
 from requests_app.selectors.status_links import status_link_state
 from requests_app.services import evidence as evidence_services
 from requests_app.services import letters as letter_services
@@ -309,39 +310,70 @@ def request_new(request: HttpRequest) -> HttpResponse:
     if not roles.is_manager(user):
         raise PermissionDenied
     form = RequestCreateForm(_posted(request), assignees=selectors.assignable_users())
+    matches: dict[str, list[Person]] = {}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         role = RepresentativeRole(data["representative_role"])
         channel = data["channel"]
         method = {"letter": data.get("letter_method") or "post", "email": "email", "in_person": "hand"}.get(channel)
+        subject = _person(data, SUBJECT_FIELDS)
+        requester = None if role is RepresentativeRole.SELF else _person(data, REQUESTER_FIELDS)
+        linked: dict[str, int | None] = {}
+        for field, details in (("subject_person", subject), ("requester_person", requester)):
+            if details is None:
+                continue
+            matches[field], linked[field], problem = _link_choice(data.get(field) or "", details)
+            if problem:
+                form.add_error(field, problem)
+        created = None
         try:
-            created = request_create(
-                by=user,
-                kind=RightKind(data["kind"]),
-                received=data["received"],
-                channel=channel,
-                summary=data["summary"],
-                subject=_person(data, SUBJECT_FIELDS),
-                requester=None if role is RepresentativeRole.SELF else _person(data, REQUESTER_FIELDS),
-                role=role,
-                authority=Authority(data["authority"]) if data.get("authority") else None,
-                assigned_to=data.get("assigned_to"),
-                incoming_letter=IncomingLetter(date=data["received"], method=method, summary=data["summary"])
-                if method
-                else None,
-                acknowledge=bool(data.get("acknowledge")),
-                today=_today(),
-                reply_by=data.get("reply_by") or "post",
-                code_by=data.get("code_by") or "",
-                format_needs=data.get("format_needs") or (),
-                format_needs_detail=data.get("format_needs_detail") or "",
-            )
+            if not form.errors:
+                created = request_create(
+                    by=user,
+                    kind=RightKind(data["kind"]),
+                    received=data["received"],
+                    channel=channel,
+                    summary=data["summary"],
+                    subject=subject,
+                    requester=requester,
+                    subject_person_id=linked.get("subject_person"),
+                    requester_person_id=linked.get("requester_person"),
+                    role=role,
+                    authority=Authority(data["authority"]) if data.get("authority") else None,
+                    assigned_to=data.get("assigned_to"),
+                    incoming_letter=IncomingLetter(date=data["received"], method=method, summary=data["summary"])
+                    if method
+                    else None,
+                    acknowledge=bool(data.get("acknowledge")),
+                    today=_today(),
+                    reply_by=data.get("reply_by") or "post",
+                    code_by=data.get("code_by") or "",
+                    format_needs=data.get("format_needs") or (),
+                    format_needs_detail=data.get("format_needs_detail") or "",
+                )
         except ApplicationError as error:
             form.add_application_error(error, field_map={"full_name": "subject_name", "requester": "requester_name"})
-        else:
+        if created is not None:
             messages.success(request, f"Request {created.reference} logged. It is due by {day_text(created.due_date)}.")
             return redirect("request_detail", pk=created.pk)
-    return render(request, "requests_app/request_form.html", {"form": form})
+    return render(request, "requests_app/request_form.html", {"form": form, "matches": matches})
+
+
+def _link_choice(chosen: str, details: PersonDetails) -> tuple[list[Person], int | None, str]:
+    """People on record who match (Art 12(5), Recital 63: a repeat is seen), the one chosen, and what to fix."""
+    found = people_matching(
+        full_name=details.full_name,
+        date_of_birth=details.date_of_birth,
+        email=details.email,
+        phone=details.phone,
+        previous_names=details.previous_names,
+    )
+    chosen = chosen.strip()
+    if not found or chosen == NEW_PERSON:
+        return found, None, ""
+    if chosen.isdigit() and int(chosen) in {person.pk for person in found}:
+        return found, int(chosen), ""
+    return found, None, "Choose one of the people already on record who match, or a new person"
 
 
 @records_view

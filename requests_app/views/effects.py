@@ -1,4 +1,5 @@
-"""The request page's work on held data: record a correction (Art 16), and each recipient told (Art 19).
+"""The request page's work on held data: record a correction (Art 16), each recipient told and the letter naming
+them to the requester (Art 19), and each use of restricted data (Art 18(2)).
 
 Thin views: the request through requests_app.access (404 if it may not be opened), a form, one
 service (requests_app.services.effects, which calls the reviews services), then back to the page.
@@ -15,14 +16,22 @@ from django.views.decorators.http import require_http_methods
 
 from core import roles
 from requests_app.access import request_get_for_user
-from requests_app.forms.effects import CorrectionForm, RecipientNotRequiredForm, RecipientToldForm
+from requests_app.forms.effects import (
+    CorrectionForm,
+    RecipientNotRequiredForm,
+    RecipientsLetterForm,
+    RecipientToldForm,
+    RestrictedUseForm,
+)
 from requests_app.models import Status
 from requests_app.services.effects import (
     request_correction_record,
     request_recipient_not_required,
     request_recipient_notice_send,
     request_recipient_told,
+    request_recipients_letter_send,
 )
+from requests_app.services.restricted_uses import restricted_use_record
 from requests_app.viewing import records_view
 from requests_app.views import _posted, _user
 from reviews.models import NotificationStatus, RecipientNotification
@@ -138,3 +147,61 @@ def recipient_update(request: HttpRequest, pk: int, notification_pk: int) -> Htt
             "is_manager": is_manager,
         },
     )
+
+
+@records_view
+@require_http_methods(["GET", "POST"])
+def recipients_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The requester asked who the recipients of the change are: send the letter naming them (UK GDPR Art 19)."""
+    user = _user(request)
+    rights_request = request_get_for_user(user=user, pk=pk)
+    if not (roles.is_manager(user) or roles.is_caseworker(user)):
+        raise PermissionDenied
+    form = RecipientsLetterForm(_posted(request), initial={"asked_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            letter = request_recipients_letter_send(
+                request_id=rights_request.pk,
+                by=user,
+                asked_on=form.cleaned_data["asked_on"],
+                method=form.cleaned_data["method"],
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(
+                request,
+                f"The letter naming the recipients is in the letters register ({letter.get_method_display().lower()}).",
+            )
+            return redirect("request_detail", pk=rights_request.pk)
+    return render(request, "requests_app/recipients_letter_form.html", {"rr": rights_request, "form": form})
+
+
+@records_view
+@require_http_methods(["GET", "POST"])
+def restricted_use_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a use of restricted data on one of its grounds, or be told it may not be used (UK GDPR Art 18(2))."""
+    user = _user(request)
+    rights_request = request_get_for_user(user=user, pk=pk)
+    if not (roles.is_manager(user) or roles.is_caseworker(user)):
+        raise PermissionDenied
+    if not rights_request.processing_restricted:
+        raise Http404("Processing of this request's data is not restricted.")
+    form = RestrictedUseForm(_posted(request), initial={"used_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            restricted_use_record(
+                request_id=rights_request.pk,
+                by=user,
+                used_on=data["used_on"],
+                used_by=data["used_by"],
+                ground=data["ground"],
+                what=data["what"],
+            )
+        except ApplicationError as error:
+            form.add_application_error(error)
+        else:
+            messages.success(request, "The use of the restricted data is recorded.")
+            return redirect("request_detail", pk=rights_request.pk)
+    return render(request, "requests_app/restricted_use_form.html", {"rr": rights_request, "form": form})

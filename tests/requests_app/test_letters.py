@@ -159,6 +159,12 @@ CASES: dict[str, tuple[RightKind, dict[str, Any], tuple[str, ...]]] = {
         {"fee_basis": "manifestly_excessive", "fee_amount": "£25.00", "fee_reason": "Two hours at £12.50."},
         ("Article 12(5)(a)", "£25.00", "Two hours at £12.50.", "starts on the day the fee reaches us", *ICO),
     ),
+    # UK GDPR Art 19: the recipients named to a requester who asks (here none: nothing was shared).
+    "recipients_list": (
+        RightKind.ERASURE,
+        {"recipients_asked_on": "2026-03-03"},
+        ("On 3 March 2026 you asked us", "erasure of the information", "UK GDPR Article 19", "no one to tell"),
+    ),
 }
 
 
@@ -182,6 +188,7 @@ def test_the_catalogue_has_every_template_engineer_a_calls_and_each_has_a_file()
             "outcome_automated_decision",
             "outcome_inform",
             "closure",
+            "recipients_list",
         }
     )
     for spec in LETTER_TEMPLATES.values():

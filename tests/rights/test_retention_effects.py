@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 from rights.effects import (
     RESTRICTION_BASES,
     ErasureExemption,
+    RestrictedUse,
     RestrictionBasis,
     recipients_to_notify,
     restricted_use_allowed,
+    restricted_use_refusal,
     restriction_blocks_destruction,
 )
 from rights.retention import (
@@ -80,6 +82,34 @@ def test_restricted_use() -> None:
     assert not restricted_use_allowed()
     assert restricted_use_allowed(with_consent=True)
     assert restricted_use_allowed(for_legal_claims=True)
+    assert restricted_use_allowed(to_protect_another=True)
+    assert restricted_use_allowed(for_important_public_interest=True)
+
+
+@pytest.mark.parametrize(
+    ("ground", "allowed"),
+    [
+        ("consent", True),  # UK GDPR Art 18(2): with the data subject's consent
+        ("legal_claims", True),  # Art 18(2): legal claims
+        ("protect_another", True),  # Art 18(2): the rights of another natural or legal person
+        ("public_interest", True),  # Art 18(2): important public interest
+        ("other", False),
+        ("", False),
+        ("statistics", False),
+    ],
+)
+def test_restricted_use_grounds(ground: str, allowed: bool) -> None:
+    refusal = restricted_use_refusal(ground)
+    assert (refusal is None) is allowed
+    if refusal:
+        assert "Article 18(2)" in refusal
+
+
+def test_restricted_use_manager_grounds() -> None:
+    assert {g for g in RestrictedUse if g.needs_manager} == {
+        RestrictedUse.PROTECT_ANOTHER,
+        RestrictedUse.PUBLIC_INTEREST,
+    }
 
 
 def test_recipients_to_notify() -> None:
