@@ -32,6 +32,7 @@ from requests_app.models import (
     ClockEvent,
     ClockEventKind,
     Evidence,
+    Fee,
     Letter,
     Message,
     Notice,
@@ -288,6 +289,7 @@ def request_destroy(*, request_id: int, by: User | None, today: dt.date | None =
         tally.add("clock events", delete_with_history(ClockEvent.objects.filter(request=locked)))
         tally.add("evidence", delete_with_history(Evidence.objects.filter(request=locked)))
         tally.add("restricted data uses", delete_with_history(RestrictedDataUse.objects.filter(request=locked)))
+        tally.add("fees", delete_with_history(Fee.objects.filter(request=locked)))  # before the letters they cite
         tally.add("status page events", delete_with_history(StatusPageEvent.objects.filter(link__request=locked)))
         tally.add(
             "one-time codes",

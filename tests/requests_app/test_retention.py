@@ -26,6 +26,7 @@ from disclosure.models import Document, Pack, PortalCode, PortalLink
 from requests_app import guards
 from requests_app.models import (
     EvidenceKind,
+    Fee,
     Notice,
     Person,
     RequestDestructionCertificate,
@@ -439,3 +440,38 @@ def test_the_report_costs_the_same_however_many_requests_were_destroyed(
     assert len(one) == len(four)
     assert (first.received_total, last.received_total) == (1, 4)
     assert last.answered_by_kind[[k for k, _ in last.kinds].index("portability")].answered == 4
+
+
+def test_a_closed_request_that_had_a_fee_is_destroyed_with_it(
+    boss: User, casey: User, fake_letters: factories.FakeLetters
+) -> None:
+    with _on(dt.date(2026, 3, 2)):
+        request = factories.make_request(
+            kind=RightKind.PORTABILITY,
+            received=dt.date(2026, 3, 2),
+            today=dt.date(2026, 3, 2),
+            subject_name="Fee Payer",
+        )
+        request = factories.verify_identity(request, by=casey, on=dt.date(2026, 3, 2))
+        request = factories.take_steps(request, "start_work", user=casey, today=dt.date(2026, 3, 2))
+        request = factories.take_steps(
+            request,
+            "ask_fee",
+            user=boss,
+            today=dt.date(2026, 3, 3),
+            data={
+                "ask_fee": {
+                    "fee_basis": "manifestly_excessive",
+                    "fee_amount": "25",
+                    "fee_reason": "The fourth request for the same records this year.",
+                }
+            },
+        )
+        request = factories.take_steps(request, "waive_fee", user=boss, today=dt.date(2026, 3, 4))
+    with _on(CLOSED_ON):
+        closed = factories.take_steps(request, "answer", "close", user=casey, today=CLOSED_ON)
+    assert Fee.objects.filter(request=closed).count() == 1
+    certificate = request_destroy(request_id=closed.pk, by=boss, today=DUE_ON)
+    assert not RightsRequest.objects.filter(pk=closed.pk).exists() and not Fee.objects.exists()
+    assert certificate.counts["fees"] == 1
+    assert not Fee.history.filter(request_id=closed.pk).exists()  # its history goes too: it names the reason
