@@ -639,3 +639,43 @@ def test_a_case_file_with_a_basis_that_does_not_hold_is_refused(
         case_import(data=_attorney_case(**representative), folder=tmp_path, today=dt.date(2026, 11, 25))
     assert error in " ".join(refused.value.errors)
     assert not RightsRequest.objects.filter(reference="RR-2026-0300").exists()
+
+
+# DPA 2018 Sch 3 Pt 5 para 21 at the redaction: the S3 P5 para21 code only where the paragraph reaches.
+
+
+def test_the_child_abuse_code_only_where_para_21_reaches_and_best_interests_do_not_favour_disclosure(
+    staff: dict[str, User],
+) -> None:
+    from disclosure.services.documents import DocumentDetails, document_add_text
+    from disclosure.services.redaction import redact_phrase
+
+    worker, checker = staff["caseworker"], staff["reviewer"]
+    text = "Bruising noted on the child's arm; the parent's account was inconsistent."
+
+    def redact(request: RightsRequest) -> object:
+        document = document_add_text(
+            by=worker, request=request, details=DocumentDetails(title="Notes"), text=text, today=RECEIVED
+        )
+        return redact_phrase(by=checker, document=document, phrase="Bruising", exemption="child_abuse")
+
+    own = make_request(received=RECEIVED, today=RECEIVED, subject_dob=ADULT_DOB)
+    verify_identity(own, by=worker, on=RECEIVED)
+    with pytest.raises(ApplicationError, match=re.escape("para 21(1)")):
+        redact(RightsRequest.objects.get(pk=own.pk))
+
+    parent = _representative(*PR, worker)
+    verify_identity(parent, by=worker, on=RECEIVED)
+    best_interests_record(
+        request_id=parent.pk, by=worker, decision=BestInterests.IN, reasons="Known to the parent", decided_on=RECEIVED
+    )
+    with pytest.raises(ApplicationError, match=re.escape("para 21(2)")):
+        redact(RightsRequest.objects.get(pk=parent.pk))
+    best_interests_record(
+        request_id=parent.pk,
+        by=worker,
+        decision=BestInterests.NOT_IN,
+        reasons="The parent is named as the cause",
+        decided_on=RECEIVED,
+    )
+    assert redact(RightsRequest.objects.get(pk=parent.pk))
