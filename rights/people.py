@@ -384,7 +384,7 @@ def health_data_refusal(*, role: RepresentativeRole, authority: Authority | None
     return None
 
 
-# DPA 2018 Sch 3 Pt 5 para 21, as enacted (legislation.gov.uk/ukpga/2018/12/schedule/3/part/5); England and Wales.
+# DPA 2018 Sch 3 Pt 5 para 21 as enacted (legislation.gov.uk/ukpga/2018/12/schedule/3), from a copy: check it.
 CHILD_ABUSE_DATA_TEXT = (
     "21 (1) This paragraph applies where a request for child abuse data is made in exercise of a power conferred by "
     "an enactment or rule of law and— (a) the data subject is an individual aged under 18 and the person making the "
