@@ -19,7 +19,13 @@ from core import roles
 from core.roles import AnyUser
 from core.text import day_text
 from requests_app.models.core import LetterDirection, RefusalGround, RightsRequest
-from rights import ActingDecision, Authority, Competence, extension_refusal, may_act_for
+from rights import ActingDecision, Authority, Competence, age_on, extension_refusal, may_act_for
+from rights.people import (
+    BestInterests,
+    acting_power_refusal,
+    child_abuse_data_applies,
+    child_abuse_data_withheld,
+)
 
 Check = Callable[[RightsRequest], str | None]
 
@@ -170,12 +176,72 @@ def identity_verified(request: RightsRequest) -> str | None:
     return None
 
 
-def authority_verified(request: RightsRequest) -> str | None:
-    # ICO guidance, requests made on behalf of others: a representative needs authority, seen and verified.
-    decision = acting_decision(request)
-    if decision.allowed or decision.child_consent_needed:
+def acting_power_problem(request: RightsRequest) -> str | None:
+    """The recorded basis (parental responsibility and its evidence, a deputy's order, an attorney's power) does not
+    let the representative act on this request: the reason, with its source (rights.people.acting_power_refusal).
+
+    A case imported as a record of the past from a file written before these facts were kept carries none of them:
+    its replayed steps are not refused for that, but the next step taken on the desk is.
+    """
+    powers = request.acting_powers
+    if _record_only(request) and not powers.recorded:
         return None
-    return decision.reasons[-1]
+    authority = Authority(request.authority) if request.authority else None
+    return acting_power_refusal(role=request.role, authority=authority, powers=powers)
+
+
+def authority_verified(request: RightsRequest) -> str | None:
+    # ICO guidance, requests made on behalf of others: a representative needs authority, seen and verified;
+    # Children Act 1989 and Mental Capacity Act 2005: the basis they rely on, shown by the evidence.
+    decision = acting_decision(request)
+    if not (decision.allowed or decision.child_consent_needed):
+        return decision.reasons[-1]
+    return acting_power_problem(request)
+
+
+def _subject_age(request: RightsRequest) -> int | None:
+    born = request.subject.date_of_birth
+    if born is None or born > request.received:
+        return None
+    return age_on(born, request.received)
+
+
+def child_abuse_data_rule_applies(request: RightsRequest) -> bool:
+    """DPA 2018 Sch 3 Pt 5 para 21(1): a person with parental responsibility, or a court-appointed deputy, asks."""
+    has_pr, court_appointed = child_abuse_data_applies(
+        authority=Authority(request.authority) if request.authority else None,
+        role=request.role,
+        subject_age=_subject_age(request),
+    )
+    return has_pr or court_appointed
+
+
+def child_abuse_data_is_withheld(request: RightsRequest) -> bool:
+    """DPA 2018 Sch 3 Pt 5 para 21(2): withheld unless disclosing it is recorded as in the subject's best interests."""
+    has_pr, court_appointed = child_abuse_data_applies(
+        authority=Authority(request.authority) if request.authority else None,
+        role=request.role,
+        subject_age=_subject_age(request),
+    )
+    decided = request.best_interests
+    return child_abuse_data_withheld(
+        requester_has_parental_responsibility=has_pr,
+        requester_court_appointed=court_appointed,
+        in_best_interests=None if not decided else decided == BestInterests.IN.value,
+    )
+
+
+def child_abuse_data_considered(request: RightsRequest) -> str | None:
+    # DPA 2018 Sch 3 Pt 5 para 21: where a person with parental responsibility or a court-appointed deputy asks, child
+    # abuse data is disclosed only so far as that is in the data subject's best interests: decided before sign-off.
+    if _record_only(request) or not child_abuse_data_rule_applies(request):
+        return None
+    if not request.best_interests:
+        return (
+            "Record whether disclosing any child abuse data to the requester is in the data subject's best interests "
+            "(DPA 2018 Sch 3 Pt 5 para 21): if it is not, redact it with S3 P5 para21."
+        )
+    return None
 
 
 def child_consent_given(request: RightsRequest) -> str | None:

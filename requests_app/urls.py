@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("requests/<int:pk>/steps/<slug:name>/", views.request_step, name="request_step"),
     path("requests/<int:pk>/letters/new/", views.letter_new, name="letter_new"),
     path("requests/<int:pk>/evidence/new/", views.evidence_new, name="evidence_new"),
+    path("requests/<int:pk>/best-interests/", views.best_interests_new, name="best_interests_new"),
     path("requests/<int:pk>/fee/new/", views.fee_new, name="fee_new"),
     path("requests/<int:pk>/complex/", views.request_complex_view, name="request_complex"),
     path("requests/<int:pk>/assign/", views.request_assign_view, name="request_assign"),

@@ -142,7 +142,7 @@ def may_act_for(
 
 
 # Parental responsibility, and the powers of deputies and attorneys: the basis each relies on, checked against the
-# evidence seen. Pure rules; the request's pages do not record these facts yet.
+# evidence seen. The request records these facts on its authority step; `acting_power_refusal` joins them up.
 
 
 class ParentalResponsibilityBasis(enum.StrEnum):
@@ -166,6 +166,19 @@ class EvidenceDocument(enum.StrEnum):
     CHILD_ARRANGEMENTS_ORDER = "child_arrangements_order"
     CARE_ORDER = "care_order"
     GUARDIAN_APPOINTMENT = "guardian_appointment"
+
+
+# Where each basis comes from, named in a refusal.
+PR_SOURCES: dict[ParentalResponsibilityBasis, str] = {
+    ParentalResponsibilityBasis.BIRTH_MOTHER: "Children Act 1989 s2(2)(a)",
+    ParentalResponsibilityBasis.BIRTH_FATHER: "Children Act 1989 s2(1), s4(1)",
+    ParentalResponsibilityBasis.SECOND_FEMALE_PARENT: "Children Act 1989 s2(1A), s4ZA",
+    ParentalResponsibilityBasis.ADOPTIVE_PARENT: "Adoption and Children Act 2002 s46(1)",
+    ParentalResponsibilityBasis.SPECIAL_GUARDIAN: "Children Act 1989 s14C(1)",
+    ParentalResponsibilityBasis.LIVES_WITH_ORDER: "Children Act 1989 s12(2)",
+    ParentalResponsibilityBasis.LOCAL_AUTHORITY: "Children Act 1989 s33(3)",
+    ParentalResponsibilityBasis.GUARDIAN: "Children Act 1989 s5(6)",
+}
 
 
 # Which documents show each basis (CA 1989 ss2, 4, 4ZA, 5, 12, 14C, 33; ACA 2002 s46). Any one of a set suffices.
@@ -200,12 +213,16 @@ def parental_responsibility_refusal(
     if adopted_after and basis is not ParentalResponsibilityBasis.ADOPTIVE_PARENT:
         # Adoption and Children Act 2002 s46(2)(a): an adoption order ends everyone else's parental responsibility.
         return (
-            "The child has since been adopted: the adoption order ended every earlier parent's parental responsibility."
+            "The child has since been adopted: the adoption order ended every earlier parent's parental responsibility "
+            "(Adoption and Children Act 2002 s46(2)(a))."
         )
     if evidence & PR_EVIDENCE[basis]:
         return None
     wanted = " or ".join(sorted(doc.value.replace("_", " ") for doc in PR_EVIDENCE[basis]))
-    return f"Parental responsibility as {basis.value.replace('_', ' ')} needs to be shown by: {wanted}."
+    return (
+        f"Parental responsibility as {basis.value.replace('_', ' ')} needs to be shown by: {wanted} "
+        f"({PR_SOURCES[basis]})."
+    )
 
 
 def child_abuse_data_withheld(
@@ -234,6 +251,12 @@ class PowerKind(enum.StrEnum):
     ENDURING = "enduring"  # MCA 2005 Sch 4: an EPA made before 1 October 2007; property and affairs only
 
 
+POWER_SOURCES: dict[PowerKind, str] = {
+    PowerKind.LPA_PROPERTY_AND_FINANCIAL: "Mental Capacity Act 2005 s9(1)(b)",
+    PowerKind.LPA_HEALTH_AND_WELFARE: "Mental Capacity Act 2005 s9(1)(a)",
+    PowerKind.ENDURING: "Mental Capacity Act 2005 Sch 4 para 1",
+}
+
 POWER_AREAS: dict[PowerKind, AffairsArea] = {
     PowerKind.LPA_PROPERTY_AND_FINANCIAL: AffairsArea.PROPERTY_AND_FINANCIAL,
     PowerKind.LPA_HEALTH_AND_WELFARE: AffairsArea.HEALTH_AND_WELFARE,
@@ -248,14 +271,23 @@ def attorney_refusal(
     if not registered:
         # MCA 2005 s9(2)(b): an LPA is not created until registered; Sch 4 para 4: an EPA needs registering once
         # the donor is becoming mentally incapable.
-        return "The power of attorney is not registered with the Office of the Public Guardian."
+        return (
+            "The power of attorney is not registered with the Office of the Public Guardian, so it cannot be used "
+            "(Mental Capacity Act 2005 s9(2)(b), Sch 1; Sch 4 para 4 for an enduring power)."
+        )
     if kind is PowerKind.ENDURING and made_on is not None and made_on >= dt.date(2007, 10, 1):
         return "No enduring power of attorney can be made on or after 1 October 2007 (Mental Capacity Act 2005 s66)."
     if POWER_AREAS[kind] is not affairs:
-        return f"A {kind.value.replace('_', ' ')} power does not cover {affairs.value.replace('_', ' ')} affairs."
+        return (
+            f"A {kind.value.replace('_', ' ')} power does not cover {affairs.value.replace('_', ' ')} affairs "
+            f"({POWER_SOURCES[kind]})."
+        )
     if kind is PowerKind.LPA_HEALTH_AND_WELFARE and not donor_lacks_capacity:
         # MCA 2005 s11(7)(a): a health and welfare LPA applies only when the donor lacks, or is believed to lack, capacity.
-        return "A health and welfare power applies only while the donor lacks capacity to decide: record that they do."
+        return (
+            "A health and welfare power applies only while the donor lacks capacity to decide: record that they do "
+            "(Mental Capacity Act 2005 s11(7)(a))."
+        )
     return None
 
 
@@ -263,4 +295,121 @@ def deputy_refusal(*, order_covers: frozenset[AffairsArea], affairs: AffairsArea
     """Why a deputy may not act on this request: the Court of Protection order must cover it (MCA 2005 s16, s19)."""
     if affairs in order_covers:
         return None
-    return f"The deputyship order does not cover {affairs.value.replace('_', ' ')} affairs."
+    return (
+        f"The deputyship order does not cover {affairs.value.replace('_', ' ')} affairs "
+        "(Mental Capacity Act 2005 s16, s19)."
+    )
+
+
+class BestInterests(enum.StrEnum):
+    """A recorded decision whether disclosure is in the best interests of a child, or an adult who lacks capacity."""
+
+    IN = "in"  # disclosure is in their best interests
+    NOT_IN = "not_in"  # disclosure is not in their best interests
+
+
+@dataclass(frozen=True)
+class ActingPowers:
+    """What the request records about the basis a representative acts on, as the evidence seen shows it."""
+
+    pr_basis: ParentalResponsibilityBasis | None = None
+    pr_evidence: frozenset[EvidenceDocument] = frozenset()
+    adopted_after: bool = False
+    affairs: AffairsArea | None = None  # which affairs the request is about, for a deputy or an attorney
+    deputy_order_covers: frozenset[AffairsArea] = frozenset()
+    power_kind: PowerKind | None = None
+    power_registered: bool = False
+    power_made_on: dt.date | None = None
+    donor_lacks_capacity: bool = False
+
+    @property
+    def recorded(self) -> bool:
+        """Was anything recorded at all (a case imported from an older file has none of it)."""
+        return bool(self.pr_basis or self.pr_evidence or self.affairs or self.deputy_order_covers or self.power_kind)
+
+
+def acting_power_refusal(*, role: RepresentativeRole, authority: Authority | None, powers: ActingPowers) -> str | None:
+    """Why the recorded basis does not let the representative act on this request, naming its source; None if it does.
+
+    Parental responsibility: the basis, shown by the documents seen. A deputy (a court order): the order covers the
+    affairs asked about. An attorney (lasting or enduring power): registered, of the kind that covers those affairs,
+    and for health and welfare the donor lacks capacity. Other representatives rely on may_act_for alone.
+    """
+    if authority is Authority.PARENTAL_RESPONSIBILITY:
+        if powers.pr_basis is None:
+            return (
+                "Record the basis of parental responsibility and the documents seen that show it "
+                "(Children Act 1989 ss2-5, 12, 14C, 33; Adoption and Children Act 2002 s46)."
+            )
+        return parental_responsibility_refusal(
+            basis=powers.pr_basis, evidence=powers.pr_evidence, adopted_after=powers.adopted_after
+        )
+    if role is RepresentativeRole.DEPUTY and authority is Authority.COURT_ORDER:
+        if not powers.deputy_order_covers:
+            return "Record what the deputyship order covers (Mental Capacity Act 2005 s16, s19)."
+        if powers.affairs is None:
+            return "Record which affairs the request is about, to check them against the order (Mental Capacity Act 2005 s19)."
+        return deputy_refusal(order_covers=powers.deputy_order_covers, affairs=powers.affairs)
+    if authority is Authority.LASTING_POWER_OF_ATTORNEY:
+        if powers.power_kind is None:
+            return (
+                "Record the kind of power of attorney: lasting (property and financial affairs, or health and "
+                "welfare) or enduring (Mental Capacity Act 2005 s9, Sch 4)."
+            )
+        if powers.affairs is None:
+            return "Record which affairs the request is about, to check them against the power (Mental Capacity Act 2005 s9)."
+        return attorney_refusal(
+            kind=powers.power_kind,
+            registered=powers.power_registered,
+            affairs=powers.affairs,
+            donor_lacks_capacity=powers.donor_lacks_capacity,
+            made_on=powers.power_made_on,
+        )
+    return None
+
+
+def health_data_refusal(*, role: RepresentativeRole, authority: Authority | None, powers: ActingPowers) -> str | None:
+    """Why health records may not go to this representative: a power or order that does not reach health and welfare.
+
+    A property and financial affairs attorney (Mental Capacity Act 2005 s9(1)(b)), an enduring attorney (Sch 4: property
+    and affairs only) or a deputy whose order covers property and affairs only (s19) cannot obtain health records.
+    """
+    health = AffairsArea.HEALTH_AND_WELFARE
+    kind = powers.power_kind
+    if authority is Authority.LASTING_POWER_OF_ATTORNEY and kind is not None and POWER_AREAS[kind] is not health:
+        return f"A {kind.value.replace('_', ' ')} power does not cover health records ({POWER_SOURCES[kind]})."
+    covers = powers.deputy_order_covers
+    if role is RepresentativeRole.DEPUTY and authority is Authority.COURT_ORDER and covers and health not in covers:
+        return "The deputyship order does not cover health and welfare, so not health records (Mental Capacity Act 2005 s16, s19)."
+    return None
+
+
+# DPA 2018 Sch 3 Pt 5 para 21 as enacted (legislation.gov.uk/ukpga/2018/12/schedule/3), from a copy: check it.
+CHILD_ABUSE_DATA_TEXT = (
+    "21 (1) This paragraph applies where a request for child abuse data is made in exercise of a power conferred by "
+    "an enactment or rule of law and— (a) the data subject is an individual aged under 18 and the person making the "
+    "request has parental responsibility for the data subject, or (b) the data subject is incapable of managing his "
+    "or her own affairs and the person making the request has been appointed by a court to manage those affairs. "
+    "(2) Article 15(1) to (3) of the GDPR (confirmation of processing, access to data and safeguards for third "
+    "country transfers) do not apply to child abuse data to the extent that the application of that provision would "
+    "not be in the best interests of the data subject. "
+    "(3) “Child abuse data” is personal data consisting of information as to whether the data subject is or has been "
+    "the subject of, or may be at risk of, child abuse. "
+    "(4) For this purpose, “child abuse” includes physical injury (other than accidental injury) to, and physical and "
+    "emotional neglect, ill-treatment and sexual abuse of, an individual aged under 18. "
+    "(5) This paragraph does not apply in relation to Scotland."
+)
+
+
+def child_abuse_data_applies(
+    *, authority: Authority | None, role: RepresentativeRole, subject_age: int | None
+) -> tuple[bool, bool]:
+    """Para 21(1): (parental responsibility for a child under 18, appointed by a court to manage the subject's affairs).
+
+    A person with parental responsibility counts only while the subject is under 18 (para 21(1)(a)); a deputy is the
+    person a court appoints (para 21(1)(b), Mental Capacity Act 2005 s16); an attorney is appointed by the donor, not a
+    court, so para 21 does not reach them.
+    """
+    has_pr = authority is Authority.PARENTAL_RESPONSIBILITY and subject_age is not None and subject_age < ADULT_AGE
+    court_appointed = role is RepresentativeRole.DEPUTY and authority is Authority.COURT_ORDER
+    return has_pr, court_appointed

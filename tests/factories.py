@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group, User
 
 from core import roles
 from requests_app.models import Person, RightsRequest
+from requests_app.services.evidence import ActingDetails
 from requests_app.services.requests import PersonDetails, request_create
 from rights import Authority, RepresentativeRole, RightKind
 
@@ -173,7 +174,9 @@ DECLINE_INPUTS: dict[str, dict[str, str]] = {
 }
 
 
-def verify_identity(request: RightsRequest, *, by: User, on: dt.date) -> RightsRequest:
+def verify_identity(
+    request: RightsRequest, *, by: User, on: dt.date, acting: ActingDetails | None = None
+) -> RightsRequest:
     """Record identity (and, for a representative, authority) arrived and seen on `on`, through the evidence service."""
     from requests_app.models import EvidenceKind
     from requests_app.services.evidence import evidence_record
@@ -195,9 +198,39 @@ def verify_identity(request: RightsRequest, *, by: User, on: dt.date) -> RightsR
             description="Birth certificate naming the parent",
             seen_on=on,
             received_on=on,
+            acting=acting if acting is not None else acting_details_for(request),
             today=on,
         )
     return RightsRequest.objects.get(pk=request.pk)
+
+
+def pr_shown() -> ActingDetails:
+    """A birth mother, shown by the birth certificate (Children Act 1989 s2(2)(a))."""
+    from rights.people import EvidenceDocument, ParentalResponsibilityBasis
+
+    return ActingDetails(
+        pr_basis=ParentalResponsibilityBasis.BIRTH_MOTHER, pr_evidence=frozenset({EvidenceDocument.BIRTH_CERTIFICATE})
+    )
+
+
+def acting_details_for(request: RightsRequest) -> ActingDetails | None:
+    """Authority evidence that shows a basis good for the request: a birth mother's birth certificate, a deputy
+    whose order covers both areas, a registered health and welfare attorney for a donor who lacks capacity."""
+    from rights.people import AffairsArea, PowerKind
+
+    if request.authority == Authority.PARENTAL_RESPONSIBILITY.value:
+        return pr_shown()
+    if request.role is RepresentativeRole.DEPUTY and request.authority == Authority.COURT_ORDER.value:
+        return ActingDetails(affairs=AffairsArea.HEALTH_AND_WELFARE, deputy_order_covers=frozenset(AffairsArea))
+    if request.authority == Authority.LASTING_POWER_OF_ATTORNEY.value:
+        return ActingDetails(
+            affairs=AffairsArea.HEALTH_AND_WELFARE,
+            power_kind=PowerKind.LPA_HEALTH_AND_WELFARE,
+            power_registered_on=request.received,
+            power_made_on=request.received,
+            donor_lacks_capacity=True,
+        )
+    return None
 
 
 SEARCH_SCOPE = {
@@ -279,6 +312,8 @@ def take_steps(
     Before "approve" on an access request none of whose agencies has been asked, each agency is asked and agrees
     with its redactions (`owners_agree`), since approval needs their sign-off; a test about that gate asks itself.
     Before "approve" on an access request with no verified preview, one is recorded (`preview_made`).
+    Before "approve" on a request from a person with parental responsibility or a deputy with no best-interests
+    decision, disclosure is recorded as in the subject's best interests (DPA 2018 Sch 3 Pt 5 para 21).
     """
     from requests_app.services.transitions import request_transition
 
@@ -292,6 +327,8 @@ def take_steps(
             owners_agree(request, by=user)
         if name == "approve" and user is not None and _needs_preview(request):
             preview_made(request, by=user)
+        if name == "approve" and user is not None:
+            _best_interests_decided(request, by=user, today=today)
         request = request_transition(
             request_id=request.pk,
             user=user,
@@ -505,6 +542,24 @@ def pack_case(
         owners_agree(request, by=worker)
         request = take_steps(request, "approve", user=manager_user, today=today)
     return RightsRequest.objects.get(pk=request.pk)
+
+
+def _best_interests_decided(request: RightsRequest, *, by: User, today: dt.date) -> None:
+    from requests_app.guards import child_abuse_data_considered
+    from requests_app.services.evidence import best_interests_record
+    from rights.people import BestInterests
+
+    fresh = RightsRequest.objects.get(pk=request.pk)
+    if child_abuse_data_considered(fresh) is None:
+        return
+    best_interests_record(
+        request_id=fresh.pk,
+        by=by,
+        decision=BestInterests.IN,
+        reasons="The records hold nothing the parent does not already know; sharing them supports the child.",
+        decided_on=max(fresh.received, min(today, dt.date.today())),
+        today=today,
+    )
 
 
 def _needs_preview(request: RightsRequest) -> bool:

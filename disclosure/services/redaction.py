@@ -19,6 +19,8 @@ from core.roles import require_role
 from disclosure.models import Document, Redaction, RedactionBox, RedactionKind, SourceKind
 from disclosure.selectors import professional_named, professionals_in_role
 from disclosure.services.common import REVIEWERS, lock_document, log_event, require_editable, unreview
+from requests_app.guards import child_abuse_data_is_withheld, child_abuse_data_rule_applies
+from requests_app.models import RightsRequest
 from rights import EXEMPTIONS, ApplicationError
 from rights.exemptions import professional_redaction_refusal
 
@@ -132,9 +134,31 @@ def words_in_box(document: Document, box: Box) -> list[dict[str, Any]]:
     ]
 
 
-def _check_exemption(exemption: str) -> None:
+CHILD_ABUSE = "child_abuse"  # DPA 2018 Sch 3 Pt 5 para 21 (rights.exemptions)
+
+
+def _check_exemption(exemption: str, document: Document | None = None) -> None:
     if exemption not in EXEMPTIONS:
         raise ApplicationError("Choose the exemption the redaction relies on.", field="exemption")
+    if exemption == CHILD_ABUSE and document is not None:
+        _check_child_abuse(RightsRequest.objects.select_related("subject").get(pk=document.request_id))
+
+
+def _check_child_abuse(request: RightsRequest) -> None:
+    """DPA 2018 Sch 3 Pt 5 para 21: child abuse data is withheld only from a person with parental responsibility or a
+    court-appointed deputy, and only so far as disclosing it would not be in the data subject's best interests."""
+    if not child_abuse_data_rule_applies(request):
+        raise ApplicationError(
+            "S3 P5 para21 applies only where a person with parental responsibility for a child, or a deputy the court "
+            "appointed, asks (DPA 2018 Sch 3 Pt 5 para 21(1)): choose another exemption.",
+            field="exemption",
+        )
+    if not child_abuse_data_is_withheld(request):
+        raise ApplicationError(
+            "The recorded best-interests decision says disclosure is in the data subject's best interests, so child "
+            "abuse data is not withheld (DPA 2018 Sch 3 Pt 5 para 21(2)).",
+            field="exemption",
+        )
 
 
 def _check_professional(document: Document, *, text: str, reason: str) -> None:
@@ -229,7 +253,7 @@ def redaction_add_span(
 ) -> Redaction:
     """Redact text[start:end] of a text document or a PDF with a text layer (the words it touches are boxed)."""
     require_role(by, *REVIEWERS, action="redact documents")
-    _check_exemption(exemption)
+    _check_exemption(exemption, document)
     with transaction.atomic():
         locked = lock_document(document)
         require_editable(locked.request)
@@ -258,7 +282,7 @@ def redact_phrase(
 ) -> list[Redaction]:
     """Redact every occurrence of a word or phrase at once (any case, across line breaks); returns the new redactions."""
     require_role(by, *REVIEWERS, action="redact documents")
-    _check_exemption(exemption)
+    _check_exemption(exemption, document)
     phrase = " ".join(phrase.split())
     if len(phrase) > PHRASE_MAX:
         raise ApplicationError(f"The phrase is {len(phrase)} characters; at most {PHRASE_MAX}.", field="phrase")
@@ -307,7 +331,7 @@ def redaction_add_rectangle(
     read inside the box, when the box was drawn round them (an accepted suggestion): it is recorded as the
     redaction's text, so the pack is searched for it too."""
     require_role(by, *REVIEWERS, action="redact documents")
-    _check_exemption(exemption)
+    _check_exemption(exemption, document)
     with transaction.atomic():
         locked = lock_document(document)
         require_editable(locked.request)

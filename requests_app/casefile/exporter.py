@@ -71,10 +71,7 @@ def case_export(*, request: RightsRequest) -> dict[str, Any]:
     if request.requester is not None:
         out["requester"] = _person(request.requester)
     if request.representative_role != RepresentativeRole.SELF.value:
-        representative = {"role": request.representative_role}
-        if request.authority:
-            representative["authority"] = request.authority
-        out["representative"] = representative
+        out["representative"] = _representative(request)
     evidence = _evidence(request)
     if evidence:
         out["evidence"] = evidence
@@ -104,6 +101,40 @@ def case_export(*, request: RightsRequest) -> dict[str, Any]:
         if value is not None:
             out[section.key] = value
     return out
+
+
+def _representative(request: RightsRequest) -> dict[str, Any]:
+    """Role and authority, then the basis the evidence showed and the best-interests decision (each only if recorded)."""
+    representative: dict[str, Any] = {"role": request.representative_role}
+    if request.authority:
+        representative["authority"] = request.authority
+    if request.pr_basis:
+        parental: dict[str, Any] = {
+            "basis": request.pr_basis,
+            "evidence": sorted(doc.value for doc in request.acting_powers.pr_evidence),
+        }
+        if request.child_adopted_since:
+            parental["adopted_since"] = True
+        representative["parental_responsibility"] = parental
+    if request.deputy_order_covers:
+        representative["deputy_order_covers"] = sorted(area.value for area in request.acting_powers.deputy_order_covers)
+    if request.power_kind:
+        power: dict[str, Any] = {"kind": request.power_kind}
+        if request.power_made_on:
+            power["made_on"] = request.power_made_on.isoformat()
+        if request.power_registered_on:
+            power["registered_on"] = request.power_registered_on.isoformat()
+        if request.donor_lacks_capacity:
+            power["donor_lacks_capacity"] = True
+        representative["power_of_attorney"] = power
+    if request.affairs:
+        representative["affairs"] = request.affairs
+    if request.best_interests:
+        decided: dict[str, Any] = {"decision": request.best_interests, "reasons": request.best_interests_reasons}
+        if request.best_interests_on:
+            decided["decided_on"] = request.best_interests_on.isoformat()
+        representative["best_interests"] = decided
+    return representative
 
 
 def _status_dates(request: RightsRequest) -> dict[str, str]:

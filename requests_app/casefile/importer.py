@@ -28,6 +28,7 @@ from requests_app.models import (
     TransitionEvent,
 )
 from requests_app.services.clock import request_refresh_due_date
+from requests_app.services.evidence import acting_details_apply
 from requests_app.services.requests import request_create, request_set_complex, request_set_restricted
 from rights import ApplicationError
 
@@ -196,6 +197,13 @@ def _write_case(case: Case, *, by: User | None, today: dt.date, actor: planning.
             request.child_consented_on = item.seen_on
         elif item.kind == EvidenceKind.COMPETENCE and item.competence:
             request.child_competence = item.competence
+    # The basis the representative acts on, and the best-interests decision, as the file records them (if it does):
+    # checked for sense here, and against the law by the steps' guards as they are replayed.
+    acting_details_apply(request, case.acting, today=today)
+    if case.best_interests is not None:
+        request.best_interests = case.best_interests.decision.value
+        request.best_interests_reasons = case.best_interests.reasons
+        request.best_interests_on = case.best_interests.decided_on
     request_refresh_due_date(request=request, today=today)
     request.full_clean()
     request.version += 1

@@ -38,6 +38,7 @@ from requests_app.models import (
     Status,
 )
 from requests_app.selectors import working_calendar
+from requests_app.services.evidence import ActingDetails
 from requests_app.services.requests import REFERENCE_PATTERN, PersonDetails, validate_representation
 from rights import (
     ApplicationError,
@@ -53,7 +54,15 @@ from rights import (
     due_date,
     fee_refusal,
 )
-from rights.people import ADULT_AGE, age_on
+from rights.people import (
+    ADULT_AGE,
+    AffairsArea,
+    BestInterests,
+    EvidenceDocument,
+    ParentalResponsibilityBasis,
+    PowerKind,
+    age_on,
+)
 
 FORMAT = "rights-desk-case/1"
 
@@ -85,7 +94,25 @@ SERVICE_FIELDS = {
     "supplementary_statement": "decision.supplementary_statement",
     "clarification_question": "clock",
     "reason": "status_reason",
+    "pr_basis": "representative.parental_responsibility.basis",
+    "pr_evidence": "representative.parental_responsibility.evidence",
+    "deputy_order_covers": "representative.deputy_order_covers",
+    "power_kind": "representative.power_of_attorney.kind",
+    "power_registered_on": "representative.power_of_attorney.registered_on",
+    "power_made_on": "representative.power_of_attorney.made_on",
+    "affairs": "representative.affairs",
+    "decided_on": "representative.best_interests.decided_on",
+    "decision": "representative.best_interests.decision",
 }
+REPRESENTATIVE_KEYS = (
+    "role",
+    "authority",
+    "parental_responsibility",
+    "deputy_order_covers",
+    "power_of_attorney",
+    "affairs",
+    "best_interests",
+)
 
 
 class CaseFileError(ApplicationError):
@@ -146,6 +173,13 @@ class FeeEntry:
 
 
 @dataclass(frozen=True)
+class BestInterestsEntry:
+    decision: BestInterests
+    reasons: str
+    decided_on: dt.date
+
+
+@dataclass(frozen=True)
 class Case:
     """A case file that passed every check, ready to be written."""
 
@@ -175,6 +209,9 @@ class Case:
     numerous_with: tuple[str, ...] = ()
     step_dates: StepDates | None = None  # "status_dates": steps stamped on those days, not at the import
     fees: tuple[FeeEntry, ...] = ()  # "fees": written as records of the past (no letters, no clock events)
+    # "representative" keys added with issue 14 (optional, so older files stay valid): the basis, the decision.
+    acting: ActingDetails = field(default_factory=ActingDetails)
+    best_interests: BestInterestsEntry | None = None
 
 
 def _person(reader: Reader, value: Any, path: str, received: dt.date | None) -> PersonDetails | None:
@@ -233,7 +270,7 @@ def _representation(
     authority: Authority | None = None
     if root.get("representative") is not None:
         representative = reader.obj(
-            root["representative"], "representative", allowed=("role", "authority"), required=("role",)
+            root["representative"], "representative", allowed=REPRESENTATIVE_KEYS, required=("role",)
         )
         if representative is not None:
             role_value = reader.choice(representative.get("role"), "representative.role", RepresentativeRole)
@@ -258,6 +295,97 @@ def _representation(
                 f"{age_on(subject.date_of_birth, received)} when the request was received",
             )
     return requester, role, authority
+
+
+def _acting(
+    reader: Reader, root: dict[str, Any], received: dt.date | None
+) -> tuple[ActingDetails, BestInterestsEntry | None]:
+    """The basis the representative acts on and the best-interests decision, when the file records them.
+
+    Which facts fit which authority, and whether they let the representative act, the evidence service and the
+    steps' guards check when the case is written (rights.people.acting_power_refusal).
+    """
+    data = root.get("representative")
+    if not isinstance(data, dict):
+        return ActingDetails(), None
+    path = "representative"
+    parental = (
+        reader.obj(
+            data.get("parental_responsibility"),
+            f"{path}.parental_responsibility",
+            allowed=("basis", "evidence", "adopted_since"),
+            required=("basis", "evidence"),
+        )
+        if data.get("parental_responsibility") is not None
+        else None
+    )
+    basis: ParentalResponsibilityBasis | None = None
+    documents: set[EvidenceDocument] = set()
+    adopted = False
+    if parental is not None:
+        where = f"{path}.parental_responsibility"
+        chosen = reader.choice(parental.get("basis"), f"{where}.basis", ParentalResponsibilityBasis)
+        basis = ParentalResponsibilityBasis(chosen) if chosen else None
+        for index, item in enumerate(reader.array(parental.get("evidence"), f"{where}.evidence")):
+            document = reader.choice(item, f"{where}.evidence[{index}]", EvidenceDocument)
+            if document:
+                documents.add(EvidenceDocument(document))
+        adopted = bool(reader.flag(parental.get("adopted_since"), f"{where}.adopted_since"))
+    covers: set[AffairsArea] = set()
+    for index, item in enumerate(reader.array(data.get("deputy_order_covers"), f"{path}.deputy_order_covers")):
+        area = reader.choice(item, f"{path}.deputy_order_covers[{index}]", AffairsArea)
+        if area:
+            covers.add(AffairsArea(area))
+    power = (
+        reader.obj(
+            data.get("power_of_attorney"),
+            f"{path}.power_of_attorney",
+            allowed=("kind", "made_on", "registered_on", "donor_lacks_capacity"),
+            required=("kind",),
+        )
+        if data.get("power_of_attorney") is not None
+        else None
+    )
+    kind: PowerKind | None = None
+    made_on = registered_on = None
+    lacks = False
+    if power is not None:
+        where = f"{path}.power_of_attorney"
+        chosen = reader.choice(power.get("kind"), f"{where}.kind", PowerKind)
+        kind = PowerKind(chosen) if chosen else None
+        made_on = reader.date(power.get("made_on"), f"{where}.made_on")
+        registered_on = reader.date(power.get("registered_on"), f"{where}.registered_on")
+        lacks = bool(reader.flag(power.get("donor_lacks_capacity"), f"{where}.donor_lacks_capacity"))
+    affairs = reader.choice(data.get("affairs"), f"{path}.affairs", AffairsArea)
+    acting = ActingDetails(
+        pr_basis=basis,
+        pr_evidence=frozenset(documents),
+        child_adopted_since=adopted,
+        affairs=AffairsArea(affairs) if affairs else None,
+        deputy_order_covers=frozenset(covers),
+        power_kind=kind,
+        power_registered_on=registered_on,
+        power_made_on=made_on,
+        donor_lacks_capacity=lacks,
+    )
+    best: BestInterestsEntry | None = None
+    if data.get("best_interests") is not None:
+        where = f"{path}.best_interests"
+        decided = reader.obj(
+            data["best_interests"],
+            where,
+            allowed=("decision", "reasons", "decided_on"),
+            required=("decision", "reasons", "decided_on"),
+        )
+        if decided is not None:
+            decision = reader.choice(decided.get("decision"), f"{where}.decision", BestInterests)
+            reasons = reader.text(decided.get("reasons"), f"{where}.reasons", required=True)
+            decided_on = reader.date(decided.get("decided_on"), f"{where}.decided_on")
+            if decided_on is not None and received is not None and decided_on < received:
+                reader.error(f"{where}.decided_on", f"{decided_on.isoformat()} is before the request was received")
+            if decision and reasons and decided_on is not None:
+                best = BestInterestsEntry(BestInterests(decision), reasons, decided_on)
+    return acting, best
 
 
 def _evidence(reader: Reader, value: Any, received: dt.date | None, role: RepresentativeRole) -> list[EvidenceEntry]:
@@ -520,6 +648,11 @@ def case_validate(data: Any, *, folder: Path, today: dt.date | None = None) -> C
 
     subject = _person(reader, root["subject"], "subject", received) if root.get("subject") is not None else None
     requester, role, authority = _representation(reader, root, subject, received)
+    acting, best_interests = _acting(reader, root, received)
+    if best_interests is not None and role is RepresentativeRole.SELF:
+        reader.error(
+            "representative.best_interests", "is for a representative, not a data subject asking for themselves"
+        )
     evidence = _evidence(reader, root.get("evidence"), received, role)
     letters = _letters(reader, root.get("letters"))
     letter_count = len(root["letters"]) if isinstance(root.get("letters"), list) else 0
@@ -605,6 +738,8 @@ def case_validate(data: Any, *, folder: Path, today: dt.date | None = None) -> C
         numerous_with=numerous_with,
         step_dates=step_dates,
         fees=tuple(fees),
+        acting=acting,
+        best_interests=best_interests,
     )
 
 

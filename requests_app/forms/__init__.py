@@ -34,10 +34,21 @@ from requests_app.models import (
     RightsRequest,
     Status,
 )
-from requests_app.models.core import AUTHORITY_CHOICES, COMPETENCE_CHOICES, KIND_CHOICES
+from requests_app.models.core import (
+    AFFAIRS_CHOICES,
+    AUTHORITY_CHOICES,
+    BEST_INTERESTS_CHOICES,
+    COMPETENCE_CHOICES,
+    KIND_CHOICES,
+    POWER_KIND_CHOICES,
+    PR_BASIS_CHOICES,
+    PR_EVIDENCE_CHOICES,
+)
 from requests_app.selectors import DEFAULT_SORT, SHOW_ALL, SHOW_FINISHED, SHOW_OPEN, SORTS, RequestFilters
-from rights import FeeBasis, RepresentativeRole
+from requests_app.services.evidence import ActingDetails
+from rights import Authority, FeeBasis, RepresentativeRole
 from rights.effects import ErasureMethod, RestrictionBasis
+from rights.people import AffairsArea, EvidenceDocument, ParentalResponsibilityBasis, PowerKind
 
 ALLOWED_UPLOAD_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
 ASKER_CHOICES = [("self", "The data subject, for themselves"), ("other", "Someone else, for the data subject")]
@@ -359,14 +370,90 @@ class EvidenceForm(VersionForm):
     )
     scan = ScanField(label="Scan (optional)", required=False, help_text="PDF, JPG or PNG.")
 
+    # The basis the representative acts on, as the authority evidence shows it (rights.people.acting_power_refusal).
+    pr_basis = _radios(
+        [("", "Not applicable"), *PR_BASIS_CHOICES],
+        label="For parental responsibility: on what basis does the requester have it?",
+        required=False,
+        help_text="Children Act 1989 ss2-5, 12, 14C, 33; Adoption and Children Act 2002 s46.",
+    )
+    pr_evidence = forms.MultipleChoiceField(
+        choices=PR_EVIDENCE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="For parental responsibility: which documents were seen?",
+        help_text="Select each document seen. It must show the basis chosen above.",
+    )
+    child_adopted_since = forms.BooleanField(
+        required=False,
+        label="The child has since been adopted by someone else",
+        help_text="An adoption order ends every earlier parent's parental responsibility.",
+    )
+    deputy_order_covers = forms.MultipleChoiceField(
+        choices=AFFAIRS_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="For a deputy: what does the Court of Protection order cover?",
+    )
+    power_kind = _radios(
+        [("", "Not applicable"), *POWER_KIND_CHOICES],
+        label="For an attorney: what kind of power is it?",
+        required=False,
+    )
+    power_made_on = GovukDateField(
+        label="For an attorney: date the power was made",
+        required=False,
+        not_future=True,
+        help_text="For example, 27 3 2019",
+    )
+    power_registered_on = GovukDateField(
+        label="For an attorney: date the Office of the Public Guardian registered it",
+        required=False,
+        not_future=True,
+        help_text="Leave blank if it is not registered: an unregistered power cannot be used.",
+    )
+    donor_lacks_capacity = forms.BooleanField(
+        required=False,
+        label="The donor lacks capacity to decide about the request",
+        help_text="A health and welfare power can be used only while the donor lacks capacity.",
+    )
+    affairs = _radios(
+        [("", "Not applicable"), *AFFAIRS_CHOICES],
+        label="For a deputy or an attorney: what is the request about?",
+        required=False,
+        help_text="Health and social care records are health and welfare.",
+    )
+
+    ACTING_FIELDS = (
+        "pr_basis",
+        "pr_evidence",
+        "child_adopted_since",
+        "deputy_order_covers",
+        "power_kind",
+        "power_made_on",
+        "power_registered_on",
+        "donor_lacks_capacity",
+        "affairs",
+    )
     reveals: ClassVar[dict[str, dict[str, tuple[str, ...]]]] = {
-        "kind": {EvidenceKind.AUTHORITY.value: ("authority",), EvidenceKind.COMPETENCE.value: ("competence",)}
+        "kind": {
+            EvidenceKind.AUTHORITY.value: ("authority", *ACTING_FIELDS),
+            EvidenceKind.COMPETENCE.value: ("competence",),
+        }
     }
 
     def __init__(
-        self, *args: Any, letters: Iterable[Letter] = (), request_received: dt.date | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        letters: Iterable[Letter] = (),
+        request_received: dt.date | None = None,
+        role: RepresentativeRole = RepresentativeRole.SELF,
+        authority: str = "",
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.role = role
+        self.request_authority = authority
         cast(forms.ChoiceField, self.fields["incoming_letter"]).choices = letter_choices(letters)
         if request_received is not None:
             self.fields["received_on"].help_text = (
@@ -383,7 +470,9 @@ class EvidenceForm(VersionForm):
         if data.get("kind") and data.get("kind") != EvidenceKind.COMPETENCE:
             self.not_applicable("competence")  # shown without JavaScript, but asked only for competence evidence
         if data.get("kind") and data.get("kind") != EvidenceKind.AUTHORITY:
-            self.not_applicable("authority")  # asked only for evidence of authority to act
+            self.not_applicable("authority", *self.ACTING_FIELDS)  # asked only for evidence of authority to act
+        elif data.get("kind") == EvidenceKind.AUTHORITY:
+            self._clean_acting(data)
         seen_on, received_on = data.get("seen_on"), data.get("received_on")
         clock_evidence = data.get("kind") in {EvidenceKind.IDENTITY, EvidenceKind.AUTHORITY}
         if clock_evidence and not received_on and "received_on" not in self.errors:
@@ -391,6 +480,73 @@ class EvidenceForm(VersionForm):
         if seen_on and received_on and received_on > seen_on:
             self.add_error("received_on", "Date it arrived must be on or before the date it was seen")
         return data
+
+    def _clean_acting(self, data: dict[str, Any]) -> None:
+        """Ask only for the facts the authority relies on; ignore the rest (shown without JavaScript)."""
+        authority = data.get("authority") or self.request_authority
+        is_pr = authority == Authority.PARENTAL_RESPONSIBILITY.value
+        is_deputy = self.role is RepresentativeRole.DEPUTY and authority == Authority.COURT_ORDER.value
+        is_attorney = authority == Authority.LASTING_POWER_OF_ATTORNEY.value
+        if not is_pr:
+            self.not_applicable("pr_basis", "pr_evidence", "child_adopted_since")
+        elif not data.get("pr_basis"):
+            self.add_error("pr_basis", "Select the basis of parental responsibility")
+        elif not data.get("pr_evidence"):
+            self.add_error("pr_evidence", "Select the documents seen that show parental responsibility")
+        if not is_deputy:
+            self.not_applicable("deputy_order_covers")
+        elif not data.get("deputy_order_covers"):
+            self.add_error("deputy_order_covers", "Select what the deputyship order covers")
+        if not is_attorney:
+            self.not_applicable("power_kind", "power_made_on", "power_registered_on", "donor_lacks_capacity")
+        elif not data.get("power_kind"):
+            self.add_error("power_kind", "Select the kind of power of attorney")
+        if not (is_deputy or is_attorney):
+            self.not_applicable("affairs")
+        elif not data.get("affairs"):
+            self.add_error("affairs", "Select what the request is about")
+
+    def acting_details(self) -> ActingDetails | None:
+        """The basis recorded with authority evidence, for the evidence service; None for other evidence."""
+        data = self.cleaned_data
+        if data.get("kind") != EvidenceKind.AUTHORITY:
+            return None
+        return ActingDetails(
+            pr_basis=ParentalResponsibilityBasis(data["pr_basis"]) if data.get("pr_basis") else None,
+            pr_evidence=frozenset(EvidenceDocument(v) for v in data.get("pr_evidence") or ()),
+            child_adopted_since=bool(data.get("child_adopted_since")),
+            affairs=AffairsArea(data["affairs"]) if data.get("affairs") else None,
+            deputy_order_covers=frozenset(AffairsArea(v) for v in data.get("deputy_order_covers") or ()),
+            power_kind=PowerKind(data["power_kind"]) if data.get("power_kind") else None,
+            power_registered_on=data.get("power_registered_on"),
+            power_made_on=data.get("power_made_on"),
+            donor_lacks_capacity=bool(data.get("donor_lacks_capacity")),
+        )
+
+
+class BestInterestsForm(VersionForm):
+    """Is disclosure to the representative in the best interests of the child, or adult lacking capacity, they act for?"""
+
+    decision = _radios(
+        BEST_INTERESTS_CHOICES,
+        label="Is disclosing the records to the requester in the data subject's best interests?",
+        help_text="Decide for the child, or the adult who lacks capacity: not for the requester. Where a person with "
+        "parental responsibility or a deputy asks, child abuse data that it is not in their best interests to "
+        "disclose is withheld (DPA 2018 Sch 3 Pt 5 para 21): redact it with S3 P5 para21.",
+        error_messages={"required": "Select whether disclosure is in their best interests"},
+    )
+    reasons = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Who was consulted, the child's views where they can give them, and what weighed most.",
+        error_messages={"required": "Enter the reasons for the decision"},
+    )
+    decided_on = GovukDateField(
+        label="Date decided",
+        not_future=True,
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date of the decision"},
+    )
 
 
 class FeeForm(VersionForm):

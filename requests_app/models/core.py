@@ -15,6 +15,14 @@ from simple_history.models import HistoricalRecords
 from core.text import day_text, shorten
 from requests_app.search_key import person_names, search_key_for
 from rights import Authority, Competence, ExtensionGround, RepresentativeRole, RightKind, clarification_stops_clock
+from rights.people import (
+    ActingPowers,
+    AffairsArea,
+    BestInterests,
+    EvidenceDocument,
+    ParentalResponsibilityBasis,
+    PowerKind,
+)
 
 
 def _choices(enum_cls: type) -> list[tuple[str, str]]:
@@ -29,11 +37,64 @@ AUTHORITY_CHOICES = [
     (Authority.COURT_ORDER.value, "Court order (deputy)"),
     (Authority.LASTING_POWER_OF_ATTORNEY.value, "Lasting power of attorney"),
 ]
+PR_BASIS_CHOICES = [
+    (ParentalResponsibilityBasis.BIRTH_MOTHER.value, "Birth mother"),
+    (ParentalResponsibilityBasis.BIRTH_FATHER.value, "Birth father (married, registered, agreement or order)"),
+    (ParentalResponsibilityBasis.SECOND_FEMALE_PARENT.value, "Second female parent"),
+    (ParentalResponsibilityBasis.ADOPTIVE_PARENT.value, "Adoptive parent"),
+    (ParentalResponsibilityBasis.SPECIAL_GUARDIAN.value, "Special guardian"),
+    (
+        ParentalResponsibilityBasis.LIVES_WITH_ORDER.value,
+        "Named in a child arrangements order as someone the child lives with",
+    ),
+    (ParentalResponsibilityBasis.LOCAL_AUTHORITY.value, "Local authority under a care order"),
+    (ParentalResponsibilityBasis.GUARDIAN.value, "Guardian appointed by a parent or the court"),
+]
+PR_EVIDENCE_CHOICES = [
+    (EvidenceDocument.BIRTH_CERTIFICATE.value, "Birth certificate"),
+    (EvidenceDocument.BIRTH_CERTIFICATE_NAMING_PARENT.value, "Birth certificate naming the parent asking"),
+    (EvidenceDocument.MARRIAGE_OR_CIVIL_PARTNERSHIP_CERTIFICATE.value, "Marriage or civil partnership certificate"),
+    (EvidenceDocument.PARENTAL_RESPONSIBILITY_AGREEMENT_OR_ORDER.value, "Parental responsibility agreement or order"),
+    (EvidenceDocument.ADOPTION_ORDER.value, "Adoption order"),
+    (EvidenceDocument.SPECIAL_GUARDIANSHIP_ORDER.value, "Special guardianship order"),
+    (EvidenceDocument.CHILD_ARRANGEMENTS_ORDER.value, "Child arrangements order"),
+    (EvidenceDocument.CARE_ORDER.value, "Care order"),
+    (EvidenceDocument.GUARDIAN_APPOINTMENT.value, "Appointment of a guardian"),
+]
+AFFAIRS_CHOICES = [
+    (AffairsArea.PROPERTY_AND_FINANCIAL.value, "Property and financial affairs"),
+    (AffairsArea.HEALTH_AND_WELFARE.value, "Health and welfare"),
+]
+POWER_KIND_CHOICES = [
+    (PowerKind.LPA_PROPERTY_AND_FINANCIAL.value, "Lasting power of attorney: property and financial affairs"),
+    (PowerKind.LPA_HEALTH_AND_WELFARE.value, "Lasting power of attorney: health and welfare"),
+    (PowerKind.ENDURING.value, "Enduring power of attorney (made before 1 October 2007)"),
+]
+BEST_INTERESTS_CHOICES = [
+    (BestInterests.IN.value, "Disclosure is in their best interests"),
+    (BestInterests.NOT_IN.value, "Disclosure is not in their best interests"),
+]
 EXTENSION_GROUND_CHOICES = [(ground.value, ground.label) for ground in ExtensionGround]
 COMPETENCE_CHOICES = [
     (Competence.COMPETENT.value, "Has the understanding to decide"),
     (Competence.NOT_COMPETENT.value, "Does not have the understanding to decide"),
 ]
+
+
+def _listed(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _validate_pr_evidence(value: str) -> None:
+    unknown = [part for part in _listed(value) if part not in EvidenceDocument.__members__.values()]
+    if unknown:
+        raise ValidationError(f"Not a document that shows parental responsibility: {', '.join(unknown)}.")
+
+
+def _validate_affairs_list(value: str) -> None:
+    unknown = [part for part in _listed(value) if part not in AffairsArea.__members__.values()]
+    if unknown:
+        raise ValidationError(f"Not an area of affairs: {', '.join(unknown)}.")
 
 
 class Channel(models.TextChoices):
@@ -209,6 +270,47 @@ class RightsRequest(FSMModelMixin, models.Model):
     authority_verified_at = models.DateTimeField(null=True, blank=True)
     child_competence = models.CharField(max_length=20, choices=COMPETENCE_CHOICES, blank=True)
     child_consented_on = models.DateField(null=True, blank=True)
+    # Who acts on what basis, as the evidence shows it (rights.people.acting_power_refusal); recorded on the authority step.
+    pr_basis = models.CharField("basis of parental responsibility", max_length=30, choices=PR_BASIS_CHOICES, blank=True)
+    pr_evidence = models.CharField(
+        max_length=300,
+        blank=True,
+        validators=[_validate_pr_evidence],
+        help_text="Comma-separated: the documents seen that show parental responsibility (rights.EvidenceDocument).",
+    )
+    child_adopted_since = models.BooleanField(
+        default=False, help_text="The child has since been adopted by someone else (ACA 2002 s46(2)(a))."
+    )
+    affairs = models.CharField(
+        max_length=30,
+        choices=AFFAIRS_CHOICES,
+        blank=True,
+        help_text="For a deputy or attorney: what the request is about.",
+    )
+    deputy_order_covers = models.CharField(
+        max_length=60,
+        blank=True,
+        validators=[_validate_affairs_list],
+        help_text="Comma-separated: the affairs the deputyship order covers (MCA 2005 s16).",
+    )
+    power_kind = models.CharField(max_length=30, choices=POWER_KIND_CHOICES, blank=True)
+    power_registered_on = models.DateField(
+        null=True, blank=True, help_text="When the Office of the Public Guardian registered the power."
+    )
+    power_made_on = models.DateField(
+        null=True, blank=True, help_text="When the power was made (an EPA: before 1 Oct 2007)."
+    )
+    donor_lacks_capacity = models.BooleanField(
+        default=False, help_text="The donor lacks capacity to decide (needed for a health and welfare power)."
+    )
+    best_interests = models.CharField(
+        max_length=10,
+        choices=BEST_INTERESTS_CHOICES,
+        blank=True,
+        help_text="For a child, or an adult who lacks capacity: is disclosure to the requester in their best interests?",
+    )
+    best_interests_reasons = models.TextField(blank=True)
+    best_interests_on = models.DateField(null=True, blank=True)
     processing_restricted = models.BooleanField(
         default=False, help_text="Processing restricted while accuracy or an objection is checked (Art 18(1))."
     )
@@ -318,6 +420,31 @@ class RightsRequest(FSMModelMixin, models.Model):
         if self.status == Status.AWAITING_CLARIFICATION and not self.clarification_stops_clock:
             return "Awaiting clarification (clock running)"
         return str(Status(self.status).label)
+
+    @property
+    def pr_evidence_labels(self) -> list[str]:
+        labels = dict(PR_EVIDENCE_CHOICES)
+        return [labels.get(value, value) for value in _listed(self.pr_evidence)]
+
+    @property
+    def deputy_order_covers_labels(self) -> list[str]:
+        labels = dict(AFFAIRS_CHOICES)
+        return [labels.get(value, value) for value in _listed(self.deputy_order_covers)]
+
+    @property
+    def acting_powers(self) -> ActingPowers:
+        """The recorded basis the representative acts on, for the rules in rights.people."""
+        return ActingPowers(
+            pr_basis=ParentalResponsibilityBasis(self.pr_basis) if self.pr_basis else None,
+            pr_evidence=frozenset(EvidenceDocument(v) for v in _listed(self.pr_evidence)),
+            adopted_after=self.child_adopted_since,
+            affairs=AffairsArea(self.affairs) if self.affairs else None,
+            deputy_order_covers=frozenset(AffairsArea(v) for v in _listed(self.deputy_order_covers)),
+            power_kind=PowerKind(self.power_kind) if self.power_kind else None,
+            power_registered=self.power_registered_on is not None,
+            power_made_on=self.power_made_on,
+            donor_lacks_capacity=self.donor_lacks_capacity,
+        )
 
     @property
     def role(self) -> RepresentativeRole:

@@ -495,7 +495,8 @@ class AccessRequest(RightsRequest):
         label="Approve",
         description="Sign off the pack for disclosure.",
         allowed=MANAGER,
-        conditions=ACTING_GUARDS,
+        # DPA 2018 Sch 3 Pt 5 para 21: child abuse data and the subject's best interests, decided before sign-off.
+        conditions=[*ACTING_GUARDS, guard(guards.child_abuse_data_considered)],
     )
     def approve(self) -> None:
         """The Manager signs off; identity and authority are checked again, since a wrong disclosure is a breach."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -36,12 +37,90 @@ from requests_app.services.locking import request_lock
 from requests_app.services.notices import notices_clear_obsolete
 from requests_app.uploads import UploadKind, check_scan
 from rights import ApplicationError, Authority, Competence, RepresentativeRole
-from rights.people import ROLE_AUTHORITIES
+from rights.people import (
+    ROLE_AUTHORITIES,
+    AffairsArea,
+    BestInterests,
+    EvidenceDocument,
+    ParentalResponsibilityBasis,
+    PowerKind,
+    acting_power_refusal,
+)
 
 # The first bytes of each file type we accept (PDF 1.7 s7.5.2; PNG s5.2; JPEG/JFIF SOI marker).
 SCAN_SIGNATURES = (b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 # Evidence whose arrival starts the month (UK GDPR Art 12A): the day it arrived must be given.
 CLOCK_EVIDENCE = frozenset({EvidenceKind.IDENTITY, EvidenceKind.AUTHORITY})
+
+
+@dataclass(frozen=True)
+class ActingDetails:
+    """What authority evidence shows about the basis a representative acts on (rights.people.ActingPowers)."""
+
+    pr_basis: ParentalResponsibilityBasis | None = None
+    pr_evidence: frozenset[EvidenceDocument] = frozenset()
+    child_adopted_since: bool = False
+    affairs: AffairsArea | None = None
+    deputy_order_covers: frozenset[AffairsArea] = frozenset()
+    power_kind: PowerKind | None = None
+    power_registered_on: dt.date | None = None
+    power_made_on: dt.date | None = None
+    donor_lacks_capacity: bool = False
+
+
+def _joined(values: frozenset[EvidenceDocument] | frozenset[AffairsArea]) -> str:
+    return ",".join(sorted(value.value for value in values))
+
+
+def acting_details_apply(request: RightsRequest, details: ActingDetails, *, today: dt.date) -> None:
+    """Set the basis on the request: only the facts its authority relies on, each checked for sense."""
+    authority = Authority(request.authority) if request.authority else None
+    is_pr = authority is Authority.PARENTAL_RESPONSIBILITY
+    is_deputy = request.role is RepresentativeRole.DEPUTY and authority is Authority.COURT_ORDER
+    is_attorney = authority is Authority.LASTING_POWER_OF_ATTORNEY
+    if not is_pr and (details.pr_basis or details.pr_evidence or details.child_adopted_since):
+        raise ApplicationError(
+            "Parental responsibility is recorded only for a parent acting under it.", field="pr_basis"
+        )
+    if not is_deputy and details.deputy_order_covers:
+        raise ApplicationError(
+            "What a deputyship order covers is recorded only for a deputy.", field="deputy_order_covers"
+        )
+    power_given = details.power_kind or details.power_registered_on or details.power_made_on
+    if not is_attorney and (power_given or details.donor_lacks_capacity):
+        raise ApplicationError("A power of attorney is recorded only for an attorney.", field="power_kind")
+    if not (is_deputy or is_attorney) and details.affairs:
+        raise ApplicationError(
+            "The affairs asked about are recorded only for a deputy or an attorney.", field="affairs"
+        )
+    for name, day in (("power_registered_on", details.power_registered_on), ("power_made_on", details.power_made_on)):
+        if day is not None and day > today:
+            raise ApplicationError("The date cannot be in the future.", field=name)
+    if details.power_made_on and details.power_registered_on and details.power_registered_on < details.power_made_on:
+        raise ApplicationError("A power cannot be registered before it was made.", field="power_registered_on")
+    if is_pr:
+        request.pr_basis = details.pr_basis.value if details.pr_basis else ""
+        request.pr_evidence = _joined(details.pr_evidence)
+        request.child_adopted_since = details.child_adopted_since
+    if is_deputy:
+        request.deputy_order_covers = _joined(details.deputy_order_covers)
+    if is_attorney:
+        request.power_kind = details.power_kind.value if details.power_kind else ""
+        request.power_registered_on = details.power_registered_on
+        request.power_made_on = details.power_made_on
+        request.donor_lacks_capacity = details.donor_lacks_capacity
+    if is_deputy or is_attorney:
+        request.affairs = details.affairs.value if details.affairs else ""
+
+
+def _acting_problem_field(request: RightsRequest) -> str:
+    if request.authority == Authority.PARENTAL_RESPONSIBILITY.value:
+        return "pr_evidence" if request.pr_basis else "pr_basis"
+    if request.authority == Authority.LASTING_POWER_OF_ATTORNEY.value:
+        if not request.power_kind:
+            return "power_kind"
+        return "power_registered_on" if request.power_registered_on is None else "affairs"
+    return "deputy_order_covers" if not request.deputy_order_covers else "affairs"
 
 
 def scan_extension(scan: UploadedFile) -> str:
@@ -115,6 +194,7 @@ def evidence_record(
     scan: UploadedFile | None = None,
     competence: Competence | None = None,
     authority: Authority | None = None,
+    acting: ActingDetails | None = None,
     letter: Letter | None = None,
     expected_version: int | None = None,
     today: dt.date | None = None,
@@ -123,7 +203,10 @@ def evidence_record(
 
     The first identity or authority evidence restarts the month from the day it arrived (Art 12A),
     which must be given (evidence enclosed with the request arrived with it, so the clock stays);
-    later evidence of the same kind is kept but does not move the clock again.
+    later evidence of the same kind is kept but does not move the clock again. Authority evidence
+    records the basis it shows (`acting`: parental responsibility and its documents, a deputy's
+    order, an attorney's power), and is refused, with the reason and its source, when that basis
+    does not let the representative act on this request (rights.people.acting_power_refusal).
     """
     if by is None:
         raise ApplicationError("Evidence must be recorded by a named member of staff.")
@@ -137,6 +220,8 @@ def evidence_record(
             raise ApplicationError("Only a competence judgement records competence.", field="competence")
     if authority is not None and kind != EvidenceKind.AUTHORITY:
         raise ApplicationError("Only authority evidence records an authority.", field="authority")
+    if acting is not None and kind != EvidenceKind.AUTHORITY:
+        raise ApplicationError("Only authority evidence records the basis a representative acts on.", field="kind")
     description = description.strip()
     if not description:
         raise ApplicationError("Say what was seen, e.g. 'passport, number ending 123'.", field="description")
@@ -183,6 +268,15 @@ def evidence_record(
                 request.authority = authority.value
             if not request.authority:
                 raise ApplicationError("Say what authority the representative acts under.", field="authority")
+            if acting is not None:
+                acting_details_apply(request, acting, today=today)
+            refusal = acting_power_refusal(
+                role=request.role, authority=Authority(request.authority), powers=request.acting_powers
+            )
+            if refusal:
+                # Children Act 1989, Mental Capacity Act 2005: evidence that does not show the basis verifies nothing.
+                raise ApplicationError(refusal, field=_acting_problem_field(request))
+            change = "Authority evidence recorded, with the basis it shows"
             if request.authority_verified_at is None:
                 request.authority_verified_at = timezone.now()
                 # UK GDPR Art 12A: the month runs from the day the representative's authority arrived.
@@ -277,3 +371,45 @@ def fee_received_record(
         expected_version=expected_version,
         today=today,
     )
+
+
+def best_interests_record(
+    *,
+    request_id: int,
+    by: User,
+    decision: BestInterests,
+    reasons: str,
+    decided_on: dt.date,
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> RightsRequest:
+    """Record whether disclosure to the representative is in the best interests of the child, or the adult who lacks
+    capacity, they act for: the decision DPA 2018 Sch 3 Pt 5 para 21 turns on for child abuse data.
+    """
+    if by is None:
+        raise ApplicationError("A best-interests decision must be recorded by a named member of staff.")
+    require_role(by, roles.MANAGER, roles.CASEWORKER, action="record a best-interests decision")
+    reasons = reasons.strip()
+    if not reasons:
+        raise ApplicationError("Give the reasons for the decision.", field="reasons")
+    today = today or timezone.localdate()
+    if decided_on > today:
+        raise ApplicationError("The date of the decision cannot be in the future.", field="decided_on")
+    with transaction.atomic():
+        request = _lock_open(request_id, by, expected_version)
+        if request.role is RepresentativeRole.SELF:
+            raise ApplicationError(
+                "The data subject is asking for themselves: nobody decides their best interests for them.",
+                field="decision",
+            )
+        if decided_on < request.received:
+            raise ApplicationError(
+                f"The decision cannot be before the request arrived ({day_text(request.received)}).",
+                field="decided_on",
+            )
+        request.best_interests = decision.value
+        request.best_interests_reasons = reasons
+        request.best_interests_on = decided_on
+        words = "in" if decision is BestInterests.IN else "not in"
+        _save_request(request, by, f"Best interests recorded: disclosure {words} their best interests")
+    return request

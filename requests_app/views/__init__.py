@@ -34,6 +34,7 @@ from requests_app.forms import (
     REQUESTER_FIELDS,
     SUBJECT_FIELDS,
     AssignForm,
+    BestInterestsForm,
     ComplexForm,
     EvidenceForm,
     FeeForm,
@@ -74,6 +75,7 @@ from rights import (
     RepresentativeRole,
     RightKind,
 )
+from rights.people import CHILD_ABUSE_DATA_TEXT, BestInterests
 
 PAGE_SIZE = 25
 # Steps that end or turn down a request: shown as warning buttons, never as the page's main action.
@@ -424,6 +426,8 @@ def evidence_new(request: HttpRequest, pk: int) -> HttpResponse:
         _files(request),
         letters=letters,
         request_received=rights_request.received,
+        role=rights_request.role,
+        authority=rights_request.authority,
         initial={
             "version": rights_request.version,
             "seen_on": _today(),
@@ -443,6 +447,7 @@ def evidence_new(request: HttpRequest, pk: int) -> HttpResponse:
                 scan=data.get("scan"),
                 competence=Competence(data["competence"]) if data.get("competence") else None,
                 authority=Authority(data["authority"]) if data.get("authority") else None,
+                acting=form.acting_details(),
                 letter=_chosen(letters, data.get("incoming_letter")),
                 expected_version=data["version"],
                 today=_today(),
@@ -453,6 +458,8 @@ def evidence_new(request: HttpRequest, pk: int) -> HttpResponse:
                 _with_current_version(request.POST, rights_request),
                 letters=letters,
                 request_received=rights_request.received,
+                role=rights_request.role,
+                authority=rights_request.authority,
             )
             form.is_valid()
             form.add_application_error(error, field_map={"letter": "incoming_letter"})
@@ -462,6 +469,49 @@ def evidence_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "The evidence is recorded.")
             return redirect("request_detail", pk=rights_request.pk)
     return render(request, "requests_app/evidence_form.html", {"rr": rights_request, "form": form})
+
+
+@records_view
+@require_http_methods(["GET", "POST"])
+def best_interests_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record whether disclosure to the representative is in the data subject's best interests (DPA 2018 Sch 3 Pt 5
+    para 21: child abuse data is withheld from a parent or deputy unless it is)."""
+    user = _user(request)
+    rights_request = request_get_for_user(user=user, pk=pk)
+    form = BestInterestsForm(
+        _posted(request),
+        initial={
+            "version": rights_request.version,
+            "decided_on": _today(),
+            "decision": rights_request.best_interests or None,
+            "reasons": rights_request.best_interests_reasons,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            evidence_services.best_interests_record(
+                request_id=rights_request.pk,
+                by=user,
+                decision=BestInterests(data["decision"]),
+                reasons=data["reasons"],
+                decided_on=data["decided_on"],
+                expected_version=data["version"],
+                today=_today(),
+            )
+        except ApplicationError as error:
+            rights_request = request_get_for_user(user=user, pk=pk)
+            form = BestInterestsForm(_with_current_version(request.POST, rights_request))
+            form.is_valid()
+            form.add_application_error(error)
+        else:
+            messages.success(request, "The best-interests decision is recorded.")
+            return redirect("request_detail", pk=rights_request.pk)
+    return render(
+        request,
+        "requests_app/best_interests_form.html",
+        {"rr": rights_request, "form": form, "statute": CHILD_ABUSE_DATA_TEXT},
+    )
 
 
 def _chosen(letters: list[Letter], value: str | None) -> Letter | None:

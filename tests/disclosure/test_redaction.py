@@ -186,18 +186,18 @@ def test_rectangle_on_a_scan(staff: dict[str, User], access_request: RightsReque
         today=TODAY,
     )
     redaction = redaction_add_rectangle(
-        by=staff["reviewer"], document=scan, page=2, x0=10, top=20, x1=200, bottom=60, exemption="child_abuse"
+        by=staff["reviewer"], document=scan, page=2, x0=10, top=20, x1=200, bottom=60, exemption="third_party"
     )
     box = redaction.boxes.get()
     assert (box.page, box.x0, box.top, box.x1, box.bottom) == (2, 10, 20, 200, 60)
     assert redaction.text == ""
     with pytest.raises(ApplicationError, match="there is no page 3"):
         redaction_add_rectangle(
-            by=staff["reviewer"], document=scan, page=3, x0=1, top=1, x1=5, bottom=5, exemption="child_abuse"
+            by=staff["reviewer"], document=scan, page=3, x0=1, top=1, x1=5, bottom=5, exemption="third_party"
         )
     with pytest.raises(ApplicationError, match="must lie on the page"):
         redaction_add_rectangle(
-            by=staff["reviewer"], document=scan, page=1, x0=10, top=10, x1=5000, bottom=50, exemption="child_abuse"
+            by=staff["reviewer"], document=scan, page=1, x0=10, top=10, x1=5000, bottom=50, exemption="third_party"
         )
     with pytest.raises(ApplicationError, match="scan with no text"):
         redact_phrase(by=staff["reviewer"], document=scan, phrase="x", exemption="third_party")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from requests_app.models import EvidenceKind
 from requests_app.services.evidence import evidence_record
 from rights import Authority, RepresentativeRole
-from tests.factories import caseworker, make_request, sign_in
+from tests.factories import caseworker, make_request, pr_shown, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,13 @@ def test_identity_and_authority_show_the_day_they_arrived_and_the_day_they_were_
     )
     for kind in (EvidenceKind.IDENTITY, EvidenceKind.AUTHORITY):
         evidence_record(
-            request_id=request.pk, by=worker, kind=kind, description="Seen", seen_on=arrived, received_on=arrived
+            request_id=request.pk,
+            by=worker,
+            kind=kind,
+            description="Seen",
+            seen_on=arrived,
+            received_on=arrived,
+            acting=pr_shown() if kind == EvidenceKind.AUTHORITY else None,
         )
     sign_in(client, worker)
     page = client.get(reverse("request_detail", args=[request.pk])).content.decode()  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from requests_app.services.evidence import evidence_record, fee_received_record
 from requests_app.services.requests import request_set_restricted
 from rights import ApplicationError, Authority, Competence, RepresentativeRole
 from tests import factories
-from tests.factories import FakeLetters, caseworker, make_request, manager, reviewer, take_steps
+from tests.factories import FakeLetters, caseworker, make_request, manager, pr_shown, reviewer, take_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +124,7 @@ def test_authority_is_recorded_and_restarts_the_month() -> None:
         description="Full birth certificate",
         authority=Authority.PARENTAL_RESPONSIBILITY,
         received_on=dt.date(2026, 3, 11),
+        acting=pr_shown(),
     )
     request = _fresh(request)
     assert request.authority == "parental_responsibility"

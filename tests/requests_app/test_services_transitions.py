@@ -33,6 +33,7 @@ from tests.factories import (
     keep_subject_search,
     make_request,
     mark_complex,
+    pr_shown,
     take_steps,
     verify_identity,
 )
@@ -254,6 +255,7 @@ def _parent_request(staff: dict[str, User], *, dob: dt.date, verify_authority: b
             description="Full birth certificate",
             seen_on=RECEIVED,
             received_on=RECEIVED,
+            acting=pr_shown(),
             today=RECEIVED,
         )
     return _fresh(request)
@@ -270,6 +272,7 @@ def test_representative_needs_verified_authority(staff: dict[str, User], fake_le
         description="Full birth certificate",
         seen_on=DAY,
         received_on=DAY,
+        acting=pr_shown(),
         today=DAY,
     )
     assert _step(request, "start_work", staff["caseworker"]).status == Status.IN_PROGRESS
