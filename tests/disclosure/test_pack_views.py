@@ -141,7 +141,7 @@ def test_a_portal_link_emailed_by_the_service_discloses_once_the_email_has_gone(
     assert "email it to sam@example.org" in page
     url = reverse("disclosure:portal_link_new", args=[verified.request_id, verified.pk])
     summary = text(client.post(url, {"send": "email"}))  # first what will happen, and nothing done
-    assert "Check before you email the pack's link" in summary and "by email to sam@example.org" in summary
+    assert "Check before you email the pack" in summary and "by email to sam@example.org" in summary
     assert 'name="send" value="email"' in summary and "Confirm and email the link" in summary
     assert not PortalLink.objects.exists() and not smtp_server.bodies_to("sam@example.org")
     with django_capture_on_commit_callbacks(execute=True):
