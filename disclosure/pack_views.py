@@ -9,6 +9,7 @@ service, and redirects; a refusal comes back as a message at the top of the page
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -21,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from core import roles
+from core.confirm import Confirmation, SummaryRow, confirmation_page, confirmed
 from core.forms import GovukForm
 from disclosure.models import DispatchMethod, DispatchStatus, Pack, PackStatus, PortalLink
 from disclosure.pack import selectors
@@ -28,7 +30,7 @@ from disclosure.selectors import opinion_blockers
 from disclosure.services import delivery, packs
 from disclosure.services.common import log_event
 from requests_app.access import request_get_for_user, requests_open_in_full_to
-from requests_app.models import RightsRequest
+from requests_app.models import RightsRequest, Status
 from requests_app.viewing import records_view
 from rights import ApplicationError
 
@@ -250,7 +252,25 @@ def pack_download(request: HttpRequest, pk: int, pack_id: int) -> HttpResponseBa
 @require_POST
 def portal_link_new(request: HttpRequest, pk: int, pack_id: int) -> HttpResponse:
     """Create a link; with send=email the service then emails it (two facts: made, then sent)."""
-    _, pack = _pack(request, pk, pack_id)
+    rr, pack = _pack(request, pk, pack_id)
+    if request.POST.get("send") == "email" and not confirmed(request):
+        who = f"{rr.addressee.full_name} ({'the requester' if rr.requester_id else 'the data subject'})"
+        rows = [
+            SummaryRow("Pack", f"Pack {pack.pk}: {pack.page_count} pages, {pack.get_status_display().lower()}"),
+            SummaryRow("Who is told", f"{who}, by email to {rr.addressee.email or 'no address on record'}"),
+            SummaryRow("What goes", "An email with a link to the pack and the request's reference; nothing from it"),
+            SummaryRow("The link", f"Works for {settings.PORTAL_LINK_DAYS} days, opened with a one-time code"),
+            SummaryRow("Status", f"Becomes {Status.DISCLOSED.label} once the email has gone"),
+        ]
+        confirmation = Confirmation(
+            heading="Email the pack's link",
+            caption=f"{rr.reference}: {rr.subject.full_name}",
+            rows=rows,
+            button="Confirm and email the link",
+            warning="Once emailed, the link cannot be called back: only revoked.",
+            back_url=_status_url(pack),
+        )
+        return confirmation_page(request, confirmation, rr=rr)
     try:
         link, token = delivery.portal_link_create(pack=pack, by=_user(request))
     except ApplicationError as error:
@@ -371,10 +391,29 @@ def dispatch_check(request: HttpRequest, pk: int, pack_id: int, dispatch_id: int
 
 @require_POST
 def dispatch_send(request: HttpRequest, pk: int, pack_id: int, dispatch_id: int) -> HttpResponse:
-    _, pack = _pack(request, pk, pack_id)
+    rr, pack = _pack(request, pk, pack_id)
     dispatch = selectors.dispatch_get_for_user(user=_user(request), pk=dispatch_id, pack=pack)
     form = SendForm(request.POST)
     form.is_valid()
+    if not confirmed(request) and dispatch.status == DispatchStatus.CHECKED:  # else the service says why not
+        rows = [
+            SummaryRow("Pack", f"Pack {pack.pk}: {pack.page_count} pages"),
+            SummaryRow(
+                "Who is told",
+                f"{pack.addressee_name or rr.addressee.full_name}, by {dispatch.get_method_display().lower()}",
+            ),
+            SummaryRow("Tracking number", form.cleaned_data.get("tracking_number", "") or "None"),
+            SummaryRow("Status", f"Becomes {Status.DISCLOSED.label}: the response is given"),
+        ]
+        confirmation = Confirmation(
+            heading="Record the pack as posted",
+            caption=f"{rr.reference}: {rr.subject.full_name}",
+            rows=rows,
+            button="Confirm and record as posted",
+            warning="Record it only once the envelope has gone: this cannot be undone.",
+            back_url=_status_url(pack),
+        )
+        return confirmation_page(request, confirmation, rr=rr)
     try:
         delivery.dispatch_send(
             dispatch=dispatch, by=_user(request), tracking_number=form.cleaned_data.get("tracking_number", "")

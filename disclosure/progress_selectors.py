@@ -2,7 +2,8 @@
 
 The statuses are the task list pattern's own: Not started, In progress, Completed, and Cannot start yet (a
 section that waits on others). Everything is read from the disclosure overview already fetched for the page, plus
-the search record and the latest preview, so the list costs a fixed number of queries.
+the search record and the latest preview (read again into the pack's inputs, to tell whether it is still current),
+so the list costs a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils.http import urlencode
 
 from core.text import day_text
 from disclosure.models import Document, Pack, PackStatus, SeriousHarmOpinion, ThirdParty
-from disclosure.pack.selectors import latest_packs
+from disclosure.pack.selectors import latest_packs, preview_is_current
 from disclosure.selectors import (
     DocumentRow,
     OpinionRow,
@@ -192,6 +193,9 @@ def _preview_task(request: RightsRequest, preview: Pack | None, has_documents: b
     if preview.status == PackStatus.FAILED:
         return Task("preview", name, TaskStatus.IN_PROGRESS, f"Preview {preview.pk} failed: make another.", url)
     made = day_text(preview.created_at.date())
+    if not preview_is_current(request, preview):
+        hint = f"Preview {preview.pk} (made on {made}) is out of date: the records changed since. Make a new one."
+        return Task("preview", name, TaskStatus.IN_PROGRESS, hint, url)
     return Task("preview", name, TaskStatus.COMPLETED, f"Preview {preview.pk} made on {made}.", url)
 
 
@@ -251,10 +255,11 @@ class SignOffSummary:
     opinions: list[OpinionRow]
     owner_reviews: list[OwnerReviewRow]
     preview: Pack | None
+    preview_current: bool  # the latest preview is verified and the records still make it (False when there is none)
 
 
 def sign_off_summary(request: RightsRequest, overview: Overview) -> SignOffSummary:
-    """The summary from the overview already fetched (one more query: the latest preview)."""
+    """The summary from the overview already fetched, the latest preview, and whether it is still current."""
     disclosed: list[DocumentRow] = []
     withheld: list[DocumentRow] = []
     not_mentioned: list[DocumentRow] = []
@@ -285,4 +290,7 @@ def sign_off_summary(request: RightsRequest, overview: Overview) -> SignOffSumma
         opinions=list(overview.opinions),
         owner_reviews=list(overview.owner_reviews),
         preview=preview,
+        preview_current=(
+            preview is not None and preview.status == PackStatus.VERIFIED and preview_is_current(request, preview)
+        ),
     )

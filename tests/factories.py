@@ -10,6 +10,7 @@ from typing import Any
 
 import factory
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 
 from core import roles
 from requests_app.models import Person, RightsRequest
@@ -326,7 +327,7 @@ def take_steps(
         if name == "approve" and user is not None and _no_owner_asked(request):
             owners_agree(request, by=user)
         if name == "approve" and user is not None and _needs_preview(request):
-            preview_made(request, by=user)
+            preview_made(request, by=user, on=today)
         if name == "approve" and user is not None:
             _best_interests_decided(request, by=user, today=today)
         request = request_transition(
@@ -571,13 +572,24 @@ def _needs_preview(request: RightsRequest) -> bool:
     )
 
 
-def preview_made(request: RightsRequest, *, by: User | None) -> object:
-    """A verified preview, as the pack service leaves one once rendered: recorded directly, since rendering a real
-    preview (tests/disclosure/test_pack_service.py) is slow and approval only asks that one exists."""
+def preview_made(request: RightsRequest, *, by: User | None, on: dt.date | None = None) -> object:
+    """A verified preview of the records as they are now, as the pack service leaves one once rendered: recorded
+    directly, with the fingerprint of its inputs, since rendering a real preview (tests/disclosure/test_pack_service.py)
+    is slow and approval only asks that a current one exists."""
     from disclosure.models import Pack, PackStatus
+    from disclosure.pack.build import build_inputs
 
+    letter_date = on or timezone.localdate()
+    fresh = RightsRequest.objects.select_related("subject", "requester", "assigned_to").get(pk=request.pk)
+    inputs = build_inputs(fresh, preview=True, letter_date=letter_date, by=by)
     return Pack.objects.create(
-        request_id=request.pk, preview=True, status=PackStatus.VERIFIED, progress=100, created_by=by
+        request_id=request.pk,
+        preview=True,
+        status=PackStatus.VERIFIED,
+        progress=100,
+        created_by=by,
+        letter_date=letter_date,
+        inputs_hash=inputs.fingerprint(),
     )
 
 

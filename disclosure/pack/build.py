@@ -69,7 +69,9 @@ def _source(document: Document) -> Path | bytes:
         return data
 
 
-def _paged(document: Document, redactions: list[Redaction], hidden: set[int]) -> PagedContent:
+def _paged(
+    document: Document, redactions: list[Redaction], hidden: set[int], ocr_words: tuple[LayerWord, ...]
+) -> PagedContent:
     boxes: list[BoxRedaction] = []
     finds: list[FindRedaction] = []
     for redaction in redactions:
@@ -96,14 +98,20 @@ def _paged(document: Document, redactions: list[Redaction], hidden: set[int]) ->
         boxes=tuple(boxes),
         finds=tuple(finds),
         page_sizes=sizes or None,
-        words=_ocr_words(document),
+        words=ocr_words,
     )
 
 
-def _ocr_words(document: Document) -> tuple[LayerWord, ...]:
-    """What OCR read on the document's image-only pages (the pack keeps only the words outside every box)."""
-    rows = PageWord.objects.filter(document=document).values_list("page", "text", "x0", "top", "x1", "bottom")
-    return tuple(LayerWord(page, text, x0, top, x1, bottom) for page, text, x0, top, x1, bottom in rows)
+def _ocr_words(documents: list[Document]) -> dict[int, tuple[LayerWord, ...]]:
+    """What OCR read on each paged document's image-only pages (the pack keeps only the words outside every box),
+    by document, in one query for them all: the same order per document as one query each gave."""
+    found: dict[int, list[LayerWord]] = {}
+    rows = PageWord.objects.filter(document__in=[d.pk for d in documents if d.has_pages]).values_list(
+        "document_id", "page", "text", "x0", "top", "x1", "bottom"
+    )
+    for document_id, page, text, x0, top, x1, bottom in rows:
+        found.setdefault(document_id, []).append(LayerWord(page, text, x0, top, x1, bottom))
+    return {document_id: tuple(words) for document_id, words in found.items()}
 
 
 def _text(document: Document, redactions: list[Redaction], hidden: set[int]) -> TextContent:
@@ -197,6 +205,7 @@ def build_inputs(request: RightsRequest, *, preview: bool, letter_date: dt.date,
     """Everything the pack is made from, as plain data; the same records give the same inputs."""
     documents = sorted(requester_visible_documents(request), key=_sort_key)
     professionals = professionals_in_role(request)
+    ocr_words = _ocr_words(documents)
     included: list[PackDocument] = []
     withheld: list[WithheldDocument] = []
     secrets: list[Secret] = []
@@ -215,7 +224,11 @@ def build_inputs(request: RightsRequest, *, preview: bool, letter_date: dt.date,
             )
             continue
         hidden = _hidden_redactions(document)
-        content = _paged(document, redactions, hidden) if document.has_pages else _text(document, redactions, hidden)
+        content = (
+            _paged(document, redactions, hidden, ocr_words.get(document.pk, ()))
+            if document.has_pages
+            else _text(document, redactions, hidden)
+        )
         counts = redaction_counts_for_requester(document)
         included.append(
             PackDocument(

@@ -13,6 +13,7 @@ from django.http import Http404
 
 from core.roles import AnyUser
 from disclosure.models import Dispatch, Pack, PackStatus, PortalAccess, PortalLink
+from disclosure.pack.build import build_inputs
 from requests_app.access import requests_open_in_full_to
 from requests_app.models import Evidence, EvidenceKind, RightsRequest
 
@@ -33,17 +34,51 @@ def latest_packs(request: RightsRequest) -> tuple[Pack | None, Pack | None]:
     )
 
 
+def latest_verified_preview(request: RightsRequest) -> Pack | None:
+    """The newest preview that rendered and passed verification, if any (one query)."""
+    return (
+        Pack.objects.filter(request=request, preview=True, status=PackStatus.VERIFIED)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def preview_is_current(request: RightsRequest, preview: Pack) -> bool:
+    """Would the preview be made the same from the records as they are now?
+
+    The records are read again into the pack's inputs as of the preview's letter date, and their fingerprint
+    compared with the one the preview was made from: the same fingerprint, the same pages. Any change to what goes
+    in the pack (a document, a redaction or its exemption, a document withheld or flagged, a third party's decision,
+    the addressee, the Art 15 information) makes it stale; a change that alters nothing in the pack does not. A
+    preview without a recorded fingerprint or letter date cannot be shown current, so it is not.
+    """
+    if not preview.inputs_hash or preview.letter_date is None:
+        return False
+    inputs = build_inputs(request, preview=True, letter_date=preview.letter_date, by=preview.created_by)
+    return inputs.fingerprint() == preview.inputs_hash
+
+
+STALE_PREVIEW = (
+    "Preview {pk} is out of date: a document, redaction, exemption or other record in the pack changed after it "
+    "was made. Make a new preview (on the request's pack page) and check it before approving."
+)
+
+
 def preview_check(request: RightsRequest) -> str | None:
     """The condition on "approve" (registered in DisclosureConfig.ready): the Manager signs off a pack they can
-    have looked at, so a verified preview of it must exist. A step imported from a case file is a record of the past."""
+    have looked at, so a verified preview of it must exist and still be what the records make.
+    A step imported from a case file is a record of the past."""
     if getattr(request, "_record_only", False):
         return None
-    if Pack.objects.filter(request=request, preview=True, status=PackStatus.VERIFIED).exists():
-        return None
-    return (
-        "No verified preview of the pack exists: make a preview (on the request's pack page) and check it "
-        "before approving."
-    )
+    preview = latest_verified_preview(request)
+    if preview is None:
+        return (
+            "No verified preview of the pack exists: make a preview (on the request's pack page) and check it "
+            "before approving."
+        )
+    if not preview_is_current(request, preview):
+        return STALE_PREVIEW.format(pk=preview.pk)
+    return None
 
 
 def pack_get_for_user(*, user: AnyUser, pk: int, request_pk: int | None = None) -> Pack:

@@ -25,6 +25,7 @@ from core.roles import AnyUser
 from core.text import day_text
 from requests_app.access import request_is_visible_to
 from requests_app.guards import Allowed, Guard
+from requests_app.letters import letter_template
 from requests_app.models import (
     ClockEvent,
     ClockEventKind,
@@ -39,10 +40,10 @@ from requests_app.models import (
 )
 from requests_app.models.machines import StepInfo
 from requests_app.services import effects, fees, letters
-from requests_app.services.clock import clock_event_add, request_refresh_due_date
+from requests_app.services.clock import clock_event_add, deadline_for, request_refresh_due_date
 from requests_app.services.locking import RESTRICTED_MESSAGE, request_lock
 from requests_app.services.notices import notices_clear_obsolete
-from rights import ApplicationError, FeeBasis, RightKind
+from rights import ApplicationError, FeeBasis, RightKind, clarification_stops_clock
 from rights.effects import ErasureMethod, RestrictionBasis
 
 # UK GDPR Art 18(1)(a)-(d): what a restriction step may give as its basis (an upheld objection is its own step).
@@ -190,6 +191,89 @@ def available_transitions(
             )
         )
     return options
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """What taking a step with these inputs will do, worked out without changing anything: for the confirmation page."""
+
+    label: str
+    from_status: str  # in words
+    to_status: str  # in words; empty when the status stays the same
+    ends: bool  # no step of the request's machine leads on from the status it reaches
+    letter_title: str  # the letter generated and filed; empty when none
+    method: str  # how that letter goes, in words
+    told: str  # who is told, in words; empty when no one outside the team is
+    due_before: dt.date
+    due_after: dt.date | None  # None when the clock stops (a clarification asked of a right whose clock stops)
+    inputs: dict[str, str]  # the inputs as the step takes them (trimmed, empties dropped)
+
+
+def _leads_on(machine: RightsRequest, status: str) -> bool:
+    field: Any = machine._meta.get_field("status")
+    return any(
+        method._django_fsm.get_transition(status) is not None for method in field.transitions[type(machine)].values()
+    )
+
+
+def step_outcome(
+    *, request: RightsRequest, user: AnyUser, name: str, data: dict[str, str] | None, today: dt.date | None = None
+) -> StepOutcome:
+    """Check the step as `request_transition` would (role, inputs, conditions with the inputs) and say what it will do:
+    the status it reaches, the letter that goes and to whom, and the due date after it. Raises ApplicationError with
+    the same words the step itself would; reads only, on a copy of the request, and saves nothing."""
+    today = today or timezone.localdate()
+    machine = machine_for(copy.copy(request))
+    _set_today(machine, today)
+    fsm_transition = _find_step(machine, name)
+    info = _info(fsm_transition)
+    problem = _permission_problem(machine, fsm_transition, user)
+    if problem:
+        raise ApplicationError(problem)
+    inputs = _clean_inputs(data, info, info.label)
+    for field_name in FIELD_INPUTS:
+        if field_name in info.needs:
+            setattr(machine, field_name, inputs.get(field_name, ""))
+    clock_date, _letter = _clock_facts(machine, info, inputs, today)
+    fees.fee_inputs_check(request=machine, transition=name, inputs=inputs)
+    events = list(machine.clock_events.all())
+    if machine.status == Status.AWAITING_CLARIFICATION:
+        request_refresh_due_date(request=machine, today=today)
+    blockers = _blockers(machine, fsm_transition, with_inputs=True)
+    if blockers:
+        raise ApplicationError(f"You cannot {_lower_first(info.label)} yet: {' '.join(blockers)}")
+    due_before = machine.due_date
+    due_after: dt.date | None = due_before
+    if info.clock is not None:
+        if info.clock == ClockEventKind.CLARIFICATION_ASKED and clarification_stops_clock(machine.right):
+            due_after = None
+        else:
+            hypothetical = ClockEvent(request=machine, event=info.clock, date=clock_date)
+            due_after = deadline_for(machine, events=[*events, hypothetical], today=today).due
+    target = _target_label(machine, fsm_transition)
+    target_value = fsm_transition.target if isinstance(fsm_transition.target, str) else machine.paused_from
+    told, method = "", ""
+    if info.letter is not None:
+        addressee = machine.addressee
+        method_value = inputs.get("method", LetterMethod.POST.value)
+        method = LetterMethod(method_value).label
+        who = "the requester" if machine.requester_id else "the data subject"
+        if method_value == LetterMethod.EMAIL.value and addressee.email:
+            told = f"{addressee.full_name} ({who}), by email to {addressee.email}"
+        else:
+            told = f"{addressee.full_name} ({who}), by {method.lower()}"
+    return StepOutcome(
+        label=info.label,
+        from_status=Status(machine.status).label,
+        to_status=target,
+        ends=bool(target_value) and not _leads_on(machine, target_value),
+        letter_title=letter_template(info.letter).title if info.letter else "",
+        method=method,
+        told=told,
+        due_before=due_before,
+        due_after=due_after,
+        inputs=inputs,
+    )
 
 
 @dataclass(frozen=True)

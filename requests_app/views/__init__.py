@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from core import roles
+from core.confirm import Confirmation, SummaryRow, changing, confirmation_page, confirmed
 from core.locking import check_version
 from core.text import day_text
 from requests_app import selectors
@@ -64,7 +65,7 @@ from requests_app.services.requests import (
     request_set_complex,
     request_set_restricted,
 )
-from requests_app.services.transitions import TransitionOption
+from requests_app.services.transitions import StepOutcome, TransitionOption
 from requests_app.viewing import records_view, records_view_itself
 from rights import (
     ApplicationError,
@@ -248,10 +249,77 @@ def _step_form(option: TransitionOption, rights_request: RightsRequest, data: Qu
     )
 
 
+def _answer_text(field: Any, value: str) -> str:
+    """An answer as the person chose it: a choice's label, a date in words, else the text itself."""
+    choices = dict((str(key), label) for key, label in getattr(field, "choices", ()) or ())
+    if value in choices:
+        return str(choices[value])
+    try:
+        return day_text(dt.date.fromisoformat(value))
+    except ValueError:
+        return value
+
+
+def _step_confirmation(
+    rights_request: RightsRequest, option: TransitionOption, outcome: StepOutcome, form: TransitionForm, today: dt.date
+) -> Confirmation:
+    """What the step will do, for the confirmation page: status, who is told and by what letter, the due date."""
+    if outcome.to_status and outcome.to_status != outcome.from_status:
+        status = f"From {outcome.from_status} to {outcome.to_status}"
+    else:
+        status = f"Stays {outcome.from_status}"
+    rows = [SummaryRow("Status", status)]
+    if outcome.letter_title:
+        rows.append(SummaryRow("Who is told", outcome.told))
+        rows.append(
+            SummaryRow("Letter", f"{outcome.letter_title}, dated {day_text(today)}, filed in the letters register")
+        )
+    else:
+        rows.append(SummaryRow("Who is told", "No one outside the team: no letter is sent"))
+    if outcome.due_after is None:
+        due = (
+            f"The clock stops from {day_text(today)} until the requester answers; the due date "
+            f"({day_text(outcome.due_before)}) then moves on by the days it waited"
+        )
+    elif outcome.due_after != outcome.due_before:
+        due = f"Moves from {day_text(outcome.due_before)} to {day_text(outcome.due_after)}"
+    else:
+        due = f"Stays {day_text(outcome.due_before)}"
+    rows.append(SummaryRow("Due date", due))
+    for name, value in outcome.inputs.items():
+        field = form.fields.get(name)
+        if field is not None:
+            label = str(field.label or name).removesuffix(" (optional)")
+            rows.append(SummaryRow(label, _answer_text(field, value)))
+    warning = ""
+    if outcome.ends:
+        warning = f"This ends the request: no step leads on from “{outcome.to_status}”, so it cannot be undone."
+    elif outcome.letter_title:
+        warning = "The letter is made and filed as soon as you confirm: it cannot be taken back."
+    label = option.label[:1].lower() + option.label[1:]
+    return Confirmation(
+        heading=option.label,
+        caption=f"{rights_request.reference}: {rights_request.subject.full_name}",
+        rows=rows,
+        button=f"Confirm and {label}",
+        warning=warning,
+        back_url=reverse("request_detail", args=[rights_request.pk]),
+        change=bool(option.needs),
+        ending=option.name in ENDING_STEPS,
+    )
+
+
+def _blocked(option: TransitionOption) -> ApplicationError:
+    return ApplicationError(
+        f"You cannot {option.label[:1].lower() + option.label[1:]} yet: {' '.join(option.blockers)}"
+    )
+
+
 @records_view
 @require_http_methods(["GET", "POST"])
 def request_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    """One step of the request's state machine: a page asking for what it needs (GET), and taking it (POST)."""
+    """One step of the request's state machine: a page asking for what it needs (GET), a summary of what it will do
+    (core.confirm; straight away for a step that needs nothing), and taking it once confirmed (POST)."""
     user = _user(request)
     today = _today()
     rights_request = request_get_for_user(user=user, pk=pk)  # 404 for a request they may not open
@@ -262,9 +330,21 @@ def request_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             raise Http404("No such step.")
         context = {"rr": rights_request, "refusal": refusal}
         return render(request, "requests_app/step_refused.html", context, status=refusal.status)
-    form = _step_form(option, rights_request, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    data: QueryDict | None = request.POST if request.method == "POST" else None
+    if data is None and not option.needs and option.allowed:
+        data = QueryDict(f"version={rights_request.version}")  # nothing to ask: the summary at once
+    form = _step_form(option, rights_request, data)
+    if data is not None and not changing(request) and form.is_valid():
         try:
+            if not option.allowed:
+                raise _blocked(option)
+            check_version(rights_request, form.cleaned_data["version"])  # the summary is of the request as it is
+            if not confirmed(request):
+                outcome = transition_services.step_outcome(
+                    request=rights_request, user=user, name=name, data=form.data_for_service, today=today
+                )
+                confirmation = _step_confirmation(rights_request, option, outcome, form, today)
+                return confirmation_page(request, confirmation, data=data, rr=rights_request)
             transition_services.request_transition(
                 request_id=rights_request.pk,
                 user=user,
@@ -277,7 +357,7 @@ def request_step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             # Show the refusal with the user's input kept; the version is brought up to date so they can resubmit.
             rights_request = request_get_for_user(user=user, pk=pk)
             option = _option(rights_request, user, name, today) or option
-            form = _step_form(option, rights_request, _with_current_version(request.POST, rights_request))
+            form = _step_form(option, rights_request, _with_current_version(data, rights_request))
             form.is_valid()
             form.add_application_error(error)
         else:

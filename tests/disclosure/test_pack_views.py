@@ -139,8 +139,13 @@ def test_a_portal_link_emailed_by_the_service_discloses_once_the_email_has_gone(
     client = client_for(staff["caseworker"])
     page = text(client.get(reverse("disclosure:pack", args=[verified.request_id, verified.pk])))
     assert "email it to sam@example.org" in page
+    url = reverse("disclosure:portal_link_new", args=[verified.request_id, verified.pk])
+    summary = text(client.post(url, {"send": "email"}))  # first what will happen, and nothing done
+    assert "Check before you email the pack" in summary and "by email to sam@example.org" in summary
+    assert 'name="send" value="email"' in summary and "Confirm and email the link" in summary
+    assert not PortalLink.objects.exists() and not smtp_server.bodies_to("sam@example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("disclosure:portal_link_new", args=[verified.request_id, verified.pk]), {"send": "email"})
+        client.post(url, {"send": "email", "confirmed": "yes"})
     link = PortalLink.objects.get()
     assert link.sent_how == "email" and link.message is not None and link.message.status == "sent"
     (body,) = smtp_server.bodies_to("sam@example.org")
@@ -177,7 +182,11 @@ def test_posting_through_the_pages_needs_a_second_person(staff: dict[str, User],
         {"typed_address": "1 High Street\nStockport SK1 1AA"},
     )
     assert Dispatch.objects.get().status == DispatchStatus.CHECKED
-    maker.post(reverse("disclosure:dispatch_send", args=[pk, pack_id, dispatch.pk]), {"tracking_number": ""})
+    send_url = reverse("disclosure:dispatch_send", args=[pk, pack_id, dispatch.pk])
+    summary = text(maker.post(send_url, {"tracking_number": "AB123456789GB"}))
+    assert "Check before you record the pack as posted" in summary and "AB123456789GB" in summary
+    assert "Becomes Disclosed" in summary and Dispatch.objects.get().status == DispatchStatus.CHECKED
+    maker.post(send_url, {"tracking_number": "AB123456789GB", "confirmed": "yes"})
     assert Dispatch.objects.get().status == DispatchStatus.DISPATCHED
     assert RightsRequest.objects.get(pk=pk).status == Status.DISCLOSED
 

@@ -219,7 +219,8 @@ def test_sign_off_from_the_check_page_then_approve_only_with_a_preview(
     worker, manager = staff["caseworker"], staff["manager"]
     reviewed_case(access_request, worker)
     step_url = reverse("request_step", args=[access_request.pk, "submit_for_sign_off"])
-    response = client_for(worker).post(step_url, {"version": RightsRequest.objects.get(pk=access_request.pk).version})
+    version = RightsRequest.objects.get(pk=access_request.pk).version
+    response = client_for(worker).post(step_url, {"version": version, "confirmed": "yes"})
     assert response.status_code == 302
     assert RightsRequest.objects.get(pk=access_request.pk).status == Status.AWAITING_SIGN_OFF
     owners_agree(access_request, by=worker)
@@ -239,7 +240,9 @@ def test_sign_off_from_the_check_page_then_approve_only_with_a_preview(
     preview_made(access_request, by=worker)
     page = text_of(manager_client.get(check))
     assert f'action="{approve_url}"' in page
-    done = manager_client.post(approve_url, {"version": RightsRequest.objects.get(pk=access_request.pk).version})
+    assert 'name="confirmed" value="yes"' in page and "Confirm and approve" in page  # the check page is the summary
+    version = RightsRequest.objects.get(pk=access_request.pk).version
+    done = manager_client.post(approve_url, {"version": version, "confirmed": "yes"})
     assert done.status_code == 302
     assert RightsRequest.objects.get(pk=access_request.pk).status == Status.APPROVED
     tasks = statuses(manager_client.get(reverse("disclosure:request", args=[access_request.pk])))

@@ -234,14 +234,12 @@ def no_errors(page: Any, what: str) -> None:
 
 
 def take_step(page: Any, pk: int, name: str) -> None:
-    """Press the request page's button for one step of the state machine: a form, the check-your-answers page
-    (sign-off and approval), or a link to the step's own form; then the browser is back on the request page."""
+    """Press the request page's button for one step of the state machine: the check-your-answers page (sign-off
+    and approval), or a link to the step's own form or straight to its summary, then "Confirm and …" on the
+    summary (core.confirm); then the browser is back on the request page."""
     page.goto(re.sub(r"^(https?://[^/]+).*$", r"\1", page.url) + f"/requests/{pk}/")
-    button = page.locator(f"form[action$='/steps/{name}/'] button[type=submit]")
     check = page.locator(f"a[href$='/disclosure/{pk}/check/']")
-    if button.count():
-        button.first.click()
-    elif check.count():
+    if check.count() and name in {"submit_for_sign_off", "approve"}:
         check.first.click()
         page.wait_for_load_state()
         page.locator(f"form[action$='/steps/{name}/'] button[type=submit]").click()
@@ -250,7 +248,11 @@ def take_step(page: Any, pk: int, name: str) -> None:
         assert link.count(), f"The request page offers no '{name}' step: {page.inner_text('main')[:2000]}"
         link.first.click()
         page.wait_for_load_state()
-        page.locator("form button[type=submit]").last.click()
+        if not page.locator("#confirm-form").count():
+            page.locator("#main-form button[type=submit]").last.click()
+            page.wait_for_load_state()
+            no_errors(page, f"The step '{name}'")
+        page.locator("#confirm-form button[type=submit]").click()
     page.wait_for_load_state()
     no_errors(page, f"The step '{name}'")
     assert re.search(rf"/requests/{pk}/$", page.url), f"After '{name}' the browser is at {page.url}"

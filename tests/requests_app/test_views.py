@@ -97,6 +97,17 @@ def error_summary(response: object) -> list[str]:
     ]
 
 
+def summary_rows(response: object) -> dict[str, str]:
+    """The confirmation page's summary list (core.confirm), key to value, as the person reads them."""
+    page = response.content.decode()  # type: ignore[attr-defined]
+    rows = re.findall(
+        r'<dt class="govuk-summary-list__key">(.*?)</dt>\s*<dd class="govuk-summary-list__value[^"]*">(.*?)</dd>',
+        page,
+        re.S,
+    )
+    return {html.unescape(key.strip()): html.unescape(" ".join(value.split())) for key, value in rows}
+
+
 def error_links(response: object) -> list[str]:
     page = response.content.decode()  # type: ignore[attr-defined]
     match = re.search(r'govuk-error-summary__list">(.*?)</ul>', page, re.S)
@@ -398,16 +409,26 @@ def test_only_the_steps_allowed_now_are_buttons(manager: User, casey: User, rr: 
 # Taking a step
 
 
-def test_a_step_with_no_inputs_is_a_button_that_posts_the_version(
+def test_a_step_with_no_inputs_shows_its_summary_then_takes_it_once_confirmed(
     manager: User, casey: User, rr: RightsRequest, fake_letters: factories.FakeLetters
 ) -> None:
     rr = factories.verify_identity(rr, by=casey, on=TODAY)
     client = client_for(casey)
     page_html = client.get(reverse("request_detail", args=[rr.pk])).content.decode()
     action = reverse("request_step", args=[rr.pk, "start_work"])
-    assert f'action="{action}"' in page_html
-    assert f'name="version" value="{rr.version}"' in page_html
-    response = client.post(action, {"version": str(rr.version)})
+    assert f'<a href="{action}" role="button"' in page_html
+    assert f'action="{action}"' not in page_html  # no one-click step: the summary comes first
+    summary = client.get(action)
+    assert summary.status_code == 200
+    assert "Check before you start work" in text(summary)
+    assert summary_rows(summary)["Status"] == "From Received to In progress"
+    assert summary_rows(summary)["Who is told"] == "No one outside the team: no letter is sent"
+    assert f'name="version" value="{rr.version}"' in summary.content.decode()
+    assert "Confirm and start work" in text(summary)
+    unconfirmed = client.post(action, {"version": str(rr.version)})
+    assert unconfirmed.status_code == 200 and "Check before you start work" in text(unconfirmed)
+    assert RightsRequest.objects.get(pk=rr.pk).status == Status.RECEIVED  # nothing done before confirmation
+    response = client.post(action, {"version": str(rr.version), "confirmed": "yes"})
     assert response.status_code == 302
     assert response["Location"] == reverse("request_detail", args=[rr.pk])
     rr.refresh_from_db()
@@ -448,15 +469,26 @@ def test_a_step_asks_for_what_it_needs_and_explains_what_is_missing(
     rr.refresh_from_db()
     assert rr.status == Status.RECEIVED
 
-    done = client.post(
-        url,
-        {
-            "version": str(rr.version),
-            "refusal_ground": "manifestly_excessive",
-            "decision_reasons": "The sixth identical request.",
-            "method": "email",
-        },
-    )
+    answers = {
+        "version": str(rr.version),
+        "refusal_ground": "manifestly_excessive",
+        "decision_reasons": "The sixth identical request.",
+        "method": "email",
+    }
+    summary = client.post(url, answers)
+    assert summary.status_code == 200
+    rows = summary_rows(summary)
+    assert rows["Status"] == "From Received to Refused"
+    assert rows["Who is told"].startswith(f"{rr.addressee.full_name} (the ")
+    assert rows["Letter"].startswith("Refusal")
+    assert rows["Reasons given to the requester"] == "The sixth identical request."
+    assert "cannot be undone" in text(summary) or "cannot be taken back" in text(summary)
+    assert "Confirm and refuse as manifestly unfounded or excessive" in text(summary)
+    assert RightsRequest.objects.get(pk=rr.pk).status == Status.RECEIVED and fake_letters.templates == []
+    changed = client.post(url, {**answers, "change": "yes"})  # back to the form, the answers kept
+    assert 'name="decision_reasons"' in changed.content.decode()
+    assert "The sixth identical request." in changed.content.decode() and not error_summary(changed)
+    done = client.post(url, {**answers, "confirmed": "yes"})
     assert done.status_code == 302
     rr.refresh_from_db()
     assert rr.status == Status.REFUSED

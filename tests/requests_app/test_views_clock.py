@@ -80,7 +80,12 @@ def test_recording_a_clarification_asks_when_the_answer_arrived_and_which_letter
 
     done = client.post(
         url,
-        {"version": str(version), **date_parts("received_on", dt.date(2026, 3, 13)), "incoming_letter": answer.pk},
+        {
+            "version": str(version),
+            **date_parts("received_on", dt.date(2026, 3, 13)),
+            "incoming_letter": answer.pk,
+            "confirmed": "yes",
+        },
     )
     assert done.status_code == 302
     event = ClockEvent.objects.get(request=rr, event=ClockEventKind.CLARIFICATION_ANSWERED)
