@@ -276,8 +276,7 @@ def agency_due_reminder_send(*, agency_request_id: int, today: dt.date, by: User
             created_by=by,
         )
         letter.full_clean()
-        letter._change_reason = "Sent by the service: reminder on the due day"  # type: ignore[attr-defined]
-        letter._history_user = by  # type: ignore[attr-defined]
+        record_change(letter, "Sent by the service: reminder on the due day", by=by)
         letter.save()
         sent = message_send(
             to=link.sent_to,
@@ -297,11 +296,11 @@ def agency_due_reminder_send(*, agency_request_id: int, today: dt.date, by: User
             purpose=f"agency_due_reminder:{locked.pk}",
         )
         link.message = sent
-        link._change_reason = "Email queued with the reminder on the due day"  # type: ignore[attr-defined]
+        record_change(link, "Email queued with the reminder on the due day")
         link.save()
         locked.due_reminder_on = today
         locked.due_reminder_message = sent
-        locked._change_reason = "Reminded on the due day"  # type: ignore[attr-defined]
+        record_change(locked, "Reminded on the due day")
         locked.save()
         log_event(
             request=request,

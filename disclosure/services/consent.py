@@ -251,7 +251,7 @@ def consent_link_issue(*, consent: ConsentRequest, by: User | None, now: dt.date
         created_at=now,
     )
     link.full_clean()
-    link._change_reason = "Created"  # type: ignore[attr-defined]
+    record_change(link, "Created")
     link.save()
     link.message = message_send(
         to=link.sent_to,
@@ -267,7 +267,7 @@ def consent_link_issue(*, consent: ConsentRequest, by: User | None, now: dt.date
         by=by,
         purpose=f"consent_answer_link:{consent.pk}",
     )
-    link._change_reason = "Email queued"  # type: ignore[attr-defined]
+    record_change(link, "Email queued")
     link.save()
     return link
 

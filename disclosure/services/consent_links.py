@@ -19,6 +19,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import record_change
 from core.roles import require_role
 from disclosure.models import (
     CONSENT_CODE_MAX_TRIES,
@@ -101,7 +102,7 @@ def consent_code_send(*, link_id: int, visitor: PortalVisitor, now: dt.datetime 
             created_at=now,
         )
         record.full_clean()
-        record._change_reason = "Issued"  # type: ignore[attr-defined]
+        record_change(record, "Issued")
         record.save()
         log_event(
             request=request,
@@ -129,7 +130,7 @@ def consent_code_check(
         request = link.consent.third_party.request
         if hmac.compare_digest(consent_code_hash(link.pk, "".join(code.split())), latest.code_hash):
             latest.used_at = now
-            latest._change_reason = "Used"  # type: ignore[attr-defined]
+            record_change(latest, "Used")
             latest.save()
             log_event(
                 request=request,
@@ -140,12 +141,12 @@ def consent_code_check(
             )
             return LinkOutcome("ok")
         latest.failed_attempts += 1
-        latest._change_reason = "Wrong code"  # type: ignore[attr-defined]
+        record_change(latest, "Wrong code")
         latest.save()
         link.failed_attempts += 1
         if link.failed_attempts >= CONSENT_LINK_MAX_TRIES:
             link.locked_at = now
-            link._change_reason = f"Locked after {CONSENT_LINK_MAX_TRIES} wrong codes"  # type: ignore[attr-defined]
+            record_change(link, f"Locked after {CONSENT_LINK_MAX_TRIES} wrong codes")
             link.save()
             log_event(
                 request=request,
@@ -154,7 +155,7 @@ def consent_code_check(
                 by=None,
             )
             return LinkOutcome("locked")
-        link._change_reason = "Wrong one-time code"  # type: ignore[attr-defined]
+        record_change(link, "Wrong one-time code")
         link.save()
         left = min(CONSENT_CODE_MAX_TRIES - latest.failed_attempts, CONSENT_LINK_MAX_TRIES - link.failed_attempts)
         return LinkOutcome("wrong" if left > 0 else "no_code", None, left)
@@ -182,7 +183,7 @@ def consent_answer_online(
         link.answered_at = now
         link.ip_address = visitor.ip_address
         link.user_agent = visitor.user_agent[:USER_AGENT_LENGTH]
-        link._change_reason = f"Answered online: {answer}"  # type: ignore[attr-defined]
+        record_change(link, f"Answered online: {answer}")
         link.save()
         log_event(
             request=consent.third_party.request,
@@ -207,8 +208,7 @@ def consent_link_revoke(*, by: User | None, link: ConsentAnswerLink, reason: str
         locked.revoked_at = now
         locked.revoked_by = by
         locked.revoked_reason = reason.strip()
-        locked._change_reason = "Withdrawn"  # type: ignore[attr-defined]
-        locked._history_user = by  # type: ignore[attr-defined]
+        record_change(locked, "Withdrawn", by=by)
         locked.save()
         log_event(
             request=locked.consent.third_party.request,

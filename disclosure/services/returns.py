@@ -649,8 +649,7 @@ def return_file_retry(*, by: User | None, return_file: AgencyReturnFile) -> Agen
         record.status = ConversionStatus.WAITING
         record.error = ""
         record.started_at = None
-        record._change_reason = "Conversion to be tried again"  # type: ignore[attr-defined]
-        record._history_user = by  # type: ignore[attr-defined]
+        record_change(record, "Conversion to be tried again", by=by)
         record.save()
         log_event(
             request=agency_request.request,

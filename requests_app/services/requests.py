@@ -118,8 +118,7 @@ def person_link(*, person_id: int, details: PersonDetails, by: User | None, refe
     if person.date_of_birth is None:
         person.date_of_birth = details.date_of_birth
     person.full_clean()
-    person._change_reason = f"Linked to {reference} when it was logged"  # type: ignore[attr-defined]
-    person._history_user = by  # type: ignore[attr-defined]
+    record_change(person, f"Linked to {reference} when it was logged", by=by)
     person.save()
     return person
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import roles
+from core.audit import record_change
 from core.roles import require_role
 from core.text import day_text
 from requests_app.models import RestrictedDataUse, TransitionEvent
@@ -76,7 +77,6 @@ def restricted_use_record(
             recorded_at=timezone.now(),
         )
         use.full_clean()
-        use._change_reason = f"Use of restricted data recorded: {basis.words.lower()} (UK GDPR Art 18(2))"  # type: ignore[attr-defined]
-        use._history_user = by  # type: ignore[attr-defined]
+        record_change(use, f"Use of restricted data recorded: {basis.words.lower()} (UK GDPR Art 18(2))", by=by)
         use.save()
     return use
