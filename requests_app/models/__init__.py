@@ -97,6 +97,7 @@ from requests_app.models.online import (  # noqa: E402
     RejectionReason,
     StatusLink,
     StatusPageEvent,
+    SubmittedDocument,
 )
 
 __all__ += [
@@ -107,4 +108,5 @@ __all__ += [
     "RejectionReason",
     "StatusLink",
     "StatusPageEvent",
+    "SubmittedDocument",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -39,6 +39,7 @@ from requests_app.models import (
     RightsRequest,
     SavedListView,
     Status,
+    SubmittedDocument,
     TransitionEvent,
 )
 from requests_app.models.machines import MACHINES, step_info
@@ -399,6 +400,11 @@ def incoming_letters(request: RightsRequest) -> list[Letter]:
     return list(Letter.objects.filter(request_id=request.pk, direction="in").order_by("-date", "-pk"))
 
 
+def submitted_documents(request: RightsRequest) -> list[SubmittedDocument]:
+    """Proof the requester sent with an online request, in the order it came: what the caseworker checks."""
+    return list(SubmittedDocument.objects.filter(request_id=request.pk).order_by("uploaded_at", "pk"))
+
+
 def assignable_users(*, including: AnyUser | None = None) -> QuerySet[User]:
     """Who a request can be given to: active caseworkers and Managers (plus `including`, for the list's filter)."""
     who = Q(groups__name__in=[roles.CASEWORKER, roles.MANAGER]) | Q(is_superuser=True)
@@ -453,6 +459,7 @@ class RequestPage:
     recent_views: list[RequestView]
     held: HeldForPage  # the subject searches and what the right did to held data (reviews)
     referrals: list[Referral]  # to professional reviewers for an opinion, open ones first
+    submitted: list[SubmittedDocument] = field(default_factory=list)  # proof sent online, not yet evidence
 
 
 def _who(user: User | None) -> str:
@@ -658,6 +665,7 @@ def request_page(user: AnyUser, pk: int) -> RequestPage:
         Prefetch("transitions", queryset=TransitionEvent.objects.select_related("by").order_by("at", "pk")),
         "numerous_with",  # the Art 12A ground the extension step checks and the page shows
         "fees",  # fees asked for (Art 12(5)(a), 15(3)) and whether paid or waived
+        Prefetch("submitted_documents", queryset=SubmittedDocument.objects.order_by("uploaded_at", "pk")),
     )
     request = request_get_for_user(user=user, pk=pk, queryset=queryset)
     letters = list(request.letters.all())
@@ -705,6 +713,7 @@ def request_page(user: AnyUser, pk: int) -> RequestPage:
         recent_views=recent_views,
         held=HeldForPage(searches=[], effects=None) if reviewer_only else held_for_page(request),
         referrals=referrals,
+        submitted=[] if reviewer_only else list(request.submitted_documents.all()),
     )
 
 
