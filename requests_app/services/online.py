@@ -16,14 +16,12 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import FileField
 from django.utils import timezone
 
 from core import roles
@@ -319,7 +317,7 @@ def _documents_store(
 def _discard(storage_names: Sequence[str]) -> None:
     for name in storage_names:
         try:
-            cast(FileField, SubmittedDocument._meta.get_field("file")).storage.delete(name)
+            SubmittedDocument._meta.get_field("file").storage.delete(name)
         except OSError:  # pragma: no cover - nothing more to do; no row names it
             logger.exception("Could not remove a proof file of an online request that was not made")
 
