@@ -437,7 +437,25 @@ def _discard_file(letter: Letter) -> None:
 
 
 # Letters with an easy-read version (UK GDPR Art 12(1): clear and plain language, in particular for a child).
-EASY_READ_TEMPLATES = frozenset({"acknowledgement", "identity_request", "extension_notice", "refusal"})
+EASY_READ_TEMPLATES = frozenset(
+    {
+        "acknowledgement",
+        "identity_request",
+        "clarification_request",
+        "fee_request",
+        "extension_notice",
+        "refusal",
+        "outcome_rectification",
+        "outcome_erasure",
+        "outcome_restriction",
+        "restriction_lift_notice",
+        "outcome_objection",
+        "outcome_portability",
+        "outcome_automated_decision",
+        "outcome_inform",
+        "closure",
+    }
+)
 
 
 def wants_easy_read(request: RightsRequest, *, today: dt.date) -> bool:
