@@ -287,6 +287,9 @@ ONLINE_CODES_PER_ADDRESS_PER_HOUR = env.int("ONLINE_CODES_PER_ADDRESS_PER_HOUR",
 ONLINE_CODES_PER_IP_PER_HOUR = env.int("ONLINE_CODES_PER_IP_PER_HOUR", default=20)
 ONLINE_REQUESTS_PER_ADDRESS_PER_DAY = env.int("ONLINE_REQUESTS_PER_ADDRESS_PER_DAY", default=3)
 ONLINE_REQUESTS_PER_IP_PER_DAY = env.int("ONLINE_REQUESTS_PER_IP_PER_DAY", default=10)
+# Proof of identity and authority sent with an online request: files per request, and the largest file.
+ONLINE_UPLOAD_MAX_FILES = env.int("ONLINE_UPLOAD_MAX_FILES", default=6)
+ONLINE_UPLOAD_MAX_BYTES = env.int("ONLINE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # The requester's status page: how long its emailed link works, and codes per link per hour.
 STATUS_LINK_DAYS = env.int("STATUS_LINK_DAYS", default=180)
 STATUS_CODES_PER_LINK_PER_HOUR = env.int("STATUS_CODES_PER_LINK_PER_HOUR", default=5)

@@ -8,7 +8,6 @@ agency's request, and nothing of the data subject beyond the identifiers the age
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -21,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import roles
-from core.forms import GovukForm
+from core.forms import GovukForm, MultipleFileField
 from disclosure import access
 from disclosure.models import AgencyReturnLink
 from disclosure.portal_views import CodeForm, _masked, _page, _visitor
@@ -33,21 +32,6 @@ from rights import ApplicationError
 VERIFIED_KEY = "disclosure_agency_return_{}"
 CODE_ASKED_KEY = "disclosure_agency_return_code_{}"
 VERIFIED_SECONDS = 60 * 60  # a right code opens the upload page for an hour in this browser
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "govuk-file-upload"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
 
 
 class ReturnForm(GovukForm):

@@ -15,7 +15,16 @@ from django.http import Http404
 
 from core import roles
 from core.roles import AnyUser
-from requests_app.models import Evidence, EvidenceKind, Letter, Person, Referral, ReferralKind, RightsRequest
+from requests_app.models import (
+    Evidence,
+    EvidenceKind,
+    Letter,
+    Person,
+    Referral,
+    ReferralKind,
+    RightsRequest,
+    SubmittedDocument,
+)
 
 NO_SUCH_REQUEST = "There is no such request."
 
@@ -110,6 +119,20 @@ def evidence_get_for_user(*, user: AnyUser, pk: int) -> Evidence:
         return evidence.get(pk=pk)
     except Evidence.DoesNotExist:
         raise Http404("No such evidence.") from None
+
+
+def submitted_document_get_for_user(*, user: AnyUser, pk: int) -> SubmittedDocument:
+    """Proof a requester sent with an online request: the team who may open the request (a reviewer, never:
+    identity papers are not what an opinion is asked on); otherwise Http404."""
+    documents = SubmittedDocument.objects.select_related("request")
+    if roles.reviews_only(user):
+        documents = documents.none()
+    else:
+        documents = documents.filter(request__in=requests_visible_to(user))
+    try:
+        return documents.get(pk=pk)
+    except SubmittedDocument.DoesNotExist:
+        raise Http404("No such document.") from None
 
 
 def people_visible_to(user: AnyUser) -> QuerySet[Person]:

@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern] = [
     path("requests/<int:pk>/referrals/<int:referral_pk>/close/", views.referral_close_view, name="referral_close"),
     path("letters/<int:pk>/file/", views.letter_file, name="letter_file"),
     path("evidence/<int:pk>/scan/", views.evidence_scan, name="evidence_scan"),
+    path("submitted/<int:pk>/file/", views.submitted_document_file, name="submitted_document_file"),
 ]
 
 # Notices from the deadline sweep.

@@ -43,6 +43,7 @@ from disclosure.selectors import (
     search_record_run,
 )
 from requests_app.models import RightsRequest
+from requests_app.services.letters import wants_easy_read
 from reviews.models import DataShare
 from reviews.selectors import confirmed_sources, what_we_hold
 from rights import EXEMPTIONS
@@ -267,5 +268,6 @@ def build_inputs(request: RightsRequest, *, preview: bool, letter_date: dt.date,
         withheld=tuple(withheld),
         secrets=tuple(sorted(set(secrets), key=lambda s: (s.label, s.text))),
         preview=preview,
+        easy_read=wants_easy_read(request, today=letter_date),
         staff_names=_staff_names(request, documents, [by]),
     )

@@ -239,6 +239,9 @@ class PackInputs:
     withheld: tuple[WithheldDocument, ...] = ()
     secrets: tuple[Secret, ...] = ()
     preview: bool = False
+    # The covering letter in easy read (UK GDPR Art 12(1)); left out of the fingerprint when off, so packs made
+    # before it existed keep theirs.
+    easy_read: bool = field(default=False, metadata={"omit_if_empty": True})
     # Names that must not reach the PDF's metadata (staff who worked on the case).
     staff_names: tuple[str, ...] = field(default=(), compare=False)
 

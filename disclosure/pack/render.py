@@ -318,6 +318,7 @@ def front_context(inputs: PackInputs, ranges: dict[int, tuple[int, int]], *, pag
         "addressee": inputs.addressee,
         "subject_name": inputs.subject_name,
         "on_behalf": inputs.on_behalf,
+        "easy_read": inputs.easy_read,
         "subject_or_you": inputs.subject_name if inputs.on_behalf else "you",
         "document_count": len(inputs.documents),
         "withheld_count": len(inputs.withheld),

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
-from core.forms import GovukDateField, GovukForm
+from core.forms import GovukDateField, GovukForm, MultipleFileField
 from requests_app.models import FormatNeed, ReplyMethod
 from rights import Authority, RepresentativeRole, RightKind
 from rights.people import ROLE_AUTHORITIES
@@ -223,5 +223,28 @@ class CodeForm(GovukForm):
     )
 
 
+PROOF_HINT = "A PDF, or a photo or scan (PNG or JPEG). You can choose more than one file."
+
+
 class SubmitForm(GovukForm):
+    """Send the request, with any proof of identity and (for someone acting for another) of authority."""
+
+    identity_documents = MultipleFileField(
+        label="Proof of who you are (optional)",
+        help_text="For example, a passport, driving licence or a recent bill with your name and address. " + PROOF_HINT,
+        required=False,
+        error_messages={"empty": "The file you chose is empty"},
+    )
+    authority_documents = MultipleFileField(
+        label="Proof that you can act for them (optional)",
+        help_text="For example, a birth certificate, a court order, a lasting power of attorney or their signed "
+        "consent. " + PROOF_HINT,
+        required=False,
+        error_messages={"empty": "The file you chose is empty"},
+    )
     website = Honeypot()
+
+    def __init__(self, *args: Any, myself: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if myself:  # asking for themselves: no authority to prove
+            del self.fields["authority_documents"]

@@ -97,6 +97,7 @@ from requests_app.models.online import (  # noqa: E402
     RejectionReason,
     StatusLink,
     StatusPageEvent,
+    SubmittedDocument,
 )
 
 __all__ += [
@@ -107,6 +108,7 @@ __all__ += [
     "RejectionReason",
     "StatusLink",
     "StatusPageEvent",
+    "SubmittedDocument",
 ]
 
 # Uses of restricted data on an Art 18(2) ground.

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from requests_app.models.core import RightsRequest
+from requests_app.models.core import EvidenceKind, RightsRequest
 from requests_app.models.messages import Message
 
 ONE_TIME_CODE_MAX_TRIES = 3  # wrong codes before a code stops working
@@ -117,6 +117,7 @@ class RejectionReason(models.TextChoices):
     ADDRESS_LIMIT = "address_limit", "Too many from one email address"
     IP_LIMIT = "ip_limit", "Too many from one internet address"
     CODE_LOCKED = "code_locked", "Email code entered wrongly too often"
+    UPLOAD_REFUSED = "upload_refused", "A document that could not be accepted"
 
 
 class OnlineRejection(models.Model):
@@ -137,12 +138,47 @@ class OnlineRejection(models.Model):
         return f"{self.get_reason_display()} at {self.at:%Y-%m-%d %H:%M}"
 
 
+# What a requester may send with an online request: proof of who they are, and of their authority to act.
+SUBMITTED_KINDS = [
+    (EvidenceKind.IDENTITY.value, "Proof of identity"),
+    (EvidenceKind.AUTHORITY.value, "Proof of authority to act"),
+]
+
+
+class SubmittedDocument(models.Model):
+    """A document a requester sent with their online request, kept privately until a caseworker checks it.
+
+    Not evidence yet: identity or authority is verified only when a caseworker has looked at it and records
+    what was seen (Evidence), with the day it arrived (the request's received day, UK GDPR Art 12A).
+    """
+
+    request = models.ForeignKey(RightsRequest, on_delete=models.PROTECT, related_name="submitted_documents")
+    kind = models.CharField(max_length=20, choices=SUBMITTED_KINDS)
+    file = models.FileField(upload_to="submitted/%Y/%m/")
+    original_name = models.CharField(max_length=255, blank=True, help_text="The name the requester's file had.")
+    media_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    page_count = models.PositiveIntegerField(default=1)
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} sent with {self.request}"
+
+
 __all__ = [
     "ONE_TIME_CODE_MAX_TRIES",
+    "SUBMITTED_KINDS",
     "OneTimeCode",
     "OneTimeCodePurpose",
     "OnlineRejection",
     "RejectionReason",
     "StatusLink",
     "StatusPageEvent",
+    "SubmittedDocument",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -40,6 +40,7 @@ from requests_app.models import (
     RightsRequest,
     SavedListView,
     Status,
+    SubmittedDocument,
     TransitionEvent,
 )
 from requests_app.models.machines import MACHINES, step_info
@@ -400,6 +401,11 @@ def incoming_letters(request: RightsRequest) -> list[Letter]:
     return list(Letter.objects.filter(request_id=request.pk, direction="in").order_by("-date", "-pk"))
 
 
+def submitted_documents(request: RightsRequest) -> list[SubmittedDocument]:
+    """Proof the requester sent with an online request, in the order it came: what the caseworker checks."""
+    return list(SubmittedDocument.objects.filter(request_id=request.pk).order_by("uploaded_at", "pk"))
+
+
 def assignable_users(*, including: AnyUser | None = None) -> QuerySet[User]:
     """Who a request can be given to: active caseworkers and Managers (plus `including`, for the list's filter)."""
     who = Q(groups__name__in=[roles.CASEWORKER, roles.MANAGER]) | Q(is_superuser=True)
@@ -454,6 +460,7 @@ class RequestPage:
     recent_views: list[RequestView]
     held: HeldForPage  # the subject searches and what the right did to held data (reviews)
     referrals: list[Referral]  # to professional reviewers for an opinion, open ones first
+    submitted: list[SubmittedDocument] = field(default_factory=list)  # proof sent online, not yet evidence
 
     @property
     def held_data_changed(self) -> bool:
@@ -666,6 +673,7 @@ def request_page(user: AnyUser, pk: int) -> RequestPage:
         "fees",  # fees asked for (Art 12(5)(a), 15(3)) and whether paid or waived
         # uses of restricted data on an Art 18(2) ground
         Prefetch("restricted_uses", queryset=RestrictedDataUse.objects.select_related("recorded_by")),
+        Prefetch("submitted_documents", queryset=SubmittedDocument.objects.order_by("uploaded_at", "pk")),
     )
     request = request_get_for_user(user=user, pk=pk, queryset=queryset)
     letters = list(request.letters.all())
@@ -713,6 +721,7 @@ def request_page(user: AnyUser, pk: int) -> RequestPage:
         recent_views=recent_views,
         held=HeldForPage(searches=[], effects=None) if reviewer_only else held_for_page(request),
         referrals=referrals,
+        submitted=[] if reviewer_only else list(request.submitted_documents.all()),
     )
 
 

@@ -33,6 +33,7 @@ from requests_app.letters import LetterTemplate, letter_template
 from requests_app.models import (
     ClockEvent,
     ClockEventKind,
+    EvidenceKind,
     FormatNeed,
     Letter,
     LetterDirection,
@@ -175,6 +176,15 @@ def _acting_outstanding(request: RightsRequest) -> bool:
     return any(check(request) for check in checks)
 
 
+def _proof_sent(request: RightsRequest) -> dict[str, bool]:
+    """Proof the requester sent with an online request, not yet checked: the letter does not ask for it again."""
+    sent = set(request.submitted_documents.values_list("kind", flat=True))
+    return {
+        "identity_sent": EvidenceKind.IDENTITY.value in sent,
+        "authority_sent": EvidenceKind.AUTHORITY.value in sent,
+    }
+
+
 def _deadline(request: RightsRequest, *, today: dt.date) -> Deadline:
     try:
         return deadline_for(request, events=list(request.clock_events.all()), today=today)
@@ -296,6 +306,7 @@ def letter_context(
             # so the letter promises no date (whatever the status: it may still be "received").
             awaiting_identity=request.status == Status.AWAITING_IDENTITY or _acting_outstanding(request),
             what_happens_next=WHAT_HAPPENS_NEXT[request.right],
+            **_proof_sent(request),
         )
     elif name == "identity_request":
         values.update(_identity_needs(request, context))
@@ -436,7 +447,25 @@ def _store(letter: Letter, *, name: str, data: bytes) -> None:
 
 
 # Letters with an easy-read version (UK GDPR Art 12(1): clear and plain language, in particular for a child).
-EASY_READ_TEMPLATES = frozenset({"acknowledgement", "identity_request", "extension_notice", "refusal"})
+EASY_READ_TEMPLATES = frozenset(
+    {
+        "acknowledgement",
+        "identity_request",
+        "clarification_request",
+        "fee_request",
+        "extension_notice",
+        "refusal",
+        "outcome_rectification",
+        "outcome_erasure",
+        "outcome_restriction",
+        "restriction_lift_notice",
+        "outcome_objection",
+        "outcome_portability",
+        "outcome_automated_decision",
+        "outcome_inform",
+        "closure",
+    }
+)
 
 
 def wants_easy_read(request: RightsRequest, *, today: dt.date) -> bool:

@@ -11,12 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import secrets
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,6 +32,7 @@ from requests_app.models import (
     ONE_TIME_CODE_MAX_TRIES,
     Channel,
     CodeChannel,
+    EvidenceKind,
     OneTimeCode,
     OneTimeCodePurpose,
     OnlineRejection,
@@ -35,11 +40,16 @@ from requests_app.models import (
     RightsRequest,
     StatusLink,
     StatusPageEvent,
+    SubmittedDocument,
 )
+from requests_app.services.letters import letter_generate
 from requests_app.services.locking import request_lock
 from requests_app.services.messages import message_send
 from requests_app.services.requests import PersonDetails, request_create
+from requests_app.uploads import CheckedUpload, UploadKind, check_scan
 from rights import ApplicationError, Authority, RepresentativeRole, RightKind
+
+logger = logging.getLogger(__name__)
 
 CODE_MINUTES = 15
 CONFIRMED_FOR = dt.timedelta(hours=2)  # a confirmed address can be used to submit for this long
@@ -54,7 +64,12 @@ LIMIT_DEFAULTS = {
     "ONLINE_REQUESTS_PER_ADDRESS_PER_DAY": 3,
     "ONLINE_REQUESTS_PER_IP_PER_DAY": 10,
     "STATUS_CODES_PER_LINK_PER_HOUR": 5,
+    "ONLINE_UPLOAD_MAX_FILES": 6,
+    "ONLINE_UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
 }
+# The form's file field for each kind of proof (an error is shown beside the field it came from).
+DOCUMENT_FIELDS = {EvidenceKind.IDENTITY: "identity_documents", EvidenceKind.AUTHORITY: "authority_documents"}
+EXTENSIONS = {UploadKind.PDF: "pdf", UploadKind.PNG: "png", UploadKind.JPEG: "jpg"}
 
 
 def limit(name: str) -> int:
@@ -84,6 +99,21 @@ class OnlineRequest:
     relationship: str = ""
     format_needs: Sequence[str] = field(default_factory=tuple)
     format_needs_detail: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentUpload:
+    """A file the requester chose as proof of identity or of authority, as the browser sent it."""
+
+    kind: EvidenceKind
+    file: UploadedFile
+
+
+@dataclass(frozen=True)
+class CheckedDocument:
+    kind: EvidenceKind
+    name: str
+    checked: CheckedUpload
 
 
 @dataclass(frozen=True)
@@ -217,15 +247,99 @@ def _confirmed(*, code_id: int | None, email: str, now: dt.datetime) -> OneTimeC
     return row
 
 
+def _refuse_document(error: ApplicationError, *, kind: EvidenceKind, email: str, visitor: Visitor) -> ApplicationError:
+    """Counted as a refused step (the Manager sees it), and told beside the field the file was chosen in."""
+    online_rejection_record(step="documents", reason=RejectionReason.UPLOAD_REFUSED, visitor=visitor, email=email)
+    return ApplicationError(error.message, field=DOCUMENT_FIELDS[kind])
+
+
+def online_documents_check(
+    *, documents: Sequence[DocumentUpload], role: RepresentativeRole, email: str, visitor: Visitor
+) -> list[CheckedDocument]:
+    """Check every proof file with the scans' content checks (requests_app.uploads): PDF, PNG or JPEG only.
+
+    Any refusal refuses them all, with the reason, and is counted; nothing is stored here.
+    """
+    most, largest = limit("ONLINE_UPLOAD_MAX_FILES"), limit("ONLINE_UPLOAD_MAX_BYTES")
+    if len(documents) > most:
+        kind = documents[-1].kind
+        raise _refuse_document(
+            ApplicationError(f"You chose {len(documents)} files. You can send up to {most} with your request."),
+            kind=kind,
+            email=email,
+            visitor=visitor,
+        )
+    checked: list[CheckedDocument] = []
+    for document in documents:
+        if document.kind == EvidenceKind.AUTHORITY and role is RepresentativeRole.SELF:
+            raise ApplicationError("You are asking for yourself: no proof of authority is needed.", field="kind")
+        name = (document.file.name or "").strip()[:255]
+        try:
+            if document.file.size is not None and document.file.size > largest:  # refused before it is read
+                raise ApplicationError(
+                    f"“{name or 'The file'}” is {document.file.size / 1_048_576:.1f} MB; the largest file accepted is "
+                    f"{largest / 1_048_576:.0f} MB. Send a smaller scan or photo, or split it into smaller PDFs."
+                )
+            document.file.seek(0)
+            data = document.file.read(largest + 1)
+            document.file.seek(0)
+            result = check_scan(data, name=name, max_bytes=largest, field="file")
+        except ApplicationError as error:
+            raise _refuse_document(error, kind=document.kind, email=email, visitor=visitor) from None
+        checked.append(CheckedDocument(kind=document.kind, name=name, checked=result))
+    return checked
+
+
+def _documents_store(
+    *, request: RightsRequest, documents: Sequence[CheckedDocument], visitor: Visitor, now: dt.datetime, kept: list[str]
+) -> None:
+    """File the checked proof privately (MEDIA_ROOT, a generated name) with a record of each; `kept` lists the files."""
+    for document in documents:
+        data = document.checked.data
+        row = SubmittedDocument(
+            request=request,
+            kind=document.kind.value,
+            original_name=document.name,
+            media_type=document.checked.media_type,
+            size=len(data),
+            page_count=document.checked.page_count,
+            sha256=hashlib.sha256(data).hexdigest(),
+            uploaded_at=now,
+            ip_address=visitor.ip_address or None,
+        )
+        extension = EXTENSIONS[document.checked.kind]
+        row.file.save(f"{document.kind.value}-{uuid.uuid4().hex}.{extension}", ContentFile(data), save=False)
+        kept.append(row.file.name or "")
+        row.full_clean()
+        row._change_reason = "Sent with the online request"  # type: ignore[attr-defined]
+        row.save()
+
+
+def _discard(storage_names: Sequence[str]) -> None:
+    for name in storage_names:
+        try:
+            SubmittedDocument._meta.get_field("file").storage.delete(name)
+        except OSError:  # pragma: no cover - nothing more to do; no row names it
+            logger.exception("Could not remove a proof file of an online request that was not made")
+
+
 def online_request_submit(
-    *, answers: OnlineRequest, confirmation_id: int | None, visitor: Visitor, now: dt.datetime | None = None
+    *,
+    answers: OnlineRequest,
+    confirmation_id: int | None,
+    visitor: Visitor,
+    documents: Sequence[DocumentUpload] = (),
+    now: dt.datetime | None = None,
 ) -> RightsRequest:
     """Log the online request, received today, with an acknowledgement and a status-page link sent by email.
 
     The email address must have been confirmed by its code (in the last two hours, for this request only).
+    Proof of identity or authority sent with it is checked first (a refused file refuses the request, and
+    nothing is kept), then filed with the request for a caseworker to check; the acknowledgement says so.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
+    checked = online_documents_check(documents=documents, role=answers.role, email=answers.email, visitor=visitor)
     with transaction.atomic():
         confirmation = _confirmed(code_id=confirmation_id, email=answers.email, now=now)
     _limited(
@@ -246,28 +360,59 @@ def online_request_submit(
     summary = answers.summary.strip()
     if answers.relationship.strip():
         summary += f"\n\nTheir relationship to the person, as they describe it: {answers.relationship.strip()}"
-    with transaction.atomic():
-        confirmation = _confirmed(code_id=confirmation.pk, email=answers.email, now=now)  # locked: used once
-        request = request_create(
-            by=None,
-            kind=answers.kind,
-            received=today,  # the day it was submitted: the clock starts here (UK GDPR Art 12A)
-            subject=subject,
-            requester=requester,
-            role=answers.role,
-            authority=answers.authority,
-            channel=Channel.WEB,
-            summary=summary,
-            acknowledge=True,
-            today=today,
-            reply_by=answers.reply_by,
-            code_by=CodeChannel.EMAIL,  # the verified address; never the letterbox a posted link goes to
-            format_needs=answers.format_needs,
-            format_needs_detail=answers.format_needs_detail,
-        )
-        confirmation.request = request
-        confirmation.save(update_fields=["request"])
-        status_link_send(request=request, to=addressee_email, now=now)
+    kept: list[str] = []
+    try:
+        with transaction.atomic():
+            request = _online_request_create(
+                answers=answers,
+                confirmation=confirmation,
+                subject=subject,
+                requester=requester,
+                summary=summary,
+                today=today,
+                now=now,
+            )
+            _documents_store(request=request, documents=checked, visitor=visitor, now=now, kept=kept)
+            # After the proof is filed, so the letter says what was sent and does not ask for it again.
+            letter_generate(request=request, template="acknowledgement", by=None, today=today)
+            status_link_send(request=request, to=addressee_email, now=now)
+    except BaseException:
+        _discard(kept)
+        raise
+    return request
+
+
+def _online_request_create(
+    *,
+    answers: OnlineRequest,
+    confirmation: OneTimeCode,
+    subject: PersonDetails,
+    requester: PersonDetails | None,
+    summary: str,
+    today: dt.date,
+    now: dt.datetime,
+) -> RightsRequest:
+    """The request itself, in the caller's transaction; the confirmation is locked and used for this one only."""
+    confirmation = _confirmed(code_id=confirmation.pk, email=answers.email, now=now)
+    request = request_create(
+        by=None,
+        kind=answers.kind,
+        received=today,  # the day it was submitted: the clock starts here (UK GDPR Art 12A)
+        subject=subject,
+        requester=requester,
+        role=answers.role,
+        authority=answers.authority,
+        channel=Channel.WEB,
+        summary=summary,
+        acknowledge=False,  # acknowledged once any proof sent with it is filed
+        today=today,
+        reply_by=answers.reply_by,
+        code_by=CodeChannel.EMAIL,  # the verified address; never the letterbox a posted link goes to
+        format_needs=answers.format_needs,
+        format_needs_detail=answers.format_needs_detail,
+    )
+    confirmation.request = request
+    confirmation.save(update_fields=["request"])
     return request
 
 

@@ -46,6 +46,7 @@ from requests_app.models import (
     RightsRequest,
     StatusLink,
     StatusPageEvent,
+    SubmittedDocument,
     TransitionEvent,
 )
 from requests_app.retention_registry import delete_with_history, retention_parts, stored_files
@@ -282,6 +283,8 @@ def request_destroy(*, request_id: int, by: User | None, today: dt.date | None =
         evidence_ids = list(Evidence.objects.filter(request=locked).values_list("pk", flat=True))
         tally.files.extend(stored_files(Letter, "file", letter_ids))
         tally.files.extend(stored_files(Evidence, "scan", evidence_ids))
+        submitted_ids = list(SubmittedDocument.objects.filter(request=locked).values_list("pk", flat=True))
+        tally.files.extend(stored_files(SubmittedDocument, "file", submitted_ids))
         tally.add("notices", delete_with_history(Notice.objects.filter(request=locked)))
         tally.add("retention listings", delete_with_history(RequestRetentionDue.objects.filter(request=locked)))
         tally.add("views", delete_with_history(RequestView.objects.filter(request=locked)))
@@ -290,6 +293,7 @@ def request_destroy(*, request_id: int, by: User | None, today: dt.date | None =
         tally.add("evidence", delete_with_history(Evidence.objects.filter(request=locked)))
         tally.add("restricted data uses", delete_with_history(RestrictedDataUse.objects.filter(request=locked)))
         tally.add("fees", delete_with_history(Fee.objects.filter(request=locked)))  # before the letters they cite
+        tally.add("proof sent online", delete_with_history(SubmittedDocument.objects.filter(request=locked)))
         tally.add("status page events", delete_with_history(StatusPageEvent.objects.filter(link__request=locked)))
         tally.add(
             "one-time codes",
@@ -315,6 +319,7 @@ def request_destroy(*, request_id: int, by: User | None, today: dt.date | None =
                 (Person, gone),
                 (Letter, letter_ids),
                 (Evidence, evidence_ids),
+                (SubmittedDocument, submitted_ids),
             )
         )
         searches = search_runs_purge(request_reference=reference)

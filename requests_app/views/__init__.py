@@ -28,7 +28,12 @@ from core.confirm import Confirmation, SummaryRow, changing, confirmation_page, 
 from core.locking import check_version
 from core.text import day_text
 from requests_app import selectors
-from requests_app.access import evidence_get_for_user, letter_get_for_user, request_get_for_user
+from requests_app.access import (
+    evidence_get_for_user,
+    letter_get_for_user,
+    request_get_for_user,
+    submitted_document_get_for_user,
+)
 from requests_app.desk_parts import desk_panels
 from requests_app.forms import (
     NEW_PERSON,
@@ -548,7 +553,8 @@ def evidence_new(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "The evidence is recorded.")
             return redirect("request_detail", pk=rights_request.pk)
-    return render(request, "requests_app/evidence_form.html", {"rr": rights_request, "form": form})
+    context = {"rr": rights_request, "form": form, "submitted": selectors.submitted_documents(rights_request)}
+    return render(request, "requests_app/evidence_form.html", context)
 
 
 @records_view
@@ -852,6 +858,17 @@ def evidence_scan(request: HttpRequest, pk: int) -> FileResponse:
     request_view_record(request=evidence.request, user=user)
     suffix = Path(evidence.scan.name or "").suffix.lower()
     return _attachment(evidence.scan, f"{evidence.request.reference}-evidence-{evidence.pk}{suffix}")
+
+
+@records_view_itself
+@require_http_methods(["GET", "HEAD"])
+def submitted_document_file(request: HttpRequest, pk: int) -> FileResponse:
+    """Proof sent with an online request, for the caseworker checking identity or authority (the view is recorded)."""
+    user = _user(request)
+    document = submitted_document_get_for_user(user=user, pk=pk)
+    request_view_record(request=document.request, user=user)
+    suffix = Path(document.file.name or "").suffix.lower()
+    return _attachment(document.file, f"{document.request.reference}-{document.kind}-sent-{document.pk}{suffix}")
 
 
 # Error pages: plain, and the same for everyone, so they leak nothing

@@ -45,11 +45,14 @@ from requests_app.models import FormatNeed, RejectionReason, ReplyMethod, Status
 from requests_app.selectors.status_page import request_status_for_requester
 from requests_app.services.online import (
     CODE_MINUTES,
+    DOCUMENT_FIELDS,
     USER_AGENT_LENGTH,
+    DocumentUpload,
     OnlineRequest,
     Visitor,
     email_confirmation_check,
     email_confirmation_send,
+    limit,
     online_rejection_record,
     online_request_submit,
     status_code_check,
@@ -406,26 +409,55 @@ def check(request: HttpRequest) -> HttpResponse:
     missing = _first_missing(answers)
     if missing is not None:
         return redirect(_url(missing.slug))
-    context: dict[str, Any] = {"rows": _summary_rows(answers), "back": _url("email")}
+    myself = _myself(answers)
+    context: dict[str, Any] = {
+        "rows": _summary_rows(answers),
+        "back": _url("email"),
+        "myself": myself,
+        "max_files": limit("ONLINE_UPLOAD_MAX_FILES"),
+        "max_mb": limit("ONLINE_UPLOAD_MAX_BYTES") // 1_048_576,
+    }
     if request.method == "GET":
-        return _page(request, "online/check.html", {**context, "form": SubmitForm()})
-    form = SubmitForm(request.POST)
+        return _page(request, "online/check.html", {**context, "form": SubmitForm(myself=myself)})
+    form = SubmitForm(request.POST, request.FILES, myself=myself)
     caught = _honeypot_caught(request, form, step="submit")
     if caught is not None:
         return caught
+    if not form.is_valid():
+        return _page(request, "online/check.html", {**context, "form": _files_again(form)}, status=400)
+    documents = [
+        DocumentUpload(kind=kind, file=file)
+        for kind, field in DOCUMENT_FIELDS.items()
+        for file in form.cleaned_data.get(field) or []
+    ]
     try:
         rights_request = online_request_submit(
-            answers=_online_request(answers), confirmation_id=answers.get("code_id"), visitor=_visitor(request)
+            answers=_online_request(answers),
+            confirmation_id=answers.get("code_id"),
+            visitor=_visitor(request),
+            documents=documents,
         )
     except ApplicationError as error:
         if error.field == "email_confirmation":  # spent or too old: confirm the address again
             answers["confirmed"] = False
             _save(request, answers)
-        form.add_error(None, error.message)
-        return _page(request, "online/check.html", {**context, "form": form}, status=400)
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return _page(request, "online/check.html", {**context, "form": _files_again(form)}, status=400)
     request.session.pop(ANSWERS, None)
-    request.session[DONE] = {"reference": rights_request.reference, "email": answers["email"]}
+    request.session[DONE] = {
+        "reference": rights_request.reference,
+        "email": answers["email"],
+        "documents": len(documents),
+    }
     return redirect("online:done")
+
+
+def _files_again(form: SubmitForm) -> SubmitForm:
+    """Files are never kept when the request is not sent: say so beside each file chosen."""
+    for field in DOCUMENT_FIELDS.values():
+        if field in form.fields and form.files.getlist(field) and field not in form.errors:
+            form.add_error(field, "Choose the file again: files are not kept when the request is not sent")
+    return form
 
 
 @login_not_required
@@ -435,7 +467,8 @@ def done(request: HttpRequest) -> HttpResponse:
     sent = request.session.get(DONE)
     if not isinstance(sent, dict):
         return redirect("online:start")
-    return _page(request, "online/done.html", {"reference": sent["reference"], "email": sent["email"]})
+    context = {"reference": sent["reference"], "email": sent["email"], "documents": sent.get("documents", 0)}
+    return _page(request, "online/done.html", context)
 
 
 # The requester's status page: the link we emailed them, then a one-time code to the same address.

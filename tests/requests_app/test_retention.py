@@ -475,3 +475,34 @@ def test_a_closed_request_that_had_a_fee_is_destroyed_with_it(
     assert not RightsRequest.objects.filter(pk=closed.pk).exists() and not Fee.objects.exists()
     assert certificate.counts["fees"] == 1
     assert not Fee.history.filter(request_id=closed.pk).exists()  # its history goes too: it names the reason
+
+
+def test_proof_sent_online_is_destroyed_with_its_files(
+    boss: User, casey: User, fake_letters: factories.FakeLetters, django_capture_on_commit_callbacks
+) -> None:
+    from pathlib import Path
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from requests_app.models import SubmittedDocument
+
+    closed = _closed(casey, name="Jo Sent")
+    document = SubmittedDocument(
+        request=closed,
+        kind="identity",
+        original_name="passport.pdf",
+        media_type="application/pdf",
+        size=len(PDF),
+        sha256="0" * 64,
+        uploaded_at=timezone.now(),
+    )
+    document.file.save("identity-x.pdf", ContentFile(PDF), save=False)
+    document.save()
+    path = Path(document.file.path)
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = request_destroy(request_id=closed.pk, by=boss, today=DUE_ON)
+    assert certificate.counts["proof sent online"] == 1
+    assert not SubmittedDocument.objects.exists() and not SubmittedDocument.history.exists()  # type: ignore[attr-defined]
+    assert not path.exists()
