@@ -311,7 +311,7 @@ def _documents_store(
         row.file.save(f"{document.kind.value}-{uuid.uuid4().hex}.{extension}", ContentFile(data), save=False)
         kept.append(row.file.name or "")
         row.full_clean()
-        row._change_reason = "Sent with the online request"  # type: ignore[attr-defined]
+        record_change(row, "Sent with the online request")
         row.save()
 
 
