@@ -349,12 +349,12 @@ OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp: each wrong code doubles the wait bef
 # laptop's workspace at http://localhost:8000 to use a passkey there). Changing the id later orphans every key.
 _site = urlsplit(SITE_URL)
 _site_host = "localhost" if _site.hostname in {None, "127.0.0.1", "::1"} else str(_site.hostname)
-OTP_WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", default=_site_host)
-OTP_WEBAUTHN_RP_NAME = env.str("WEBAUTHN_RP_NAME", default=ORGANISATION["service_name"])
-OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
-    "WEBAUTHN_ALLOWED_ORIGINS",
-    default=[f"{_site.scheme}://{_site_host}" + (f":{_site.port}" if _site.port else "")],
-)
+# An empty value (as .env.example leaves them) means the default.
+OTP_WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", default="") or _site_host
+OTP_WEBAUTHN_RP_NAME = env.str("WEBAUTHN_RP_NAME", default="") or ORGANISATION["service_name"]
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [origin for origin in env.list("WEBAUTHN_ALLOWED_ORIGINS", default=[]) if origin] or [
+    f"{_site.scheme}://{_site_host}" + (f":{_site.port}" if _site.port else "")
+]
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # django-axes: an account, and separately an address, is locked after AXES_FAILURE_LIMIT failed sign-ins in a row,
 # until AXES_COOLOFF_HOURS pass or a Manager unlocks it (Staff sign-in page, or the admin's access attempts).

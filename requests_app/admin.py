@@ -42,6 +42,7 @@ from requests_app.models import (
     RestrictedDataUse,
     RightsRequest,
     SavedListView,
+    SubmittedDocument,
     TransitionEvent,
 )
 from requests_app.services.queue import request_search_keys_refresh
@@ -227,6 +228,23 @@ class RestrictedDataUseAdmin(RequestScopedAdmin):
     list_display = ("request", "used_on", "ground", "used_by", "recorded_by")
     list_filter = ("ground",)
     search_fields = ("request__reference",)
+
+
+@admin.register(SubmittedDocument)
+class SubmittedDocumentAdmin(RequestScopedAdmin):
+    """Proof sent with an online request: shown with history; the file only through the recorded download."""
+
+    list_display = ("request", "kind", "original_name", "media_type", "size", "uploaded_at")
+    list_filter = ("kind",)
+    search_fields = ("request__reference",)
+    exclude = ("file",)
+    readonly_fields = ("download",)
+
+    @admin.display(description="File")
+    def download(self, obj: SubmittedDocument) -> str:
+        if not obj.file:
+            return "None"
+        return format_html('<a href="{}">Download</a>', reverse("submitted_document_file", args=[obj.pk]))
 
 
 @admin.register(Evidence)

@@ -77,6 +77,6 @@ def restricted_use_record(
             recorded_at=timezone.now(),
         )
         use.full_clean()
-        record_change(use, f"Use of restricted data recorded: {basis.words.lower()} (UK GDPR Art 18(2))", by=by)
+        record_change(use, f"Restricted data used: {basis.words.lower()} (Art 18(2))", by=by)  # fits the history column
         use.save()
     return use

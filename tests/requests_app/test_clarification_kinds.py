@@ -21,9 +21,11 @@ ASKED = dt.date(2026, 3, 10)
 pytestmark = pytest.mark.django_db
 
 
-def _started(kind: RightKind) -> RightsRequest:
+def _started(kind: RightKind, *, subject_dob: dt.date | None = dt.date(2012, 5, 1)) -> RightsRequest:
     worker = caseworker()
-    request = verify_identity(make_request(kind=kind, received=RECEIVED, today=RECEIVED), by=worker, on=RECEIVED)
+    request = verify_identity(
+        make_request(kind=kind, received=RECEIVED, today=RECEIVED, subject_dob=subject_dob), by=worker, on=RECEIVED
+    )
     names = ("start_work", "gather_records") if kind is RightKind.ACCESS else ("start_work",)
     return take_steps(request, *names, user=worker, today=RECEIVED)
 
@@ -87,8 +89,11 @@ def _pdf_text(letter: Letter) -> str:
     ],
 )
 def test_the_letter_says_whether_the_clock_stops(kind: RightKind, says: str, never: str) -> None:
+    adult = dt.date(1990, 5, 1)  # a child asking for themselves gets the easy-read letter (its own test)
     request = _ask(
-        _started(kind), clarification_question="Which record?", clarification_reason="Six agencies' records."
+        _started(kind, subject_dob=adult),
+        clarification_question="Which record?",
+        clarification_reason="Six agencies' records.",
     )
     letter = Letter.objects.get(request=request, template="clarification_request")
     text = _pdf_text(letter)

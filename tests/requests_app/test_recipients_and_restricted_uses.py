@@ -217,8 +217,7 @@ def test_a_use_of_restricted_data_is_recorded_with_its_ground_and_shown_on_the_p
         "Children's Social Care, legal team",
     )
     assert use.history.first().history_change_reason == (
-        "Use of restricted data recorded: for the establishment, exercise or defence of legal claims "
-        "(UK GDPR Art 18(2))"
+        "Restricted data used: for the establishment, exercise or defence of legal claims (Art 18(2))"
     )
     page = client.get(reverse("request_detail", args=[request.pk])).content.decode()
     assert "Disclosed to the council&#x27;s solicitor." in page and "4 March 2026" in page
