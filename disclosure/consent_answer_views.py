@@ -13,14 +13,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import GovukForm
 from disclosure import access
 from disclosure.models import ConsentAnswerLink
-from disclosure.portal_views import CodeForm, _masked, _page, _visitor
+from disclosure.portal_views import CodeForm, _masked, _page, _visitor, active_link_or_refusal, session_verified
 from disclosure.services import consent_links, returns
 from requests_app.models import CodeChannel
 from rights import ApplicationError
@@ -55,18 +54,11 @@ def _refused(request: HttpRequest, state: str) -> HttpResponse:
 
 
 def _is_verified(request: HttpRequest, link_id: int) -> bool:
-    at = request.session.get(VERIFIED_KEY.format(link_id))
-    return isinstance(at, int | float) and 0 <= time.time() - at <= VERIFIED_SECONDS
+    return session_verified(request, VERIFIED_KEY.format(link_id), VERIFIED_SECONDS)
 
 
 def _link_or_refusal(request: HttpRequest, token: str) -> tuple[ConsentAnswerLink | None, HttpResponse | None]:
-    link = consent_links.consent_link_by_token(token)
-    if link is None:
-        return None, _refused(request, "unknown")
-    state = link.state(timezone.now())
-    if state != "active":
-        return None, _refused(request, state)
-    return link, None
+    return active_link_or_refusal(request, consent_links.consent_link_by_token(token), _refused)
 
 
 @login_not_required

@@ -9,8 +9,10 @@ every download is logged with time, IP address and browser.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import time
-from typing import TypeVar
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 from django import forms
 from django.conf import settings
@@ -80,6 +82,33 @@ def _private(response: ResponseT) -> ResponseT:
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+class _TokenLink(Protocol):
+    pk: Any
+
+    def state(self, now: dt.datetime) -> str: ...
+
+
+TokenLink = TypeVar("TokenLink", bound=_TokenLink)
+
+
+def session_verified(request: HttpRequest, key: str, seconds: int) -> bool:
+    """True while the right code entered in this browser (its time kept under `key`) is under `seconds` old."""
+    at = request.session.get(key)
+    return isinstance(at, int | float) and 0 <= time.time() - at <= seconds
+
+
+def active_link_or_refusal(
+    request: HttpRequest, link: TokenLink | None, refused: Callable[[HttpRequest, str], HttpResponse]
+) -> tuple[TokenLink | None, HttpResponse | None]:
+    """The token's link when it is active, or the page refusing it (unknown, expired, used, withdrawn, locked)."""
+    if link is None:
+        return None, refused(request, "unknown")
+    state = link.state(timezone.now())
+    if state != "active":
+        return None, refused(request, state)
+    return link, None
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, object], status: int = 200) -> HttpResponse:

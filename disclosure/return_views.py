@@ -23,7 +23,7 @@ from core import roles
 from core.forms import GovukForm, MultipleFileField
 from disclosure import access
 from disclosure.models import AgencyReturnLink
-from disclosure.portal_views import CodeForm, _masked, _page, _visitor
+from disclosure.portal_views import CodeForm, _masked, _page, _visitor, active_link_or_refusal, session_verified
 from disclosure.selectors import late_agency_returns
 from disclosure.services import returns
 from requests_app.models import CodeChannel
@@ -60,18 +60,11 @@ def _refused(request: HttpRequest, state: str) -> HttpResponse:
 
 
 def _is_verified(request: HttpRequest, link_id: int) -> bool:
-    at = request.session.get(VERIFIED_KEY.format(link_id))
-    return isinstance(at, int | float) and 0 <= time.time() - at <= VERIFIED_SECONDS
+    return session_verified(request, VERIFIED_KEY.format(link_id), VERIFIED_SECONDS)
 
 
 def _link_or_refusal(request: HttpRequest, token: str) -> tuple[AgencyReturnLink | None, HttpResponse | None]:
-    link = returns.return_link_by_token(token)
-    if link is None:
-        return None, _refused(request, "unknown")
-    state = link.state(timezone.now())
-    if state != "active":
-        return None, _refused(request, state)
-    return link, None
+    return active_link_or_refusal(request, returns.return_link_by_token(token), _refused)
 
 
 @login_not_required
