@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 
-from disclosure.models import Document, Pack, PackStatus
+from disclosure.models import Document, DocumentReading, Pack, PackStatus, ReadingStatus
 from disclosure.services.packs import pack_request
 from tests.factories import caseworker, manager, pack_case
 
@@ -49,8 +49,15 @@ def test_a_pack_renders_and_verifies_through_the_worker() -> None:
     assert not app.conf.task_always_eager, "tasks would run in this process, not through the worker"
     staff: dict[str, User] = {"manager": manager(), "caseworker": caseworker()}
     request = pack_case(manager_user=staff["manager"], caseworker_user=staff["caseworker"], today=TODAY)
-    pack = pack_request(request=request, by=staff["caseworker"], today=TODAY)  # queued on commit, to the worker
     deadline = time.monotonic() + WAIT_SECONDS
+    # The worker reads the documents the case was given (their text goes into the pack's inputs): as staff see
+    # on the page, a pack made while they are still being read fails as "records changed", so wait as they would.
+    while DocumentReading.objects.filter(
+        document__request=request, status__in=[ReadingStatus.QUEUED, ReadingStatus.READING]
+    ).exists():
+        assert time.monotonic() < deadline, "the documents were not read through the worker"
+        time.sleep(0.5)
+    pack = pack_request(request=request, by=staff["caseworker"], today=TODAY)  # queued on commit, to the worker
     while Pack.objects.get(pk=pack.pk).status in {PackStatus.QUEUED, PackStatus.RENDERING}:
         assert time.monotonic() < deadline, "the pack did not finish through the worker"
         time.sleep(0.5)
