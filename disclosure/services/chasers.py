@@ -18,12 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -199,19 +200,16 @@ def _email_chaser(chased: AgencyRequest, *, letter: Letter, today: dt.date, by: 
     chased.save()
 
 
-def agency_chasers_sweep(context: SweepContext) -> Mapping[str, int]:
-    """The sweep part: every late, unchased return of an open request, in batches by primary key."""
-    drafted = 0
+def _each_open_return(
+    context: SweepContext, matching: QuerySet[AgencyRequest], act: Callable[[int], object], *, not_done: str
+) -> int:
+    """Call `act` on each matching return of an open request, in batches by primary key; count those it acted on."""
+    acted = 0
     cursor = 0
     stop = [s.value for s in FINISHED_STATUSES | LOCKED_STATUSES]
     while True:
         ids = list(
-            AgencyRequest.objects.filter(
-                pk__gt=cursor,
-                status=AgencyRequestStatus.REQUESTED,
-                chaser_letter__isnull=True,
-                due_on__lt=context.today,
-            )
+            matching.filter(pk__gt=cursor)
             .exclude(request__status__in=stop)
             .order_by("pk")
             .values_list("pk", flat=True)[: context.batch_size]
@@ -221,11 +219,25 @@ def agency_chasers_sweep(context: SweepContext) -> Mapping[str, int]:
         cursor = ids[-1]
         for agency_request_id in ids:
             try:
-                letter = agency_chaser_draft(agency_request_id=agency_request_id, today=context.today, run=context.run)
+                done = act(agency_request_id)
             except ApplicationError as error:
-                logger.warning("Agency return %s not chased: %s", agency_request_id, error)
+                logger.warning("Agency return %s not %s: %s", agency_request_id, not_done, error)
                 continue
-            drafted += letter is not None
+            acted += done is not None
+    return acted
+
+
+def agency_chasers_sweep(context: SweepContext) -> Mapping[str, int]:
+    """The sweep part: every late, unchased return of an open request, in batches by primary key."""
+    late = AgencyRequest.objects.filter(
+        status=AgencyRequestStatus.REQUESTED, chaser_letter__isnull=True, due_on__lt=context.today
+    )
+    drafted = _each_open_return(
+        context,
+        late,
+        lambda pk: agency_chaser_draft(agency_request_id=pk, today=context.today, run=context.run),
+        not_done="chased",
+    )
     return {"chasers": drafted}
 
 
@@ -314,33 +326,18 @@ def agency_due_reminder_send(*, agency_request_id: int, today: dt.date, by: User
 
 def agency_due_reminders_sweep(context: SweepContext) -> Mapping[str, int]:
     """The sweep part: every return due today, not yet reminded or returned, of an open request."""
-    reminded = 0
-    cursor = 0
-    stop = [s.value for s in FINISHED_STATUSES | LOCKED_STATUSES]
-    while True:
-        ids = list(
-            AgencyRequest.objects.filter(
-                pk__gt=cursor,
-                status=AgencyRequestStatus.REQUESTED,
-                due_reminder_on__isnull=True,
-                chaser_letter__isnull=True,
-                due_on=context.today,
-            )
-            .exclude(request__status__in=stop)
-            .exclude(agency__contact_email="")
-            .order_by("pk")
-            .values_list("pk", flat=True)[: context.batch_size]
-        )
-        if not ids:
-            break
-        cursor = ids[-1]
-        for agency_request_id in ids:
-            try:
-                done = agency_due_reminder_send(agency_request_id=agency_request_id, today=context.today)
-            except ApplicationError as error:
-                logger.warning("Agency return %s not reminded: %s", agency_request_id, error)
-                continue
-            reminded += done is not None
+    due_today = AgencyRequest.objects.filter(
+        status=AgencyRequestStatus.REQUESTED,
+        due_reminder_on__isnull=True,
+        chaser_letter__isnull=True,
+        due_on=context.today,
+    ).exclude(agency__contact_email="")
+    reminded = _each_open_return(
+        context,
+        due_today,
+        lambda pk: agency_due_reminder_send(agency_request_id=pk, today=context.today),
+        not_done="reminded",
+    )
     return {"agency reminders": reminded}
 
 
@@ -453,32 +450,18 @@ def agency_escalate(
 
 def agency_escalations_sweep(context: SweepContext) -> Mapping[str, int]:
     """The sweep part: every chased, still-open, not yet escalated return of an open request."""
-    escalated = 0
-    cursor = 0
-    stop = [s.value for s in FINISHED_STATUSES | LOCKED_STATUSES]
-    while True:
-        ids = list(
-            AgencyRequest.objects.filter(
-                pk__gt=cursor,
-                status__in=list(OPEN_AGENCY_STATUSES),
-                chased_on__isnull=False,
-                escalated_on__isnull=True,
-                due_on__lt=context.today,
-            )
-            .exclude(request__status__in=stop)
-            .order_by("pk")
-            .values_list("pk", flat=True)[: context.batch_size]
-        )
-        if not ids:
-            break
-        cursor = ids[-1]
-        for agency_request_id in ids:
-            try:
-                done = agency_escalate(agency_request_id=agency_request_id, today=context.today, run=context.run)
-            except ApplicationError as error:
-                logger.warning("Agency return %s not escalated: %s", agency_request_id, error)
-                continue
-            escalated += done is not None
+    chased = AgencyRequest.objects.filter(
+        status__in=list(OPEN_AGENCY_STATUSES),
+        chased_on__isnull=False,
+        escalated_on__isnull=True,
+        due_on__lt=context.today,
+    )
+    escalated = _each_open_return(
+        context,
+        chased,
+        lambda pk: agency_escalate(agency_request_id=pk, today=context.today, run=context.run),
+        not_done="escalated",
+    )
     return {"agency escalations": escalated}
 
 
