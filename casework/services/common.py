@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -16,8 +15,6 @@ from core.files import file_discard, file_store
 from core.pdf import pdf_sha256
 from core.roles import require_role
 from rights import ApplicationError
-
-logger = logging.getLogger(__name__)
 
 STAFF = (roles.MANAGER, roles.CASEWORKER)
 MANAGER_ONLY = (roles.MANAGER,)

@@ -7,7 +7,6 @@ say nothing about anyone but the addressee and the data subject, and are signed 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 from collections.abc import Mapping
 from html import unescape
@@ -61,8 +60,6 @@ from rights import (
     extension_ground_statement,
 )
 from rights.people import ADULT_AGE
-
-logger = logging.getLogger(__name__)
 
 # Plain-English statement of each ground, with its article.
 GROUND_TEXT: dict[str, str] = {
